@@ -1,0 +1,132 @@
+//! Exact statistics over replications: mean, standard deviation and
+//! quantiles (linear interpolation between order statistics, Hyndman–Fan
+//! type 7, the default of R and NumPy). Money columns (integral cents) are
+//! summarised with exact decimals.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::FromPrimitive;
+
+/// Quantile levels of the summary columns p05 … p95.
+pub const LEVELS: [(u32, &str); 7] = [
+    (5, "p05"),
+    (10, "p10"),
+    (25, "p25"),
+    (50, "p50"),
+    (75, "p75"),
+    (90, "p90"),
+    (95, "p95"),
+];
+
+/// Type-7 quantile of sorted values at `percent` / 100.
+pub fn quantile(sorted: &[f64], percent: u32) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let h = (n - 1) as f64 * percent as f64 / 100.0;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+fn money_quantile(sorted: &[f64], percent: u32) -> Decimal {
+    let n = sorted.len();
+    if n == 0 {
+        return Decimal::ZERO;
+    }
+    // h = (n − 1)·p exactly, as a fraction with denominator 100.
+    let scaled = (n as u64 - 1) * percent as u64;
+    let lo = (scaled / 100) as usize;
+    let frac = Decimal::new((scaled % 100) as i64, 2);
+    let hi = (lo + 1).min(n - 1);
+    let a = Decimal::from_f64(sorted[lo]).unwrap_or_default();
+    let b = Decimal::from_f64(sorted[hi]).unwrap_or_default();
+    a + (b - a) * frac
+}
+
+pub fn mean(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        0.0
+    } else {
+        values.iter().sum::<f64>() / values.len() as f64
+    }
+}
+
+/// Sample standard deviation (n − 1); 0 for fewer than two values.
+pub fn sd(values: &[f64]) -> f64 {
+    let n = values.len();
+    if n < 2 {
+        return 0.0;
+    }
+    let m = mean(values);
+    (values.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (n - 1) as f64).sqrt()
+}
+
+/// Summary cells `mean, sd, p05 … p95` as text. `values` are in
+/// replication order (for a reproducible mean) and are sorted in place.
+pub fn summary_cells(values: &mut [f64], money: bool) -> [String; 9] {
+    let m = mean(values);
+    let s = sd(values);
+    values.sort_by(f64::total_cmp);
+    let mut out: [String; 9] = Default::default();
+    if money {
+        out[0] = euros(exact_mean_cents(values));
+        out[1] = euros(Decimal::from_f64(s).unwrap_or_default());
+        for (i, (p, _)) in LEVELS.iter().enumerate() {
+            out[2 + i] = euros(money_quantile(values, *p));
+        }
+    } else {
+        out[0] = number(m);
+        out[1] = number(s);
+        for (i, (p, _)) in LEVELS.iter().enumerate() {
+            out[2 + i] = number(quantile(values, *p));
+        }
+    }
+    out
+}
+
+/// Mean of integral cent values, exact.
+pub fn exact_mean_cents(values: &[f64]) -> Decimal {
+    if values.is_empty() {
+        return Decimal::ZERO;
+    }
+    let total: i128 = values.iter().map(|v| *v as i128).sum();
+    Decimal::from_i128_with_scale(total, 0) / Decimal::from(values.len() as u64)
+}
+
+/// Cents → euros text with two decimals.
+pub fn euros(cents: Decimal) -> String {
+    let mut e = (cents / Decimal::ONE_HUNDRED).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    e.rescale(2);
+    e.to_string()
+}
+
+/// Non-money numbers: four decimals, no negative zero.
+pub fn number(v: f64) -> String {
+    let s = format!("{v:.4}");
+    if s == "-0.0000" { "0.0000".to_string() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type7_quantiles_match_r() {
+        // R: quantile(1:10, c(.05,.5,.95)) = 1.45 5.5 9.55
+        let v: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert!((quantile(&v, 5) - 1.45).abs() < 1e-12);
+        assert!((quantile(&v, 50) - 5.5).abs() < 1e-12);
+        assert!((quantile(&v, 95) - 9.55).abs() < 1e-12);
+        assert_eq!(money_quantile(&v, 95), Decimal::new(955, 2));
+    }
+
+    #[test]
+    fn money_cells_are_exact_euros() {
+        let mut v = vec![100.0, 301.0, 200.0];
+        let cells = summary_cells(&mut v, true);
+        assert_eq!(cells[0], "2.00");
+        assert_eq!(cells[5], "2.00"); // p50
+        assert_eq!(euros(Decimal::new(-5, 0)), "-0.05");
+    }
+}

@@ -1,0 +1,107 @@
+//! Command-line interface: clap definitions and dispatch. Each subcommand's
+//! work lives in its own file.
+
+mod merge;
+mod run;
+mod scenario_cmd;
+
+use crate::error::Error;
+use crate::montecarlo::Shard;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "jeugdstroom", version, about = "Monte Carlo simulation of youth-care flows against lumpsum contracts")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario (the embedded Amsterdam-DUO default when none is given).
+    Run(RunArgs),
+    /// Check a scenario file without running it.
+    Validate { scenario: PathBuf },
+    /// Print the embedded default scenario or the JSON Schema of the format.
+    Scenario {
+        #[command(subcommand)]
+        what: ScenarioCommand,
+    },
+    /// Combine shard result folders into one result.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScenarioCommand {
+    /// Print the embedded default scenario (TOML).
+    Default,
+    /// Print a JSON Schema of the scenario format.
+    Schema,
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    s.parse::<Shard>().map_err(|e| format!("{}; {}", e.message, e.fix.unwrap_or_default()))
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML); omit for the embedded default.
+    pub scenario: Option<PathBuf>,
+    /// Number of replications (default: the scenario's `simulation.replications`).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub replications: Option<u64>,
+    /// Master seed (default: the scenario's `simulation.seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..1025))]
+    pub threads: Option<u64>,
+    /// Run only slice K of N of the replications (1-based), for clusters.
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Result folder (default: out/<scenario name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Shard result folders.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Folder for the merged result.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match execute(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{e}");
+            e.exit_code()
+        }
+    }
+}
+
+pub fn execute(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Validate { scenario } => scenario_cmd::validate(&scenario),
+        Command::Scenario { what } => scenario_cmd::print(what),
+        Command::Merge(args) => merge::merge(args),
+    }
+}

@@ -1,0 +1,33 @@
+//! `validate`, `scenario default` and `scenario schema`.
+
+use super::ScenarioCommand;
+use crate::error::Error;
+use crate::scenario::{self, DEFAULT_SCENARIO, schema::Scenario};
+use std::path::Path;
+
+pub fn validate(path: &Path) -> Result<(), Error> {
+    let prepared = scenario::prepare(Some(path))?;
+    let m = &prepared.model;
+    println!(
+        "ok: {} — {} municipalities, {} areas, {} care forms, {} capacity pools, {}–{}",
+        prepared.name,
+        m.municipalities.len(),
+        m.areas.len(),
+        m.forms.len(),
+        m.pools.len(),
+        m.start_year,
+        m.start_year + m.years as i32 - 1
+    );
+    Ok(())
+}
+
+pub fn print(what: ScenarioCommand) -> Result<(), Error> {
+    match what {
+        ScenarioCommand::Default => print!("{DEFAULT_SCENARIO}"),
+        ScenarioCommand::Schema => {
+            let schema = schemars::schema_for!(Scenario);
+            println!("{}", serde_json::to_string_pretty(&schema).map_err(anyhow::Error::from)?);
+        }
+    }
+    Ok(())
+}

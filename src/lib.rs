@@ -1,0 +1,19 @@
+//! jeugdstroom: a parallel Monte Carlo discrete-event simulation of Dutch
+//! youth-care client flows, priced against the lumpsum contracts that fund
+//! them.
+//!
+//! Data flows one way: `scenario` (parse, validate) → `model` (compiled) →
+//! `sim` (one replication, driven by the domain-free `engine`) → exposure →
+//! `finance` (prices) → `aggregate` (one row per replication) → `montecarlo`
+//! (parallel runs, shards) → `output` (result files).
+
+pub mod aggregate;
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod finance;
+pub mod model;
+pub mod montecarlo;
+pub mod output;
+pub mod scenario;
+pub mod sim;

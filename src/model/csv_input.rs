@@ -1,0 +1,159 @@
+//! CSV inputs a scenario refers to: empirical durations and the initial
+//! caseload. Errors name the CSV file, its line and column.
+
+use super::{InitialClient, InitialStatus, PRIORITY_NAMES};
+use crate::error::{InputError, Location};
+use std::path::Path;
+
+fn csv_location(path: &Path, line: u64, column: usize) -> Location {
+    Location {
+        file: path.display().to_string(),
+        line: line as usize,
+        column,
+        source_line: String::new(),
+    }
+}
+
+fn open(path: &Path, what: &str) -> Result<csv::Reader<std::fs::File>, InputError> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        InputError::new(format!("cannot read {what} {}: {e}", path.display()))
+            .fix("check the path; it is relative to the scenario file that names it")
+    })?;
+    Ok(csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(file))
+}
+
+fn header_index(
+    reader: &mut csv::Reader<std::fs::File>,
+    path: &Path,
+    column: &str,
+) -> Result<usize, InputError> {
+    let headers = reader.headers().map_err(|e| {
+        InputError::new(format!("cannot read the header of {}: {e}", path.display()))
+            .at(csv_location(path, 1, 1))
+    })?;
+    headers.iter().position(|h| h == column).ok_or_else(|| {
+        InputError::new(format!(
+            "{} has no column `{column}` (columns: {})",
+            path.display(),
+            headers.iter().collect::<Vec<_>>().join(", ")
+        ))
+        .at(csv_location(path, 1, 1))
+        .fix(format!("add a header line naming a `{column}` column"))
+    })
+}
+
+/// Reads a column of non-negative durations (days), sorted ascending.
+pub fn read_durations(path: &Path, column: &str) -> Result<Vec<f64>, InputError> {
+    let mut reader = open(path, "empirical duration file")?;
+    let index = header_index(&mut reader, path, column)?;
+    let mut values = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            InputError::new(format!("malformed CSV in {}: {e}", path.display()))
+                .at(csv_location(path, e.position().map_or(1, |p| p.line()), 1))
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let cell = record.get(index).unwrap_or("");
+        let value: f64 = cell.parse().map_err(|_| {
+            InputError::new(format!("`{cell}` is not a number of days"))
+                .field(column.to_string())
+                .at(csv_location(path, line, index + 1))
+                .fix("write each duration as a plain number of days, e.g. 183.5")
+        })?;
+        if !(value >= 0.0) || !value.is_finite() {
+            return Err(InputError::new(format!("duration {value} is negative or not finite"))
+                .field(column.to_string())
+                .at(csv_location(path, line, index + 1))
+                .fix("durations are days, 0 or more"));
+        }
+        values.push(value);
+    }
+    if values.is_empty() {
+        return Err(InputError::new(format!("{} holds no durations", path.display()))
+            .at(csv_location(path, 1, 1))
+            .fix("add at least one row of observed durations under the header"));
+    }
+    values.sort_by(f64::total_cmp);
+    Ok(values)
+}
+
+/// Names the caseload rows refer to, for resolving them to indices.
+pub struct CaseloadNames<'a> {
+    pub municipalities: &'a [String],
+    pub areas: &'a [String],
+    pub forms: &'a [String],
+    /// segment index of (municipality, area), if that pair exists.
+    pub segment: &'a dyn Fn(usize, usize) -> Option<usize>,
+}
+
+const CASELOAD_COLUMNS: [&str; 7] = [
+    "municipality",
+    "area",
+    "care_form",
+    "priority",
+    "age",
+    "days",
+    "status",
+];
+
+/// Reads the initial caseload / waiting list.
+pub fn read_caseload(path: &Path, names: &CaseloadNames<'_>) -> Result<Vec<InitialClient>, InputError> {
+    let mut reader = open(path, "initial caseload")?;
+    let mut idx = [0usize; 7];
+    for (i, col) in CASELOAD_COLUMNS.iter().enumerate() {
+        idx[i] = header_index(&mut reader, path, col)?;
+    }
+    let mut clients = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            InputError::new(format!("malformed CSV in {}: {e}", path.display()))
+                .at(csv_location(path, e.position().map_or(1, |p| p.line()), 1))
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let cell = |c: usize| record.get(idx[c]).unwrap_or("");
+        let err = |c: usize, msg: String, fix: &str| {
+            InputError::new(msg)
+                .field(CASELOAD_COLUMNS[c].to_string())
+                .at(csv_location(path, line, idx[c] + 1))
+                .fix(fix.to_string())
+        };
+        let lookup = |c: usize, list: &[String], what: &str| {
+            list.iter().position(|n| n == cell(c)).ok_or_else(|| {
+                err(c, format!("unknown {what} `{}`", cell(c)), &format!("use one of: {}", list.join(", ")))
+            })
+        };
+        let municipality = lookup(0, names.municipalities, "municipality")?;
+        let area = lookup(1, names.areas, "area")?;
+        let form = lookup(2, names.forms, "care form")?;
+        let priority = PRIORITY_NAMES
+            .iter()
+            .position(|p| *p == cell(3))
+            .ok_or_else(|| err(3, format!("unknown priority `{}`", cell(3)), "use crisis, safety or regular"))?;
+        let number = |c: usize| -> Result<f64, InputError> {
+            cell(c)
+                .parse::<f64>()
+                .ok()
+                .filter(|v| *v >= 0.0 && v.is_finite())
+                .ok_or_else(|| err(c, format!("`{}` is not a non-negative number", cell(c)), "write a plain number, e.g. 14.5"))
+        };
+        let age_years = number(4)?;
+        let elapsed_days = number(5)?;
+        let status = match cell(6) {
+            "in_care" => InitialStatus::InCare,
+            "waiting" => InitialStatus::Waiting,
+            other => return Err(err(6, format!("unknown status `{other}`"), "use in_care or waiting")),
+        };
+        let segment = (names.segment)(municipality, area).ok_or_else(|| {
+            err(1, format!("municipality `{}` has no youth in area `{}`", cell(0), cell(1)), "use an area listed for that municipality in the scenario")
+        })?;
+        clients.push(InitialClient {
+            segment,
+            form,
+            priority: priority as u8,
+            age_years,
+            elapsed_days,
+            status,
+        });
+    }
+    Ok(clients)
+}

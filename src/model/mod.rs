@@ -1,0 +1,171 @@
+//! The compiled scenario: names replaced by indices, profiles evaluated per
+//! year, distributions built. Immutable and shared by all replications.
+
+mod compile;
+mod csv_input;
+pub mod distribution;
+
+pub use compile::compile;
+pub use distribution::{AgeDistribution, Duration};
+
+use rust_decimal::Decimal;
+
+pub const NO_POOL: u32 = u32::MAX;
+/// Priority classes, served in this order.
+pub const PRIORITY_NAMES: [&str; 3] = ["crisis", "safety", "regular"];
+pub const DAYS_PER_YEAR: f64 = 365.0;
+
+#[derive(Clone, Debug)]
+pub struct Named {
+    pub name: String,
+    pub label: String,
+}
+
+/// A (municipality, area) pair: where a client lives and who pays.
+#[derive(Clone, Debug)]
+pub struct Segment {
+    pub municipality: usize,
+    pub area: usize,
+    /// Youth population per horizon year.
+    pub youth: Vec<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OverflowRule {
+    Wait,
+    OutOfRegion,
+    AlwaysGrant,
+}
+
+#[derive(Clone, Debug)]
+pub struct Form {
+    pub name: String,
+    pub label: String,
+    pub kind: crate::scenario::schema::CareKind,
+    pub duration: Duration,
+    pub age: AgeDistribution,
+    /// (target form, cumulative probability); the remainder exits.
+    pub transitions: Vec<(u8, f64)>,
+    pub overflow: OverflowRule,
+    pub patience: Option<Duration>,
+    /// A transfer into this form when full blocks in the current form.
+    pub block_on_full: bool,
+    pub extension_probability: f64,
+    pub has_places: bool,
+}
+
+/// A set of places of one form, for one area or the whole region.
+#[derive(Clone, Debug)]
+pub struct Pool {
+    pub form: usize,
+    pub area: Option<usize>,
+    /// Places per horizon year.
+    pub capacity: Vec<u32>,
+    /// Segments served and their share of the pool's youth (sums to 1);
+    /// used to attribute vacancy cost to municipalities.
+    pub catchment: Vec<(usize, f64)>,
+}
+
+/// A Poisson arrival stream of one segment, entry form and priority.
+#[derive(Clone, Debug)]
+pub struct ArrivalStream {
+    pub segment: usize,
+    pub form: usize,
+    pub priority: u8,
+    /// Arrivals per day, per horizon year.
+    pub rate_per_day: Vec<f64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RelapseRule {
+    pub probability: f64,
+    pub delay: Duration,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InitialStatus {
+    InCare,
+    Waiting,
+}
+
+/// A client present at the start date (from the caseload CSV).
+#[derive(Clone, Debug)]
+pub struct InitialClient {
+    pub segment: usize,
+    pub form: usize,
+    pub priority: u8,
+    pub age_years: f64,
+    /// Days already spent in care (or waiting).
+    pub elapsed_days: f64,
+    pub status: InitialStatus,
+}
+
+/// Prices per horizon year, in euros, as exact decimals.
+#[derive(Clone, Debug)]
+pub struct Prices {
+    /// [form][year] euros per client-day.
+    pub tariff: Vec<Vec<Decimal>>,
+    /// [form] multiplier on the tariff for out-of-region days.
+    pub out_of_region_multiplier: Vec<Decimal>,
+    /// [form][year] euros per place-day (occupied or vacant).
+    pub place_day: Vec<Vec<Decimal>>,
+    /// [area][year] euros per year.
+    pub area_teams: Vec<Vec<Decimal>>,
+    /// [year] euros per year.
+    pub crisis_service: Vec<Decimal>,
+    /// [year] euros.
+    pub lumpsum_region: Vec<Decimal>,
+    /// [municipality][year] euros.
+    pub lumpsum_municipality: Vec<Vec<Decimal>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub name: String,
+    pub start_year: i32,
+    pub years: usize,
+    pub warmup_years: usize,
+    pub municipalities: Vec<Named>,
+    pub areas: Vec<Named>,
+    pub segments: Vec<Segment>,
+    pub forms: Vec<Form>,
+    pub pools: Vec<Pool>,
+    /// [form * areas + area] → pool index or `NO_POOL` (unlimited).
+    pub pool_of: Vec<u32>,
+    /// [area] → segments of the area with their youth share (for costs of area teams).
+    pub area_catchment: Vec<Vec<(usize, f64)>>,
+    /// All segments with their youth share of the region (for regional costs).
+    pub region_catchment: Vec<(usize, f64)>,
+    pub streams: Vec<ArrivalStream>,
+    pub exit_age_days: f64,
+    pub hard_exit_age_days: f64,
+    pub relapse: Option<RelapseRule>,
+    pub initial: Vec<InitialClient>,
+    pub prices: Prices,
+}
+
+impl Model {
+    pub fn pool(&self, form: usize, area: usize) -> u32 {
+        self.pool_of[form * self.areas.len() + area]
+    }
+
+    /// Horizon year index for simulation year `y` (warm-up years are negative
+    /// and use the start year's parameters).
+    pub fn year_slot(&self, y: i32) -> usize {
+        (y.max(0) as usize).min(self.years - 1)
+    }
+}
+
+/// Youth share of each member segment in the start year (sums to 1; equal
+/// shares when the members have no youth).
+pub fn youth_shares(segments: &[Segment], members: impl Iterator<Item = usize>) -> Vec<(usize, f64)> {
+    let members: Vec<usize> = members.collect();
+    let total: f64 = members.iter().map(|&i| segments[i].youth[0]).sum();
+    members
+        .iter()
+        .map(|&i| {
+            let share = if total > 0.0 { segments[i].youth[0] / total } else { 1.0 / members.len() as f64 };
+            (i, share)
+        })
+        .collect()
+}

@@ -1,0 +1,113 @@
+//! `manifest.json`: provenance of a result folder, written last.
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const FILE_NAME: &str = "manifest.json";
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub tool: String,
+    pub version: String,
+    pub scenario: String,
+    pub scenario_sha256: String,
+    pub seed: u64,
+    /// Replications of the whole run (all shards together).
+    pub replications: u64,
+    /// Replications in this folder: [start, end).
+    pub replication_range: [u64; 2],
+    pub shard: Option<String>,
+    pub threads: usize,
+    pub events: u64,
+    pub wall_seconds: f64,
+    pub created_at: String,
+    pub host: String,
+    /// Pinned versions of the crates that determine the random numbers.
+    pub rng_crates: BTreeMap<String, String>,
+    /// For a merged result: the folders it was merged from.
+    #[serde(default)]
+    pub parts: Vec<String>,
+}
+
+/// Versions pinned with `=` in Cargo.toml; a test checks they agree.
+pub const RNG_CRATES: [(&str, &str); 3] = [("rand", "0.9.5"), ("rand_chacha", "0.9.0"), ("rand_distr", "0.5.1")];
+
+impl Manifest {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(scenario: &str, sha256: &str, seed: u64, replications: u64, range: [u64; 2]) -> Self {
+        Manifest {
+            tool: "jeugdstroom".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            scenario: scenario.into(),
+            scenario_sha256: sha256.into(),
+            seed,
+            replications,
+            replication_range: range,
+            shard: None,
+            threads: 1,
+            events: 0,
+            wall_seconds: 0.0,
+            created_at: now_utc(),
+            host: host(),
+            rng_crates: RNG_CRATES.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            parts: Vec::new(),
+        }
+    }
+
+    pub fn read(dir: &Path) -> Result<Self> {
+        let path = dir.join(FILE_NAME);
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+    }
+}
+
+fn host() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| std::env::var("HOSTNAME").unwrap_or_default())
+}
+
+/// Current time as RFC 3339 UTC, without a date crate.
+fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rng_crate_pins_match_cargo_toml() {
+        let toml = include_str!("../../Cargo.toml");
+        for (name, version) in super::RNG_CRATES {
+            assert!(toml.contains(&format!("{name} = \"={version}\"")), "{name} must be pinned to ={version}");
+        }
+    }
+
+    #[test]
+    fn timestamp_is_rfc3339() {
+        let t = super::now_utc();
+        assert_eq!(t.len(), 20);
+        assert!(t.starts_with("20") && t.ends_with('Z'));
+    }
+}

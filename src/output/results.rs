@@ -1,0 +1,222 @@
+//! Builds `summary.csv`, `feasibility.csv` and `replications.csv` from the
+//! per-replication file, then writes the manifest. Everything here depends
+//! only on `replications.bin` (rows in replication order), which is why a
+//! merged result equals a single run byte for byte.
+
+use super::atomic::AtomicFile;
+use super::manifest::{FILE_NAME as MANIFEST, Manifest};
+use super::safe_cell;
+use crate::aggregate::quantile::{LEVELS, euros, exact_mean_cents, number, summary_cells};
+use crate::aggregate::{ALL, ColumnKey, Metric};
+use crate::montecarlo::binfile::{BinReader, FILE_NAME as BIN};
+use anyhow::{Result, bail};
+use rust_decimal::Decimal;
+use std::path::Path;
+
+/// Memory for the column blocks of the summary pass; 10× the replications
+/// means 10× the passes over the file, not 10× the memory.
+const BLOCK_BUDGET_BYTES: usize = 128 << 20;
+
+/// One row of the stdout table.
+#[derive(Clone, Debug)]
+pub struct YearOverview {
+    pub year: i32,
+    pub lumpsum: String,
+    pub cost_mean: String,
+    pub p_overrun: f64,
+    pub active_end: f64,
+    pub waiting_end: f64,
+}
+
+fn count_rows(path: &Path) -> Result<usize> {
+    let mut reader = BinReader::open(path)?;
+    let mut n = 0;
+    while reader.next_row()?.is_some() {
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn csv_writer(file: &mut AtomicFile) -> csv::Writer<&mut std::io::BufWriter<std::fs::File>> {
+    csv::WriterBuilder::new().from_writer(file.writer())
+}
+
+fn write_summary(dir: &Path, bin: &Path, columns: &[ColumnKey], rows: usize) -> Result<()> {
+    let mut file = AtomicFile::create(&dir.join("summary.csv"))?;
+    {
+        let mut w = csv_writer(&mut file);
+        let mut header = vec!["year", "municipality", "area", "provider", "care_form", "metric", "mean", "sd"];
+        header.extend(LEVELS.iter().map(|(_, n)| *n));
+        w.write_record(&header)?;
+        let block = (BLOCK_BUDGET_BYTES / (8 * rows.max(1))).max(1);
+        let mut values = vec![0.0f64; block * rows];
+        for start in (0..columns.len()).step_by(block) {
+            let end = (start + block).min(columns.len());
+            let width = end - start;
+            let mut reader = BinReader::open(bin)?;
+            let mut r = 0;
+            while let Some(row) = reader.next_row()? {
+                for c in 0..width {
+                    values[c * rows + r] = row.value(start + c);
+                }
+                r += 1;
+            }
+            if r != rows {
+                bail!("replication file changed while reading it");
+            }
+            for c in 0..width {
+                let key = &columns[start + c];
+                let cells = summary_cells(&mut values[c * rows..(c + 1) * rows], key.money);
+                w.write_field(key.year.to_string())?;
+                for text in [&key.municipality, &key.area, &key.provider, &key.care_form] {
+                    w.write_field(safe_cell(text).as_ref())?;
+                }
+                w.write_field(&key.metric)?;
+                for cell in &cells {
+                    w.write_field(cell)?;
+                }
+                w.write_record(None::<&[u8]>)?;
+            }
+        }
+        w.flush()?;
+    }
+    file.commit()
+}
+
+/// Feasibility per (year, scope) and the per-replication headline file.
+fn write_feasibility_and_replications(
+    dir: &Path,
+    bin: &Path,
+    columns: &[ColumnKey],
+    rows: usize,
+) -> Result<Vec<YearOverview>> {
+    let is_budget_scope = |k: &ColumnKey| k.care_form == ALL && k.area == ALL;
+    // (year, scope, name) → (cost column, lumpsum column)
+    let mut budget: Vec<(i32, &'static str, String, usize, usize)> = Vec::new();
+    for (i, k) in columns.iter().enumerate() {
+        if is_budget_scope(k) && k.metric == Metric::CostEur.name() {
+            let (scope, name) = k.scope();
+            let lumpsum = columns.iter().position(|o| {
+                o.year == k.year && o.municipality == k.municipality && o.area == k.area && o.provider == k.provider
+                    && o.care_form == ALL && o.metric == Metric::LumpsumEur.name()
+            });
+            if let Some(l) = lumpsum {
+                budget.push((k.year, scope, name.to_string(), i, l));
+            }
+        }
+    }
+    let region_metric = |year: i32, metric: Metric| {
+        columns.iter().position(|k| {
+            k.year == year && k.scope().0 == "region" && k.care_form == ALL && k.metric == metric.name()
+        })
+    };
+    let headline: Vec<usize> = (0..columns.len())
+        .filter(|&i| {
+            let k = &columns[i];
+            is_budget_scope(k) && Metric::ALL.iter().any(|m| m.name() == k.metric && m.is_headline())
+        })
+        .collect();
+
+    let mut reps_file = AtomicFile::create(&dir.join("replications.csv"))?;
+    let mut cost = vec![Vec::with_capacity(rows); budget.len()];
+    let mut lump = vec![Vec::with_capacity(rows); budget.len()];
+    let years: Vec<i32> = {
+        let mut y: Vec<i32> = columns.iter().map(|k| k.year).collect();
+        y.dedup();
+        y
+    };
+    let mut active = vec![0.0; years.len()];
+    let mut waiting = vec![0.0; years.len()];
+    {
+        let mut w = csv_writer(&mut reps_file);
+        w.write_record(["replication", "year", "scope", "name", "metric", "value"])?;
+        let mut reader = BinReader::open(bin)?;
+        while let Some(row) = reader.next_row()? {
+            let r = row.replication().to_string();
+            for &i in &headline {
+                let k = &columns[i];
+                let (scope, name) = k.scope();
+                let v = row.value(i);
+                let value = if k.money { euros(Decimal::from(v as i64)) } else { number(v) };
+                w.write_record([r.as_str(), &k.year.to_string(), scope, &safe_cell(name), &k.metric, &value])?;
+            }
+            for (b, (_, _, _, c, l)) in budget.iter().enumerate() {
+                cost[b].push(row.value(*c));
+                lump[b].push(row.value(*l));
+            }
+            for (yi, year) in years.iter().enumerate() {
+                if let Some(c) = region_metric(*year, Metric::ActiveEnd) {
+                    active[yi] += row.value(c);
+                }
+                if let Some(c) = region_metric(*year, Metric::WaitingEnd) {
+                    waiting[yi] += row.value(c);
+                }
+            }
+        }
+        w.flush()?;
+    }
+    reps_file.commit()?;
+
+    let mut file = AtomicFile::create(&dir.join("feasibility.csv"))?;
+    let mut overview = Vec::new();
+    {
+        let mut w = csv_writer(&mut file);
+        w.write_record([
+            "year",
+            "scope",
+            "name",
+            "lumpsum_eur",
+            "cost_mean_eur",
+            "cost_p50_eur",
+            "cost_p95_eur",
+            "p_overrun",
+            "expected_shortfall_eur",
+        ])?;
+        for (b, (year, scope, name, _, _)) in budget.iter().enumerate() {
+            let shortfall: Vec<f64> = cost[b].iter().zip(&lump[b]).map(|(c, l)| (c - l).max(0.0)).collect();
+            let overruns = cost[b].iter().zip(&lump[b]).filter(|(c, l)| c > l).count();
+            let p_overrun = overruns as f64 / rows.max(1) as f64;
+            let lumpsum = euros(exact_mean_cents(&lump[b]));
+            let mut costs = cost[b].clone();
+            let cells = summary_cells(&mut costs, true);
+            let p50 = &cells[2 + LEVELS.iter().position(|(p, _)| *p == 50).expect("p50")];
+            let p95 = &cells[2 + LEVELS.iter().position(|(p, _)| *p == 95).expect("p95")];
+            w.write_record([
+                &year.to_string(),
+                *scope,
+                &safe_cell(name),
+                &lumpsum,
+                &cells[0],
+                p50,
+                p95,
+                &number(p_overrun),
+                &euros(exact_mean_cents(&shortfall)),
+            ])?;
+            if *scope == "region" {
+                let yi = years.iter().position(|y| y == year).expect("year in columns");
+                overview.push(YearOverview {
+                    year: *year,
+                    lumpsum,
+                    cost_mean: cells[0].clone(),
+                    p_overrun,
+                    active_end: active[yi] / rows.max(1) as f64,
+                    waiting_end: waiting[yi] / rows.max(1) as f64,
+                });
+            }
+        }
+        w.flush()?;
+    }
+    file.commit()?;
+    Ok(overview)
+}
+
+/// Writes all result files from `replications.bin` in `dir`, manifest last.
+pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Vec<YearOverview>> {
+    let bin = dir.join(BIN);
+    let columns = BinReader::open(&bin)?.columns;
+    let rows = count_rows(&bin)?;
+    write_summary(dir, &bin, &columns, rows)?;
+    let overview = write_feasibility_and_replications(dir, &bin, &columns, rows)?;
+    AtomicFile::write_all(&dir.join(MANIFEST), serde_json::to_string_pretty(manifest)?.as_bytes())?;
+    Ok(overview)
+}

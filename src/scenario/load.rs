@@ -1,0 +1,175 @@
+//! Reading scenario files: TOML syntax, `extends` chains, relative paths,
+//! and typed deserialisation with errors that point into the right file.
+
+use super::locate::Sources;
+use super::schema::Scenario;
+use crate::error::{InputError, Location};
+use std::path::{Path, PathBuf};
+
+/// The embedded default scenario (Amsterdam-DUO 2028–2037).
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/amsterdam-duo.toml");
+/// Name under which errors in the embedded default are reported.
+pub const DEFAULT_ORIGIN: &str = "<embedded>/scenarios/amsterdam-duo.toml";
+
+/// A parsed scenario plus everything needed to report errors and hash it.
+pub struct Loaded {
+    pub scenario: Scenario,
+    /// Files of the `extends` chain, the named file first.
+    pub sources: Sources,
+    /// The merged scenario as a TOML value (canonical form for hashing).
+    pub merged: toml::Table,
+}
+
+/// Keys whose string values are file paths, resolved relative to the file
+/// that names them so that `extends` chains can live in different folders.
+const PATH_KEYS: [&str; 2] = ["file", "caseload"];
+
+fn parse_table(origin: &str, text: &str) -> Result<toml::Table, InputError> {
+    text.parse::<toml::Table>().map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        InputError::new(format!("invalid TOML: {}", e.message().trim()))
+            .at(Location::from_offset(origin, text, offset))
+            .fix("correct the TOML syntax at the marked position")
+    })
+}
+
+fn resolve_paths(table: &mut toml::Table, dir: &Path) {
+    for (key, value) in table.iter_mut() {
+        match value {
+            toml::Value::String(s) if PATH_KEYS.contains(&key.as_str()) => {
+                let p = Path::new(s.as_str());
+                if p.is_relative() {
+                    *s = dir.join(p).to_string_lossy().into_owned();
+                }
+            }
+            toml::Value::Table(t) => resolve_paths(t, dir),
+            toml::Value::Array(items) => {
+                for item in items {
+                    if let toml::Value::Table(t) = item {
+                        resolve_paths(t, dir);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Overlays `over` onto `base`: tables merge key by key, anything else is replaced.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+fn read_chain(
+    origin: &str,
+    text: String,
+    dir: &Path,
+    sources: &mut Sources,
+    depth: usize,
+) -> Result<toml::Table, InputError> {
+    let mut table = parse_table(origin, &text)?;
+    sources.push(origin.to_string(), text);
+    resolve_paths(&mut table, dir);
+    let Some(extends) = table.remove("extends") else {
+        return Ok(table);
+    };
+    let here = sources.len() - 1;
+    let Some(base_name) = extends.as_str() else {
+        return Err(sources.error_at(here, &["extends"], "`extends` must be a path string")
+            .fix("write extends = \"base.toml\""));
+    };
+    if depth > 16 {
+        return Err(sources
+            .error_at(here, &["extends"], "`extends` chain is deeper than 16 files (a cycle?)")
+            .fix("make sure no scenario extends itself, directly or indirectly"));
+    }
+    let base_path = {
+        let p = Path::new(base_name);
+        if p.is_relative() { dir.join(p) } else { p.to_path_buf() }
+    };
+    let base_text = std::fs::read_to_string(&base_path).map_err(|e| {
+        sources
+            .error_at(
+                here,
+                &["extends"],
+                format!("cannot read base scenario {}: {e}", base_path.display()),
+            )
+            .fix("point `extends` at an existing scenario file, relative to this file")
+    })?;
+    let base_dir = base_path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut base = read_chain(
+        &base_path.display().to_string(),
+        base_text,
+        &base_dir,
+        sources,
+        depth + 1,
+    )?;
+    merge(&mut base, table);
+    Ok(base)
+}
+
+/// Loads a scenario from text; `origin` names it in errors and `dir` anchors relative paths.
+pub fn load_str(origin: &str, text: &str, dir: &Path) -> Result<Loaded, InputError> {
+    let mut sources = Sources::default();
+    let merged = read_chain(origin, text.to_string(), dir, &mut sources, 0)?;
+    let value = toml::Value::Table(merged.clone());
+    let scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut path: Vec<String> = e
+            .path()
+            .iter()
+            .map(|seg| match seg {
+                serde_path_to_error::Segment::Seq { index } => index.to_string(),
+                serde_path_to_error::Segment::Map { key } => key.clone(),
+                serde_path_to_error::Segment::Enum { variant } => variant.clone(),
+                serde_path_to_error::Segment::Unknown => "?".to_string(),
+            })
+            .filter(|s| s != "?")
+            .collect();
+        let message = e.inner().to_string();
+        let message = message.trim().to_string();
+        if let Some(unknown) = unknown_field(&message) {
+            path.push(unknown);
+        }
+        let fix = if message.contains("unknown field") {
+            "remove the key or correct its spelling; the accepted keys are listed above"
+        } else if message.contains("missing field") {
+            "add the missing field"
+        } else {
+            "give the field a value of the expected type"
+        };
+        let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+        sources.error(&refs, message).fix(fix)
+    })?;
+    Ok(Loaded {
+        scenario,
+        sources,
+        merged,
+    })
+}
+
+fn unknown_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    Some(rest[..rest.find('`')?].to_string())
+}
+
+/// Loads a scenario file from disk.
+pub fn load_file(path: &Path) -> Result<Loaded, InputError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        InputError::new(format!("cannot read scenario {}: {e}", path.display()))
+            .fix("check the path; `jeugdstroom scenario default > my.toml` writes a starting point")
+    })?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    load_str(&path.display().to_string(), &text, &dir)
+}
+
+/// Loads the embedded default; relative paths resolve against the working directory.
+pub fn load_default() -> Result<Loaded, InputError> {
+    load_str(DEFAULT_ORIGIN, DEFAULT_SCENARIO, &PathBuf::from("."))
+}

@@ -1,0 +1,316 @@
+//! The scenario file as written by its users: serde structs mirroring the
+//! TOML one to one. Nothing here is validated beyond types and known keys;
+//! `validate` checks meaning and `model::compile` turns it into indices.
+
+use super::profile::Profile;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A whole scenario. Names of areas, municipalities and care forms are the
+/// keys of their tables and are what other sections refer to.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short name; also the default output directory `out/<name>`.
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Path of a base scenario (relative to this file) whose values this file overrides.
+    #[serde(default)]
+    pub extends: Option<String>,
+    pub horizon: Horizon,
+    #[serde(default)]
+    pub simulation: SimulationSettings,
+    pub municipalities: BTreeMap<String, Municipality>,
+    pub areas: BTreeMap<String, Area>,
+    pub arrivals: Arrivals,
+    pub care_forms: BTreeMap<String, CareForm>,
+    #[serde(default)]
+    pub ageing: Ageing,
+    #[serde(default)]
+    pub relapse: Option<Relapse>,
+    #[serde(default)]
+    pub fixed_costs: FixedCosts,
+    pub lumpsum: Lumpsum,
+    #[serde(default)]
+    pub initial_state: InitialState,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Horizon {
+    /// First simulated calendar year (the contract start).
+    pub start_year: i32,
+    /// Number of years simulated and reported.
+    pub years: u32,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationSettings {
+    /// Replications when `--replications` is not given.
+    #[serde(default = "default_replications")]
+    pub replications: u32,
+    /// Master seed when `--seed` is not given.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+fn default_replications() -> u32 {
+    200
+}
+fn default_seed() -> u64 {
+    2028
+}
+
+impl Default for SimulationSettings {
+    fn default() -> Self {
+        Self {
+            replications: default_replications(),
+            seed: default_seed(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Municipality {
+    #[serde(default)]
+    pub label: Option<String>,
+    /// This municipality's lumpsum contribution in euros per year. When no
+    /// municipality has one, the region lumpsum is split by youth population.
+    #[serde(default)]
+    pub lumpsum: Option<Profile>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Area {
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Youth (0–17) living in this area, per municipality, in `arrivals.population_year`.
+    pub youth: BTreeMap<String, f64>,
+    /// Yearly growth of the youth population (0.01 = 1 % per year).
+    #[serde(default)]
+    pub growth: Option<Profile>,
+    /// Multiplier on the arrival rate (deprivation, local use); 1 = average.
+    #[serde(default)]
+    pub usage: Option<Profile>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Arrivals {
+    /// Year the `areas.*.youth` figures refer to; the population grows from there.
+    pub population_year: i32,
+    /// New specialist episodes per 1,000 youth per year (before area usage and trend).
+    pub rate_per_1000: Profile,
+    /// Autonomous demand growth per year from the start year (0.02 = 2 %/year).
+    #[serde(default)]
+    pub trend: f64,
+    /// Share of new arrivals entering each care form; must sum to 1.
+    pub entry: BTreeMap<String, f64>,
+    /// Share of arrivals per priority class (`regular`, `safety`, `crisis`); must sum to 1.
+    pub priority: BTreeMap<String, f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CareKind {
+    Ambulant,
+    Day,
+    Residential,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CareForm {
+    #[serde(default)]
+    pub label: Option<String>,
+    pub kind: CareKind,
+    pub duration: DurationSpec,
+    /// Daily tariff in euros per client-day.
+    pub tariff: Profile,
+    /// Age at arrival, as bands with weights (uniform within a band).
+    pub age: Vec<AgeBand>,
+    /// Priority mix for arrivals entering this form; defaults to `arrivals.priority`.
+    #[serde(default)]
+    pub priority: Option<BTreeMap<String, f64>>,
+    /// Probability of moving to another form at the end of an episode; the remainder exits care.
+    #[serde(default)]
+    pub transitions: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub capacity: Capacity,
+    #[serde(default)]
+    pub overflow: Overflow,
+    /// What a client stepping in from another form does when this form is full:
+    /// `block` (stays in the current form, counted as blocked days) or `overflow`
+    /// (this form's overflow policy applies).
+    #[serde(default)]
+    pub when_full_on_transfer: TransferWhenFull,
+    /// Fixed cost per place-day of this form's places, occupied or not (euros).
+    #[serde(default)]
+    pub fixed_cost_per_place_day: Option<Profile>,
+    /// Probability that a client in this form at 18 continues (verlengde jeugdhulp) up to 23.
+    #[serde(default)]
+    pub extension_probability: f64,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgeBand {
+    pub from: f64,
+    pub to: f64,
+    pub weight: f64,
+}
+
+/// Episode length in days.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(tag = "distribution", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DurationSpec {
+    Exponential {
+        mean: f64,
+    },
+    Lognormal {
+        mean: f64,
+        cv: f64,
+    },
+    Gamma {
+        mean: f64,
+        cv: f64,
+    },
+    Fixed {
+        days: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    /// Durations sampled from a CSV column (path relative to the scenario file).
+    Empirical {
+        file: String,
+        #[serde(default = "default_days_column")]
+        column: String,
+    },
+}
+
+fn default_days_column() -> String {
+    "days".to_string()
+}
+
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(tag = "scope", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Capacity {
+    #[default]
+    Unlimited,
+    /// Places per area (areas not listed have no places of this form).
+    Area { places: BTreeMap<String, Profile> },
+    /// One regional pool shared by all areas.
+    Region { places: Profile },
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(tag = "policy", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Overflow {
+    /// Waiting list per pool, ordered by priority then arrival; with a
+    /// `patience` distribution (days) waiting clients renege when it runs out.
+    Wait {
+        #[serde(default)]
+        patience: Option<DurationSpec>,
+    },
+    /// Placed out of region at `tariff_multiplier` × the tariff.
+    OutOfRegion { tariff_multiplier: f64 },
+    /// Continuity of care: capacity is exceeded and the cost incurred.
+    AlwaysGrant,
+}
+
+impl Default for Overflow {
+    fn default() -> Self {
+        Overflow::Wait { patience: None }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferWhenFull {
+    #[default]
+    Block,
+    Overflow,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Ageing {
+    /// Age at which youth care ends unless extended.
+    #[serde(default = "default_adult_age")]
+    pub exit_age: f64,
+    /// Age at which extended youth care ends in any case.
+    #[serde(default = "default_hard_exit_age")]
+    pub hard_exit_age: f64,
+}
+
+fn default_adult_age() -> f64 {
+    18.0
+}
+fn default_hard_exit_age() -> f64 {
+    23.0
+}
+
+impl Default for Ageing {
+    fn default() -> Self {
+        Self {
+            exit_age: default_adult_age(),
+            hard_exit_age: default_hard_exit_age(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Relapse {
+    /// Probability that a client who leaves care returns (zorgrecidive).
+    pub probability: f64,
+    /// Days between exit and return.
+    pub delay: DurationSpec,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FixedCosts {
+    /// Regional 24-hour crisis service, euros per year.
+    #[serde(default)]
+    pub crisis_service: Option<Profile>,
+    /// Area teams, euros per year per area.
+    #[serde(default)]
+    pub area_teams: BTreeMap<String, Profile>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Lumpsum {
+    /// Region total in euros per year.
+    pub region: Profile,
+    /// `none`: every horizon year needs a value; `flat`: the last given year carries forward.
+    #[serde(default)]
+    pub extend: Extend,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Extend {
+    #[default]
+    None,
+    Flat,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InitialState {
+    /// Years simulated with start-year parameters before the horizon; statistics are then reset.
+    #[serde(default)]
+    pub warmup_years: u32,
+    /// CSV of clients in care or waiting at the start date (path relative to the scenario file).
+    #[serde(default)]
+    pub caseload: Option<String>,
+}

@@ -1,0 +1,326 @@
+//! Client flow rules: placement and overflow, episode ends and transfers,
+//! blocking, waiting lists, ageing, reneging and relapse.
+
+use super::{CellMetric, Client, Event, Simulation, Status};
+use crate::model::{DAYS_PER_YEAR, NO_POOL, OverflowRule};
+use rand::Rng;
+
+/// Where a client was before a move, released after the new place is taken
+/// (so a freed place can never be handed out twice).
+#[derive(Clone, Copy)]
+struct Placement {
+    segment: usize,
+    form: usize,
+    pool: u32,
+    out_of_region: bool,
+    blocked: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ExitKind {
+    Discharged,
+    AgedOut,
+    Reneged,
+}
+
+impl Simulation<'_> {
+    fn has_room(&self, pool: u32) -> bool {
+        pool == NO_POOL || {
+            let p = &self.pools[pool as usize];
+            p.occupied < p.capacity
+        }
+    }
+
+    fn placement(&self, client: u32) -> Placement {
+        let c = &self.clients[client as usize];
+        Placement {
+            segment: c.segment as usize,
+            form: c.form as usize,
+            pool: c.pool,
+            out_of_region: c.out_of_region,
+            blocked: c.status == Status::Blocked,
+        }
+    }
+
+    /// Places a client who needs `form`: start, or apply the form's overflow rule.
+    pub(super) fn place(&mut self, client: u32, form: usize, t: f64) {
+        let model = self.model;
+        let segment = self.clients[client as usize].segment as usize;
+        let pool = model.pool(form, model.segments[segment].area);
+        if self.has_room(pool) {
+            self.start(client, form, pool, false, t);
+            return;
+        }
+        match model.forms[form].overflow {
+            OverflowRule::Wait => self.enqueue(client, form, pool, t),
+            OverflowRule::OutOfRegion => self.start(client, form, NO_POOL, true, t),
+            OverflowRule::AlwaysGrant => self.start(client, form, pool, false, t),
+        }
+    }
+
+    /// Starts an episode now, recording the start and the wait behind it.
+    fn start(&mut self, client: u32, form: usize, pool: u32, out_of_region: bool, t: f64) {
+        let c = self.clients[client as usize];
+        let waited = if matches!(c.status, Status::Waiting | Status::Blocked) { t - c.since } else { 0.0 };
+        let segment = c.segment as usize;
+        self.count(segment, form, CellMetric::Starts, 1.0);
+        self.count(segment, form, CellMetric::WaitDaysSum, waited);
+        if out_of_region {
+            self.count(segment, form, CellMetric::OutOfRegionStarts, 1.0);
+        }
+        let duration = self.model.forms[form].duration.sample(&mut self.streams().durations[form]);
+        self.occupy(client, form, pool, out_of_region, t);
+        self.clients[client as usize].planned_end = t + duration;
+        self.schedule_episode_event(client, t);
+    }
+
+    /// Puts the client in care in `form` (counts and pool occupancy only).
+    pub(super) fn occupy(&mut self, client: u32, form: usize, pool: u32, out_of_region: bool, t: f64) {
+        let segment = self.clients[client as usize].segment as usize;
+        let cell = self.cell_index(segment, form);
+        self.integrate_cell(cell, t);
+        if out_of_region {
+            self.cells[cell].out_of_region += 1;
+        } else {
+            self.cells[cell].local += 1;
+        }
+        if pool != NO_POOL {
+            self.integrate_pool(pool as usize, t);
+            self.pools[pool as usize].occupied += 1;
+            self.note_peak(pool as usize);
+        }
+        let c = &mut self.clients[client as usize];
+        c.form = form as u8;
+        c.target = form as u8;
+        c.pool = pool;
+        c.out_of_region = out_of_region;
+        c.status = Status::InCare;
+        c.since = t;
+        c.generation = c.generation.wrapping_add(1);
+    }
+
+    /// Schedules whichever comes first: the episode end or an age limit.
+    pub(super) fn schedule_episode_event(&mut self, client: u32, t: f64) {
+        let c = self.clients[client as usize];
+        let generation = c.generation;
+        let limit = self.age_limit(&c);
+        if limit < c.planned_end {
+            self.queue.schedule(limit.max(t), Event::AgeCheck { client, generation });
+        } else {
+            self.queue.schedule(c.planned_end, Event::EpisodeEnd { client, generation });
+        }
+    }
+
+    fn age_limit(&self, c: &Client) -> f64 {
+        let model = self.model;
+        c.birth + if c.extended { model.hard_exit_age_days } else { model.exit_age_days }
+    }
+
+    /// Frees a former placement; a freed place is refilled from its waiting list.
+    fn release(&mut self, p: Placement, t: f64) {
+        let cell = self.cell_index(p.segment, p.form);
+        self.integrate_cell(cell, t);
+        let state = &mut self.cells[cell];
+        if p.out_of_region {
+            state.out_of_region -= 1;
+        } else {
+            state.local -= 1;
+        }
+        if p.blocked {
+            state.blocked -= 1;
+        }
+        if p.pool != NO_POOL {
+            self.integrate_pool(p.pool as usize, t);
+            self.pools[p.pool as usize].occupied -= 1;
+            self.refill(p.pool, t);
+        }
+    }
+
+    /// Adds the client to the waiting list of `pool` for `form`.
+    pub(super) fn enqueue(&mut self, client: u32, form: usize, pool: u32, t: f64) {
+        let segment = self.clients[client as usize].segment as usize;
+        let cell = self.cell_index(segment, form);
+        self.integrate_cell(cell, t);
+        self.cells[cell].waiting += 1;
+        let c = &mut self.clients[client as usize];
+        c.status = Status::Waiting;
+        c.form = form as u8;
+        c.target = form as u8;
+        c.pool = NO_POOL;
+        c.since = t;
+        c.generation = c.generation.wrapping_add(1);
+        let (priority, generation) = (c.priority, c.generation);
+        self.waiting[pool as usize].push(priority, client, generation);
+        self.schedule_waiting_events(client, form, t);
+    }
+
+    fn schedule_waiting_events(&mut self, client: u32, form: usize, t: f64) {
+        let c = self.clients[client as usize];
+        let generation = c.generation;
+        let horizon_end = self.model.years as f64 * DAYS_PER_YEAR;
+        let limit = self.age_limit(&c);
+        if limit < horizon_end {
+            self.queue.schedule(limit.max(t), Event::AgeCheck { client, generation });
+        }
+        if c.status == Status::Waiting {
+            if let Some(patience) = &self.model.forms[form].patience {
+                let wait = patience.sample(&mut self.streams().patience[form]);
+                if t + wait < horizon_end {
+                    self.queue.schedule(t + wait, Event::Renege { client, generation });
+                }
+            }
+        }
+    }
+
+    /// Hands free places of `pool` to its waiting list, best priority first.
+    pub(super) fn refill(&mut self, pool: u32, t: f64) {
+        let form = self.model.pools[pool as usize].form;
+        while self.has_room(pool) {
+            let clients = &self.clients;
+            let Some(client) = self.waiting[pool as usize].pop(|c, g| {
+                let c = &clients[c as usize];
+                c.generation == g && matches!(c.status, Status::Waiting | Status::Blocked)
+            }) else {
+                return;
+            };
+            let c = self.clients[client as usize];
+            if c.status == Status::Waiting {
+                let cell = self.cell_index(c.segment as usize, form);
+                self.integrate_cell(cell, t);
+                self.cells[cell].waiting -= 1;
+                self.start(client, form, pool, false, t);
+            } else {
+                let before = self.placement(client);
+                self.start(client, form, pool, false, t);
+                self.release(before, t);
+            }
+        }
+    }
+
+    pub(super) fn on_episode_end(&mut self, client: u32, t: f64) {
+        let c = self.clients[client as usize];
+        let form = c.form as usize;
+        let u: f64 = self.streams().routing[form].random();
+        let next = self.model.forms[form].transitions.iter().find(|(_, cum)| u < *cum).map(|(to, _)| *to as usize);
+        match next {
+            None => self.exit(client, ExitKind::Discharged, t),
+            Some(to) => self.transfer(client, to, t),
+        }
+    }
+
+    fn transfer(&mut self, client: u32, to: usize, t: f64) {
+        let model = self.model;
+        let c = self.clients[client as usize];
+        let segment = c.segment as usize;
+        let pool = model.pool(to, model.segments[segment].area);
+        let before = self.placement(client);
+        if !self.has_room(pool) && model.forms[to].block_on_full {
+            // Verstopping: stay in the current form until a place frees up.
+            let cell = self.cell_index(segment, before.form);
+            self.integrate_cell(cell, t);
+            self.cells[cell].blocked += 1;
+            let c = &mut self.clients[client as usize];
+            c.status = Status::Blocked;
+            c.target = to as u8;
+            c.since = t;
+            c.generation = c.generation.wrapping_add(1);
+            let (priority, generation) = (c.priority, c.generation);
+            self.waiting[pool as usize].push(priority, client, generation);
+            self.schedule_waiting_events(client, before.form, t);
+            return;
+        }
+        self.clients[client as usize].status = Status::Free;
+        self.place(client, to, t);
+        self.release(before, t);
+    }
+
+    pub(super) fn on_age_check(&mut self, client: u32, t: f64) {
+        let model = self.model;
+        let c = self.clients[client as usize];
+        if !c.extended && model.hard_exit_age_days > model.exit_age_days {
+            let form = c.form as usize;
+            let p = model.forms[form].extension_probability;
+            let u: f64 = self.streams().extension[form].random();
+            if u < p {
+                // Verlengde jeugdhulp: continue up to the hard exit age.
+                self.clients[client as usize].extended = true;
+                if matches!(c.status, Status::Waiting | Status::Blocked) {
+                    self.schedule_waiting_events_after_extension(client, t);
+                } else {
+                    self.schedule_episode_event(client, t);
+                }
+                return;
+            }
+        }
+        self.exit(client, ExitKind::AgedOut, t);
+    }
+
+    fn schedule_waiting_events_after_extension(&mut self, client: u32, t: f64) {
+        let c = self.clients[client as usize];
+        let limit = self.age_limit(&c);
+        if limit < self.model.years as f64 * DAYS_PER_YEAR {
+            let generation = c.generation;
+            self.queue.schedule(limit.max(t), Event::AgeCheck { client, generation });
+        }
+    }
+
+    pub(super) fn on_renege(&mut self, client: u32, t: f64) {
+        self.exit(client, ExitKind::Reneged, t);
+    }
+
+    pub(super) fn on_relapse(&mut self, client: u32, t: f64) {
+        let c = self.clients[client as usize];
+        let (segment, form) = (c.segment as usize, c.form as usize);
+        self.clients[client as usize].status = Status::Free;
+        self.count(segment, form, CellMetric::Inflow, 1.0);
+        self.place(client, form, t);
+    }
+
+    /// The client leaves youth care (or the waiting list) for good, or for a relapse delay.
+    fn exit(&mut self, client: u32, kind: ExitKind, t: f64) {
+        let c = self.clients[client as usize];
+        let (segment, form) = (c.segment as usize, c.form as usize);
+        match c.status {
+            Status::Waiting => {
+                let cell = self.cell_index(segment, form);
+                self.integrate_cell(cell, t);
+                self.cells[cell].waiting -= 1;
+            }
+            Status::InCare | Status::Blocked => {
+                let before = self.placement(client);
+                // Invalidate the waiting-list entry of a blocked client first.
+                let cl = &mut self.clients[client as usize];
+                cl.status = Status::Free;
+                cl.generation = cl.generation.wrapping_add(1);
+                self.release(before, t);
+            }
+            Status::Free | Status::RelapsePending => {}
+        }
+        match kind {
+            ExitKind::Reneged => self.count(segment, form, CellMetric::Reneged, 1.0),
+            ExitKind::AgedOut => {
+                self.count(segment, form, CellMetric::Outflow, 1.0);
+                self.count(segment, form, CellMetric::AgedOut, 1.0);
+            }
+            ExitKind::Discharged => self.count(segment, form, CellMetric::Outflow, 1.0),
+        }
+        if kind == ExitKind::Discharged {
+            if let Some(rule) = &self.model.relapse {
+                let streams = self.streams();
+                let relapses = streams.relapse.random::<f64>() < rule.probability;
+                let delay = rule.delay.sample(&mut streams.relapse);
+                let back = t + delay;
+                let cl = self.clients[client as usize];
+                if relapses && back < cl.birth + self.model.exit_age_days && back < self.model.years as f64 * DAYS_PER_YEAR {
+                    let cl = &mut self.clients[client as usize];
+                    cl.status = Status::RelapsePending;
+                    cl.generation = cl.generation.wrapping_add(1);
+                    let generation = cl.generation;
+                    self.queue.schedule(back, Event::Relapse { client, generation });
+                    return;
+                }
+            }
+        }
+        self.free_client(client);
+    }
+}

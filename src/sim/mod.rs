@@ -1,0 +1,424 @@
+//! The youth-care client process of one replication: arrivals, placement or
+//! overflow, episodes, transitions, blocking, ageing and relapse, recorded as
+//! exposure. One `Simulation` runs on one thread and is reused across the
+//! replications that thread runs (buffers are kept, state is reset).
+
+pub mod exposure;
+mod flow;
+mod waitlist;
+
+pub use exposure::{CellMetric, Exposure, PoolMetric};
+
+use crate::engine::{EventQueue, Purpose, StreamFactory, StreamRng};
+use crate::model::{DAYS_PER_YEAR, InitialStatus, Model, NO_POOL};
+use rand_distr::{Distribution, Exp1};
+use waitlist::WaitList;
+
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    Arrival { stream: u32 },
+    EpisodeEnd { client: u32, generation: u32 },
+    AgeCheck { client: u32, generation: u32 },
+    Renege { client: u32, generation: u32 },
+    Relapse { client: u32, generation: u32 },
+    YearEnd,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    Free,
+    InCare,
+    /// In care in `form`, waiting for a place in `target`.
+    Blocked,
+    /// At home, waiting for a place in `form`.
+    Waiting,
+    RelapsePending,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Client {
+    birth: f64,
+    /// Start of the current episode, wait or block.
+    since: f64,
+    planned_end: f64,
+    generation: u32,
+    pool: u32,
+    segment: u16,
+    form: u8,
+    target: u8,
+    priority: u8,
+    status: Status,
+    out_of_region: bool,
+    extended: bool,
+}
+
+/// Running counts of one (segment, form) cell, integrated over time.
+#[derive(Clone, Copy, Debug, Default)]
+struct CellState {
+    local: u32,
+    out_of_region: u32,
+    blocked: u32,
+    waiting: u32,
+    last: f64,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct PoolState {
+    occupied: u32,
+    capacity: u32,
+    last: f64,
+}
+
+struct Streams {
+    arrivals: Vec<StreamRng>,
+    durations: Vec<StreamRng>,
+    routing: Vec<StreamRng>,
+    ages: Vec<StreamRng>,
+    extension: Vec<StreamRng>,
+    patience: Vec<StreamRng>,
+    relapse: StreamRng,
+    initial: StreamRng,
+}
+
+impl Streams {
+    fn new(factory: &StreamFactory, replication: u64, model: &Model) -> Self {
+        let per = |purpose, n: usize| (0..n).map(|i| factory.stream(replication, purpose, i as u16)).collect();
+        let forms = model.forms.len();
+        Streams {
+            arrivals: per(Purpose::Arrivals, model.streams.len()),
+            durations: per(Purpose::Durations, forms),
+            routing: per(Purpose::Routing, forms),
+            ages: per(Purpose::Ages, forms),
+            extension: per(Purpose::Extension, forms),
+            patience: per(Purpose::Patience, forms),
+            relapse: factory.stream(replication, Purpose::Relapse, 0),
+            initial: factory.stream(replication, Purpose::InitialState, 0),
+        }
+    }
+}
+
+/// One replication's simulation state; reusable across replications.
+pub struct Simulation<'m> {
+    model: &'m Model,
+    queue: EventQueue<Event>,
+    clients: Vec<Client>,
+    free: Vec<u32>,
+    cells: Vec<CellState>,
+    pools: Vec<PoolState>,
+    waiting: Vec<WaitList>,
+    exposure: Exposure,
+    streams: Option<Streams>,
+    /// Current simulation year; negative during warm-up.
+    year: i32,
+}
+
+impl<'m> Simulation<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        Simulation {
+            model,
+            queue: EventQueue::with_capacity(1024),
+            clients: Vec::with_capacity(1024),
+            free: Vec::new(),
+            cells: vec![CellState::default(); model.segments.len() * model.forms.len()],
+            pools: vec![PoolState::default(); model.pools.len()],
+            waiting: vec![WaitList::default(); model.pools.len()],
+            exposure: Exposure::new(model.years, model.segments.len(), model.forms.len(), model.pools.len()),
+            streams: None,
+            year: 0,
+        }
+    }
+
+    /// Runs replication `replication` under master seed `seed`.
+    pub fn run(&mut self, seed: u64, replication: u64) -> &Exposure {
+        self.run_with(&StreamFactory::new(seed), replication)
+    }
+
+    /// Runs a replication with streams from `factory` (shared across calls).
+    pub fn run_with(&mut self, factory: &StreamFactory, replication: u64) -> &Exposure {
+        let model = self.model;
+        let start = -(model.warmup_years as f64) * DAYS_PER_YEAR;
+        self.queue.reset(start);
+        self.clients.clear();
+        self.free.clear();
+        self.cells.fill(CellState { last: start, ..CellState::default() });
+        for (state, pool) in self.pools.iter_mut().zip(&model.pools) {
+            *state = PoolState { occupied: 0, capacity: pool.capacity[0], last: start };
+        }
+        self.waiting.iter_mut().for_each(WaitList::clear);
+        self.exposure.reset();
+        self.streams = Some(Streams::new(factory, replication, model));
+        self.year = -(model.warmup_years as i32);
+
+        self.load_initial_caseload();
+        if self.year == 0 {
+            self.snapshot_initial();
+        }
+        for s in 0..model.streams.len() {
+            self.schedule_arrival(s as u32, start);
+        }
+        self.queue.schedule((self.year + 1) as f64 * DAYS_PER_YEAR, Event::YearEnd);
+
+        while let Some(next) = self.queue.pop() {
+            let t = next.time;
+            match next.event {
+                Event::Arrival { stream } => self.on_arrival(stream, t),
+                Event::EpisodeEnd { client, generation } => {
+                    if self.current(client, generation) {
+                        self.on_episode_end(client, t);
+                    }
+                }
+                Event::AgeCheck { client, generation } => {
+                    if self.current(client, generation) {
+                        self.on_age_check(client, t);
+                    }
+                }
+                Event::Renege { client, generation } => {
+                    if self.current(client, generation) {
+                        self.on_renege(client, t);
+                    }
+                }
+                Event::Relapse { client, generation } => {
+                    if self.current(client, generation) {
+                        self.on_relapse(client, t);
+                    }
+                }
+                Event::YearEnd => {
+                    if self.on_year_end(t) {
+                        break;
+                    }
+                }
+            }
+        }
+        self.exposure.events = self.queue.processed();
+        &self.exposure
+    }
+
+    fn streams(&mut self) -> &mut Streams {
+        self.streams.as_mut().expect("streams are set at the start of a run")
+    }
+
+    #[inline]
+    fn current(&self, client: u32, generation: u32) -> bool {
+        self.clients[client as usize].generation == generation
+    }
+
+    #[inline]
+    fn recording(&self) -> Option<usize> {
+        (self.year >= 0).then_some(self.year as usize)
+    }
+
+    /// Draws the next arrival of `stream` after `from`: one Exp(1) draw
+    /// inverted through the piecewise-constant yearly rate (exact for a
+    /// non-homogeneous Poisson process with per-year rates).
+    fn schedule_arrival(&mut self, stream: u32, from: f64) {
+        let model = self.model;
+        let rates = &model.streams[stream as usize].rate_per_day;
+        let mut remaining: f64 = Exp1.sample(&mut self.streams().arrivals[stream as usize]);
+        let mut t = from;
+        let horizon_end = model.years as f64 * DAYS_PER_YEAR;
+        while t < horizon_end {
+            let y = (t / DAYS_PER_YEAR).floor() as i32;
+            let year_end = (y + 1) as f64 * DAYS_PER_YEAR;
+            let rate = rates[model.year_slot(y)];
+            if rate > 0.0 {
+                let dt = remaining / rate;
+                if t + dt < year_end {
+                    self.queue.schedule(t + dt, Event::Arrival { stream });
+                    return;
+                }
+                remaining -= rate * (year_end - t);
+            }
+            t = year_end;
+        }
+    }
+
+    fn on_arrival(&mut self, stream: u32, t: f64) {
+        let model = self.model;
+        let s = &model.streams[stream as usize];
+        let age = model.forms[s.form].age.sample(&mut self.streams().ages[s.form]);
+        let client = self.new_client(Client {
+            birth: t - age * DAYS_PER_YEAR,
+            since: t,
+            planned_end: t,
+            generation: 0,
+            pool: NO_POOL,
+            segment: s.segment as u16,
+            form: s.form as u8,
+            target: s.form as u8,
+            priority: s.priority,
+            status: Status::Free,
+            out_of_region: false,
+            extended: false,
+        });
+        self.count(s.segment, s.form, CellMetric::Inflow, 1.0);
+        self.place(client, s.form, t);
+        self.schedule_arrival(stream, t);
+    }
+
+    fn new_client(&mut self, client: Client) -> u32 {
+        match self.free.pop() {
+            Some(i) => {
+                let generation = self.clients[i as usize].generation.wrapping_add(1);
+                self.clients[i as usize] = Client { generation, ..client };
+                i
+            }
+            None => {
+                self.clients.push(client);
+                (self.clients.len() - 1) as u32
+            }
+        }
+    }
+
+    fn free_client(&mut self, client: u32) {
+        let c = &mut self.clients[client as usize];
+        c.status = Status::Free;
+        c.generation = c.generation.wrapping_add(1);
+        self.free.push(client);
+    }
+
+    /// Clients in care or waiting at the start date, from the caseload CSV.
+    fn load_initial_caseload(&mut self) {
+        let model = self.model;
+        for init in &model.initial {
+            let client = self.new_client(Client {
+                birth: -init.age_years * DAYS_PER_YEAR,
+                since: -init.elapsed_days,
+                planned_end: 0.0,
+                generation: 0,
+                pool: NO_POOL,
+                segment: init.segment as u16,
+                form: init.form as u8,
+                target: init.form as u8,
+                priority: init.priority,
+                status: Status::Free,
+                out_of_region: false,
+                extended: false,
+            });
+            match init.status {
+                InitialStatus::InCare => {
+                    let rest = model.forms[init.form]
+                        .duration
+                        .sample_residual(init.elapsed_days, &mut self.streams().initial);
+                    let pool = model.pool(init.form, model.segments[init.segment].area);
+                    self.occupy(client, init.form, pool, false, 0.0);
+                    self.clients[client as usize].planned_end = rest;
+                    self.schedule_episode_event(client, 0.0);
+                }
+                InitialStatus::Waiting => {
+                    // Waiting since `elapsed` days: placed now if a place is
+                    // free (the wait is then recorded), else back on the list
+                    // with its original waiting time.
+                    let c = &mut self.clients[client as usize];
+                    c.status = Status::Waiting;
+                    self.place(client, init.form, 0.0);
+                    let c = &mut self.clients[client as usize];
+                    if c.status == Status::Waiting {
+                        c.since = -init.elapsed_days;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Records the state at the start of the horizon (for conservation checks).
+    fn snapshot_initial(&mut self) {
+        for (i, c) in self.cells.iter().enumerate() {
+            self.exposure.initial_active[i] = (c.local + c.out_of_region) as f64;
+            self.exposure.initial_waiting[i] = c.waiting as f64;
+        }
+    }
+
+    /// Closes the year: integrates all cells and pools, snapshots year-end
+    /// counts, moves to the next year's capacities. Returns true at the end
+    /// of the horizon.
+    fn on_year_end(&mut self, t: f64) -> bool {
+        let model = self.model;
+        for i in 0..self.cells.len() {
+            self.integrate_cell(i, t);
+        }
+        for p in 0..self.pools.len() {
+            self.integrate_pool(p, t);
+        }
+        let forms = model.forms.len();
+        if let Some(y) = self.recording() {
+            for (i, c) in self.cells.iter().enumerate() {
+                let (segment, form) = (i / forms, i % forms);
+                *self.exposure.cell_mut(y, segment, form, CellMetric::ActiveEnd) = (c.local + c.out_of_region) as f64;
+                *self.exposure.cell_mut(y, segment, form, CellMetric::WaitingEnd) = c.waiting as f64;
+            }
+            for (p, state) in self.pools.iter().enumerate() {
+                *self.exposure.pool_mut(y, p, PoolMetric::Capacity) = state.capacity as f64;
+            }
+        }
+        self.year += 1;
+        if self.year >= model.years as i32 {
+            return true;
+        }
+        if self.year == 0 {
+            self.snapshot_initial();
+        }
+        let slot = model.year_slot(self.year);
+        for p in 0..self.pools.len() {
+            self.pools[p].capacity = model.pools[p].capacity[slot];
+            self.note_peak(p);
+            self.refill(p as u32, t);
+        }
+        self.queue.schedule((self.year + 1) as f64 * DAYS_PER_YEAR, Event::YearEnd);
+        false
+    }
+
+    #[inline]
+    fn count(&mut self, segment: usize, form: usize, m: CellMetric, amount: f64) {
+        if let Some(y) = self.recording() {
+            *self.exposure.cell_mut(y, segment, form, m) += amount;
+        }
+    }
+
+    #[inline]
+    fn cell_index(&self, segment: usize, form: usize) -> usize {
+        segment * self.model.forms.len() + form
+    }
+
+    /// Adds the time since the cell's last change to its day integrals.
+    #[inline]
+    fn integrate_cell(&mut self, i: usize, t: f64) {
+        let c = self.cells[i];
+        let dt = t - c.last;
+        self.cells[i].last = t;
+        if dt <= 0.0 {
+            return;
+        }
+        if let Some(y) = self.recording() {
+            let forms = self.model.forms.len();
+            let (segment, form) = (i / forms, i % forms);
+            let e = &mut self.exposure;
+            *e.cell_mut(y, segment, form, CellMetric::ClientDays) += (c.local + c.out_of_region) as f64 * dt;
+            *e.cell_mut(y, segment, form, CellMetric::LocalDays) += c.local as f64 * dt;
+            *e.cell_mut(y, segment, form, CellMetric::OutOfRegionDays) += c.out_of_region as f64 * dt;
+            *e.cell_mut(y, segment, form, CellMetric::BlockedDays) += c.blocked as f64 * dt;
+        }
+    }
+
+    #[inline]
+    fn integrate_pool(&mut self, p: usize, t: f64) {
+        let s = self.pools[p];
+        let dt = t - s.last;
+        self.pools[p].last = t;
+        if dt <= 0.0 {
+            return;
+        }
+        if let Some(y) = self.recording() {
+            let vacant = s.capacity.saturating_sub(s.occupied) as f64;
+            *self.exposure.pool_mut(y, p, PoolMetric::OccupiedDays) += s.occupied as f64 * dt;
+            *self.exposure.pool_mut(y, p, PoolMetric::VacantDays) += vacant * dt;
+        }
+    }
+
+    #[inline]
+    fn note_peak(&mut self, p: usize) {
+        if let Some(y) = self.recording() {
+            let peak = self.exposure.pool_mut(y, p, PoolMetric::PeakOccupied);
+            *peak = peak.max(self.pools[p].occupied as f64);
+        }
+    }
+}

@@ -22,11 +22,7 @@ impl Location {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = text[line_start..offset].chars().count() + 1;
-        let source_line = text[line_start..]
-            .lines()
-            .next()
-            .unwrap_or("")
-            .to_string();
+        let source_line = text[line_start..].lines().next().unwrap_or("").to_string();
         Location {
             file: file.to_string(),
             line,
@@ -42,7 +38,7 @@ pub struct InputError {
     pub message: String,
     /// Dotted path of the offending field, e.g. `care_forms.secure.tariff`.
     pub field: Option<String>,
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     pub fix: Option<String>,
 }
 
@@ -67,34 +63,33 @@ impl InputError {
     }
 
     pub fn at(mut self, location: Location) -> Self {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 
     /// An error about a whole file (no line), e.g. one that cannot be read.
     pub fn in_file(mut self, path: &Path) -> Self {
-        self.location = Some(Location {
+        self.location = Some(Box::new(Location {
             file: path.display().to_string(),
             line: 1,
             column: 1,
             source_line: String::new(),
-        });
+        }));
         self
     }
 }
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.location {
-            Some(loc) => write!(f, "{}:{}:{}: ", loc.file, loc.line, loc.column)?,
-            None => {}
+        if let Some(loc) = &self.location {
+            write!(f, "{}:{}:{}: ", loc.file, loc.line, loc.column)?;
         }
         write!(f, "{}", self.message)?;
         if let Some(field) = &self.field {
             write!(f, "\n  field: {field}")?;
         }
-        if let Some(loc) = &self.location {
-            if !loc.source_line.is_empty() {
+        if let Some(loc) = self.location.as_ref().filter(|l| !l.source_line.is_empty()) {
+            {
                 let gutter = loc.line.to_string().len();
                 write!(
                     f,

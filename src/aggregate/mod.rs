@@ -77,11 +77,17 @@ impl Metric {
 
     /// Money metrics are stored in cents and written in euros.
     pub fn is_money(self) -> bool {
-        matches!(self, Metric::CostEur | Metric::LumpsumEur | Metric::BalanceEur)
+        matches!(
+            self,
+            Metric::CostEur | Metric::LumpsumEur | Metric::BalanceEur
+        )
     }
 
     fn is_place_metric(self) -> bool {
-        matches!(self, Metric::PlaceDaysOccupied | Metric::PlaceDaysVacant | Metric::Occupancy)
+        matches!(
+            self,
+            Metric::PlaceDaysOccupied | Metric::PlaceDaysVacant | Metric::Occupancy
+        )
     }
 
     /// Metrics written per replication to `replications.csv`.
@@ -178,7 +184,13 @@ impl Layout {
                 model
                     .pools
                     .iter()
-                    .map(|pool| pool.catchment.iter().filter(|(s, _)| segs.contains(s)).map(|(_, w)| w).sum())
+                    .map(|pool| {
+                        pool.catchment
+                            .iter()
+                            .filter(|(s, _)| segs.contains(s))
+                            .map(|(_, w)| w)
+                            .sum()
+                    })
                     .collect()
             })
             .collect();
@@ -187,7 +199,9 @@ impl Layout {
         let mut keys = Vec::new();
         for year in 0..model.years {
             for (si, scope) in scopes.iter().enumerate() {
-                let forms = (0..model.forms.len()).map(Some).chain(std::iter::once(None));
+                let forms = (0..model.forms.len())
+                    .map(Some)
+                    .chain(std::iter::once(None));
                 for form in forms {
                     for metric in Metric::ALL {
                         let has_places = form.map_or(any_places, |f| model.forms[f].has_places);
@@ -195,23 +209,50 @@ impl Layout {
                             continue;
                         }
                         let budget_scope = matches!(scope, Scope::Region | Scope::Municipality(_));
-                        if matches!(metric, Metric::LumpsumEur | Metric::BalanceEur) && (form.is_some() || !budget_scope) {
+                        if matches!(metric, Metric::LumpsumEur | Metric::BalanceEur)
+                            && (form.is_some() || !budget_scope)
+                        {
                             continue;
                         }
-                        cells.push(Cell { year, scope: si, form, metric });
-                        let name = |s: Scope, want: fn(Scope) -> Option<usize>, list: &[crate::model::Named]| {
-                            want(s).map_or(ALL.to_string(), |i| list[i].name.clone())
-                        };
+                        cells.push(Cell {
+                            year,
+                            scope: si,
+                            form,
+                            metric,
+                        });
+                        let name =
+                            |s: Scope,
+                             want: fn(Scope) -> Option<usize>,
+                             list: &[crate::model::Named]| {
+                                want(s).map_or(ALL.to_string(), |i| list[i].name.clone())
+                            };
                         keys.push(ColumnKey {
                             year: model.start_year + year as i32,
                             municipality: name(
                                 *scope,
-                                |s| if let Scope::Municipality(m) = s { Some(m) } else { None },
+                                |s| {
+                                    if let Scope::Municipality(m) = s {
+                                        Some(m)
+                                    } else {
+                                        None
+                                    }
+                                },
                                 &model.municipalities,
                             ),
-                            area: name(*scope, |s| if let Scope::Area(a) = s { Some(a) } else { None }, &model.areas),
+                            area: name(
+                                *scope,
+                                |s| {
+                                    if let Scope::Area(a) = s {
+                                        Some(a)
+                                    } else {
+                                        None
+                                    }
+                                },
+                                &model.areas,
+                            ),
                             provider: ALL.to_string(),
-                            care_form: form.map_or(ALL.to_string(), |f| model.forms[f].name.clone()),
+                            care_form: form
+                                .map_or(ALL.to_string(), |f| model.forms[f].name.clone()),
                             metric: metric.name().to_string(),
                             money: metric.is_money(),
                         });
@@ -219,7 +260,13 @@ impl Layout {
                 }
             }
         }
-        Layout { cells, keys, scopes, members, pool_weight }
+        Layout {
+            cells,
+            keys,
+            scopes,
+            members,
+            pool_weight,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -252,7 +299,13 @@ impl Layout {
         };
         let place_sum = |m: CellMetric| -> f64 {
             segs.iter()
-                .map(|&s| forms.clone().filter(|&f| model.forms[f].has_places).map(|f| e.cell(y, s, f, m)).sum::<f64>())
+                .map(|&s| {
+                    forms
+                        .clone()
+                        .filter(|&f| model.forms[f].has_places)
+                        .map(|f| e.cell(y, s, f, m))
+                        .sum::<f64>()
+                })
                 .sum()
         };
         let vacant = || -> f64 {
@@ -261,13 +314,21 @@ impl Layout {
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| forms.contains(&p.form))
-                .map(|(pi, _)| e.pool(y, pi, PoolMetric::VacantDays) * self.pool_weight[cell.scope][pi])
+                .map(|(pi, _)| {
+                    e.pool(y, pi, PoolMetric::VacantDays) * self.pool_weight[cell.scope][pi]
+                })
                 .sum()
         };
         let cost = || -> f64 {
-            let mut total: i64 = segs.iter().map(|&s| forms.clone().map(|f| costs.get(y, s, f)).sum::<i64>()).sum();
+            let mut total: i64 = segs
+                .iter()
+                .map(|&s| forms.clone().map(|f| costs.get(y, s, f)).sum::<i64>())
+                .sum();
             if cell.form.is_none() {
-                total += segs.iter().map(|&s| costs.get(y, s, costs.fixed_column())).sum::<i64>();
+                total += segs
+                    .iter()
+                    .map(|&s| costs.get(y, s, costs.fixed_column()))
+                    .sum::<i64>();
             }
             total as f64
         };

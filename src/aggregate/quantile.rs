@@ -96,7 +96,8 @@ pub fn exact_mean_cents(values: &[f64]) -> Decimal {
 
 /// Cents → euros text with two decimals.
 pub fn euros(cents: Decimal) -> String {
-    let mut e = (cents / Decimal::ONE_HUNDRED).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let mut e = (cents / Decimal::ONE_HUNDRED)
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     e.rescale(2);
     e.to_string()
 }
@@ -104,7 +105,11 @@ pub fn euros(cents: Decimal) -> String {
 /// Non-money numbers: four decimals, no negative zero.
 pub fn number(v: f64) -> String {
     let s = format!("{v:.4}");
-    if s == "-0.0000" { "0.0000".to_string() } else { s }
+    if s == "-0.0000" {
+        "0.0000".to_string()
+    } else {
+        s
+    }
 }
 
 #[cfg(test)]

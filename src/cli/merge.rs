@@ -31,7 +31,12 @@ pub fn merge(args: MergeArgs) -> Result<(), Error> {
             .fix("merge only shards of one run: same scenario, seed, replication count and tool version")
         };
         if m.scenario_sha256 != first.scenario_sha256 {
-            return Err(differs("scenario_sha256", &first.scenario_sha256, &m.scenario_sha256).into());
+            return Err(differs(
+                "scenario_sha256",
+                &first.scenario_sha256,
+                &m.scenario_sha256,
+            )
+            .into());
         }
         if m.seed != first.seed {
             return Err(differs("seed", &first.seed.to_string(), &m.seed.to_string()).into());
@@ -40,7 +45,12 @@ pub fn merge(args: MergeArgs) -> Result<(), Error> {
             return Err(differs("version", &first.version, &m.version).into());
         }
         if m.replications != first.replications {
-            return Err(differs("replications", &first.replications.to_string(), &m.replications.to_string()).into());
+            return Err(differs(
+                "replications",
+                &first.replications.to_string(),
+                &m.replications.to_string(),
+            )
+            .into());
         }
     }
     parts.sort_by_key(|(_, m)| m.replication_range);
@@ -78,7 +88,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Error> {
     let mut writer: Option<BinWriter> = None;
     let mut events = 0;
     for (dir, m) in &parts {
-        let mut reader = BinReader::open(&dir.join(BIN)).map_err(anyhow::Error::from)?;
+        let mut reader = BinReader::open(&dir.join(BIN))?;
         let w = match &mut writer {
             Some(w) => w,
             None => writer.insert(BinWriter::create(&tmp, &reader.columns)?),
@@ -91,12 +101,23 @@ pub fn merge(args: MergeArgs) -> Result<(), Error> {
     writer.expect("at least one shard").finish()?;
     std::fs::rename(&tmp, args.out.join(BIN))?;
 
-    let mut manifest = Manifest::new(&first.scenario, &first.scenario_sha256, first.seed, first.replications, [0, first.replications]);
+    let mut manifest = Manifest::new(
+        &first.scenario,
+        &first.scenario_sha256,
+        first.seed,
+        first.replications,
+        [0, first.replications],
+    );
     manifest.threads = parts.iter().map(|(_, m)| m.threads).max().unwrap_or(1);
     manifest.events = events;
     manifest.wall_seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     manifest.parts = parts.iter().map(|(d, _)| d.display().to_string()).collect();
     let overview = output::finalize(&args.out, &manifest)?;
-    output::print_overview(&mut std::io::stdout().lock(), &first.scenario, first.replications, &overview)?;
+    output::print_overview(
+        &mut std::io::stdout().lock(),
+        &first.scenario,
+        first.replications,
+        &overview,
+    )?;
     Ok(())
 }

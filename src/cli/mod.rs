@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "jeugdstroom", version, about = "Monte Carlo simulation of youth-care flows against lumpsum contracts")]
+#[command(
+    name = "jeugdstroom",
+    version,
+    about = "Monte Carlo simulation of youth-care flows against lumpsum contracts"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -41,7 +45,8 @@ pub enum ScenarioCommand {
 }
 
 fn parse_shard(s: &str) -> Result<Shard, String> {
-    s.parse::<Shard>().map_err(|e| format!("{}; {}", e.message, e.fix.unwrap_or_default()))
+    s.parse::<Shard>()
+        .map_err(|e| format!("{}; {}", e.message, e.fix.unwrap_or_default()))
 }
 
 #[derive(Debug, clap::Args)]

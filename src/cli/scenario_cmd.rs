@@ -26,7 +26,10 @@ pub fn print(what: ScenarioCommand) -> Result<(), Error> {
         ScenarioCommand::Default => print!("{DEFAULT_SCENARIO}"),
         ScenarioCommand::Schema => {
             let schema = schemars::schema_for!(Scenario);
-            println!("{}", serde_json::to_string_pretty(&schema).map_err(anyhow::Error::from)?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).map_err(anyhow::Error::from)?
+            );
         }
     }
     Ok(())

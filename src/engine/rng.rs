@@ -78,7 +78,9 @@ mod tests {
         let b: u64 = f.stream(3, Purpose::Durations, 1).random();
         let c: u64 = f.stream(3, Purpose::Durations, 2).random();
         let d: u64 = f.stream(4, Purpose::Durations, 1).random();
-        let e: u64 = StreamFactory::new(43).stream(3, Purpose::Durations, 1).random();
+        let e: u64 = StreamFactory::new(43)
+            .stream(3, Purpose::Durations, 1)
+            .random();
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_ne!(a, d);

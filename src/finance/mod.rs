@@ -35,9 +35,12 @@ pub fn days(value: f64) -> Decimal {
     Decimal::new((value * 1e6).round() as i64, 6)
 }
 
-/// Euros to whole cents.
+/// Euros to whole cents, rounding half away from zero (commercial rounding).
 pub fn cents(value: Decimal) -> i64 {
-    (value.round_dp(2) * Decimal::ONE_HUNDRED).to_i64().unwrap_or(i64::MAX)
+    (value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        * Decimal::ONE_HUNDRED)
+        .to_i64()
+        .unwrap_or(i64::MAX)
 }
 
 /// Prices one replication's exposure.
@@ -106,11 +109,6 @@ pub fn lumpsum_cents(model: &Model, year: usize, municipality: Option<usize>) ->
     })
 }
 
-/// Formats cents as euros with two decimals.
-pub fn format_cents(cents: i64) -> String {
-    Decimal::new(cents, 2).to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,7 +117,5 @@ mod tests {
     fn days_and_cents_are_exact() {
         assert_eq!(days(1.5), Decimal::new(15, 1));
         assert_eq!(cents(Decimal::new(12345, 3)), 1235);
-        assert_eq!(format_cents(26_260_000_000), "262600000.00");
-        assert_eq!(format_cents(-5), "-0.05");
     }
 }

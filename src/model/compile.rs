@@ -16,7 +16,7 @@ pub fn money(value: f64) -> Decimal {
     Decimal::from_str(&format!("{value}"))
         .or_else(|_| Decimal::from_scientific(&format!("{value:e}")))
         .unwrap_or_default()
-        .round_dp(2)
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
 }
 
 fn per_year(profile: &Profile, start: i32, years: usize) -> Vec<f64> {
@@ -29,7 +29,10 @@ fn duration(spec: &DurationSpec, loaded: &Loaded, path: &[&str]) -> Result<Durat
         DurationSpec::Lognormal { mean, cv } => Duration::lognormal(*mean, *cv),
         DurationSpec::Gamma { mean, cv } => Duration::gamma(*mean, *cv),
         DurationSpec::Fixed { days } => Duration::Fixed { days: *days },
-        DurationSpec::Uniform { min, max } => Duration::Uniform { min: *min, max: *max },
+        DurationSpec::Uniform { min, max } => Duration::Uniform {
+            min: *min,
+            max: *max,
+        },
         DurationSpec::Empirical { file, column } => {
             let sorted = read_durations(Path::new(file), column).map_err(|e| {
                 // A missing file is the scenario's fault: point at the field.
@@ -39,7 +42,10 @@ fn duration(spec: &DurationSpec, loaded: &Loaded, path: &[&str]) -> Result<Durat
                     let mut p = path.to_vec();
                     p.push("file");
                     let located = loaded.sources.error(&p, e.message.clone());
-                    InputError { fix: e.fix, ..located }
+                    InputError {
+                        fix: e.fix,
+                        ..located
+                    }
                 }
             })?;
             Duration::Empirical { sorted }
@@ -62,19 +68,28 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
     let municipalities = s
         .municipalities
         .iter()
-        .map(|(n, m)| Named { name: n.clone(), label: m.label.clone().unwrap_or_else(|| n.clone()) })
+        .map(|(n, m)| Named {
+            name: n.clone(),
+            label: m.label.clone().unwrap_or_else(|| n.clone()),
+        })
         .collect();
     let areas: Vec<Named> = s
         .areas
         .iter()
-        .map(|(n, a)| Named { name: n.clone(), label: a.label.clone().unwrap_or_else(|| n.clone()) })
+        .map(|(n, a)| Named {
+            name: n.clone(),
+            label: a.label.clone().unwrap_or_else(|| n.clone()),
+        })
         .collect();
 
     // Segments and their youth per horizon year.
     let mut segments = Vec::new();
     for (ai, (_, area)) in s.areas.iter().enumerate() {
         for (m, youth0) in &area.youth {
-            let mi = municipality_names.iter().position(|n| n == m).expect("validated");
+            let mi = municipality_names
+                .iter()
+                .position(|n| n == m)
+                .expect("validated");
             let growth = |year: i32| area.growth.as_ref().map_or(0.0, |g| g.at(year));
             // Youth in year Y: the census figure grown by each year's growth since then.
             let path = (0..years as i32)
@@ -83,7 +98,11 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
                         .fold(*youth0, |v, year| v * (1.0 + growth(year)))
                 })
                 .collect();
-            segments.push(Segment { municipality: mi, area: ai, youth: path });
+            segments.push(Segment {
+                municipality: mi,
+                area: ai,
+                youth: path,
+            });
         }
     }
 
@@ -97,7 +116,10 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
             .filter(|(_, p)| **p > 0.0)
             .map(|(to, p)| {
                 acc += p;
-                (form_names.iter().position(|n| n == to).expect("validated") as u8, acc)
+                (
+                    form_names.iter().position(|n| n == to).expect("validated") as u8,
+                    acc,
+                )
             })
             .collect();
         let (overflow, patience) = match &f.overflow {
@@ -131,9 +153,19 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
     let n_areas = areas.len();
     let mut pools = Vec::new();
     let mut pool_of = vec![NO_POOL; form_names.len() * n_areas];
-    let places = |p: &Profile| per_year(p, start, years).iter().map(|v| v.round() as u32).collect::<Vec<_>>();
+    let places = |p: &Profile| {
+        per_year(p, start, years)
+            .iter()
+            .map(|v| v.round() as u32)
+            .collect::<Vec<_>>()
+    };
     let area_catchment: Vec<Vec<(usize, f64)>> = (0..n_areas)
-        .map(|a| youth_shares(&segments, (0..segments.len()).filter(|&i| segments[i].area == a)))
+        .map(|a| {
+            youth_shares(
+                &segments,
+                (0..segments.len()).filter(|&i| segments[i].area == a),
+            )
+        })
         .collect();
     let region_catchment = youth_shares(&segments, 0..segments.len());
     for (fi, f) in s.care_forms.values().enumerate() {
@@ -143,13 +175,23 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
                 for a in 0..n_areas {
                     pool_of[fi * n_areas + a] = pools.len() as u32;
                 }
-                pools.push(Pool { form: fi, area: None, capacity: places(p), catchment: region_catchment.clone() });
+                pools.push(Pool {
+                    form: fi,
+                    area: None,
+                    capacity: places(p),
+                    catchment: region_catchment.clone(),
+                });
             }
             Capacity::Area { places: per_area } => {
                 for (ai, an) in area_names.iter().enumerate() {
                     let capacity = per_area.get(an).map_or_else(|| vec![0; years], &places);
                     pool_of[fi * n_areas + ai] = pools.len() as u32;
-                    pools.push(Pool { form: fi, area: Some(ai), capacity, catchment: area_catchment[ai].clone() });
+                    pools.push(Pool {
+                        form: fi,
+                        area: Some(ai),
+                        capacity,
+                        catchment: area_catchment[ai].clone(),
+                    });
                 }
             }
         }
@@ -158,11 +200,18 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
     // Arrival streams.
     let mut streams = Vec::new();
     let area_list: Vec<_> = s.areas.values().collect();
+    let municipality_list: Vec<_> = s.municipalities.values().collect();
     for (si, seg) in segments.iter().enumerate() {
         let area = area_list[seg.area];
         for (form, share) in &s.arrivals.entry {
-            let fi = form_names.iter().position(|n| n == form).expect("validated");
-            let mix = s.care_forms[form].priority.as_ref().unwrap_or(&s.arrivals.priority);
+            let fi = form_names
+                .iter()
+                .position(|n| n == form)
+                .expect("validated");
+            let mix = s.care_forms[form]
+                .priority
+                .as_ref()
+                .unwrap_or(&s.arrivals.priority);
             for (pi, prio) in PRIORITY_NAMES.iter().enumerate() {
                 let p_share = mix.get(*prio).copied().unwrap_or(0.0);
                 if p_share <= 0.0 || *share <= 0.0 {
@@ -174,25 +223,41 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
                         seg.youth[y] / 1000.0
                             * s.arrivals.rate_per_1000.at(year)
                             * area.usage.as_ref().map_or(1.0, |u| u.at(year))
+                            * municipality_list[seg.municipality]
+                                .usage
+                                .as_ref()
+                                .map_or(1.0, |u| u.at(year))
                             * (1.0 + s.arrivals.trend).powi(y as i32)
                             * share
                             * p_share
                             / DAYS_PER_YEAR
                     })
                     .collect();
-                streams.push(ArrivalStream { segment: si, form: fi, priority: pi as u8, rate_per_day });
+                streams.push(ArrivalStream {
+                    segment: si,
+                    form: fi,
+                    priority: pi as u8,
+                    rate_per_day,
+                });
             }
         }
     }
 
     let relapse = match &s.relapse {
-        Some(r) => Some(RelapseRule { probability: r.probability, delay: duration(&r.delay, loaded, &["relapse", "delay"])? }),
+        Some(r) => Some(RelapseRule {
+            probability: r.probability,
+            delay: duration(&r.delay, loaded, &["relapse", "delay"])?,
+        }),
         None => None,
     };
 
     let initial = match &s.initial_state.caseload {
         Some(file) => {
-            let seg_lookup = |m: usize, a: usize| segments.iter().position(|s| s.municipality == m && s.area == a);
+            let seg_lookup = |m: usize, a: usize| {
+                segments
+                    .iter()
+                    .position(|s| s.municipality == m && s.area == a)
+            };
             let names = CaseloadNames {
                 municipalities: &municipality_names,
                 areas: &area_names,
@@ -205,7 +270,12 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
     };
 
     // Prices.
-    let money_path = |p: &Profile| per_year(p, start, years).into_iter().map(money).collect::<Vec<_>>();
+    let money_path = |p: &Profile| {
+        per_year(p, start, years)
+            .into_iter()
+            .map(money)
+            .collect::<Vec<_>>()
+    };
     let zero = vec![Decimal::ZERO; years];
     let lumpsum_region = money_path(&s.lumpsum.region);
     let total_youth: f64 = segments.iter().map(|s| s.youth[0]).sum();
@@ -216,32 +286,64 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
         .map(|(mi, m)| match &m.lumpsum {
             Some(p) => money_path(p),
             None => {
-                let youth: f64 = segments.iter().filter(|s| s.municipality == mi).map(|s| s.youth[0]).sum();
-                let share = money(if total_youth > 0.0 { youth / total_youth } else { 0.0 } * 1e6) / Decimal::from(1_000_000);
-                lumpsum_region.iter().map(|l| (l * share).round_dp(2)).collect()
+                let youth: f64 = segments
+                    .iter()
+                    .filter(|s| s.municipality == mi)
+                    .map(|s| s.youth[0])
+                    .sum();
+                let share = money(
+                    if total_youth > 0.0 {
+                        youth / total_youth
+                    } else {
+                        0.0
+                    } * 1e6,
+                ) / Decimal::from(1_000_000);
+                lumpsum_region
+                    .iter()
+                    .map(|l| (l * share).round_dp(2))
+                    .collect()
             }
         })
         .collect();
     let prices = Prices {
-        tariff: s.care_forms.values().map(|f| money_path(&f.tariff)).collect(),
+        tariff: s
+            .care_forms
+            .values()
+            .map(|f| money_path(&f.tariff))
+            .collect(),
         out_of_region_multiplier: s
             .care_forms
             .values()
             .map(|f| match f.overflow {
-                Overflow::OutOfRegion { tariff_multiplier } => Decimal::from_str(&format!("{tariff_multiplier}")).unwrap_or(Decimal::ONE),
+                Overflow::OutOfRegion { tariff_multiplier } => {
+                    Decimal::from_str(&format!("{tariff_multiplier}")).unwrap_or(Decimal::ONE)
+                }
                 _ => Decimal::ONE,
             })
             .collect(),
         place_day: s
             .care_forms
             .values()
-            .map(|f| f.fixed_cost_per_place_day.as_ref().map_or_else(|| zero.clone(), &money_path))
+            .map(|f| {
+                f.fixed_cost_per_place_day
+                    .as_ref()
+                    .map_or_else(|| zero.clone(), &money_path)
+            })
             .collect(),
         area_teams: area_names
             .iter()
-            .map(|a| s.fixed_costs.area_teams.get(a).map_or_else(|| zero.clone(), &money_path))
+            .map(|a| {
+                s.fixed_costs
+                    .area_teams
+                    .get(a)
+                    .map_or_else(|| zero.clone(), &money_path)
+            })
             .collect(),
-        crisis_service: s.fixed_costs.crisis_service.as_ref().map_or_else(|| zero.clone(), &money_path),
+        crisis_service: s
+            .fixed_costs
+            .crisis_service
+            .as_ref()
+            .map_or_else(|| zero.clone(), &money_path),
         lumpsum_region,
         lumpsum_municipality,
     };

@@ -19,7 +19,9 @@ fn open(path: &Path, what: &str) -> Result<csv::Reader<std::fs::File>, InputErro
         InputError::new(format!("cannot read {what} {}: {e}", path.display()))
             .fix("check the path; it is relative to the scenario file that names it")
     })?;
-    Ok(csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(file))
+    Ok(csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(file))
 }
 
 fn header_index(
@@ -48,10 +50,11 @@ pub fn read_durations(path: &Path, column: &str) -> Result<Vec<f64>, InputError>
     let index = header_index(&mut reader, path, column)?;
     let mut values = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| {
-            InputError::new(format!("malformed CSV in {}: {e}", path.display()))
-                .at(csv_location(path, e.position().map_or(1, |p| p.line()), 1))
-        })?;
+        let record =
+            record.map_err(|e| {
+                InputError::new(format!("malformed CSV in {}: {e}", path.display()))
+                    .at(csv_location(path, e.position().map_or(1, |p| p.line()), 1))
+            })?;
         let line = record.position().map_or(0, |p| p.line());
         let cell = record.get(index).unwrap_or("");
         let value: f64 = cell.parse().map_err(|_| {
@@ -60,18 +63,22 @@ pub fn read_durations(path: &Path, column: &str) -> Result<Vec<f64>, InputError>
                 .at(csv_location(path, line, index + 1))
                 .fix("write each duration as a plain number of days, e.g. 183.5")
         })?;
-        if !(value >= 0.0) || !value.is_finite() {
-            return Err(InputError::new(format!("duration {value} is negative or not finite"))
-                .field(column.to_string())
-                .at(csv_location(path, line, index + 1))
-                .fix("durations are days, 0 or more"));
+        if value.is_nan() || value < 0.0 || !value.is_finite() {
+            return Err(
+                InputError::new(format!("duration {value} is negative or not finite"))
+                    .field(column.to_string())
+                    .at(csv_location(path, line, index + 1))
+                    .fix("durations are days, 0 or more"),
+            );
         }
         values.push(value);
     }
     if values.is_empty() {
-        return Err(InputError::new(format!("{} holds no durations", path.display()))
-            .at(csv_location(path, 1, 1))
-            .fix("add at least one row of observed durations under the header"));
+        return Err(
+            InputError::new(format!("{} holds no durations", path.display()))
+                .at(csv_location(path, 1, 1))
+                .fix("add at least one row of observed durations under the header"),
+        );
     }
     values.sort_by(f64::total_cmp);
     Ok(values)
@@ -97,7 +104,10 @@ const CASELOAD_COLUMNS: [&str; 7] = [
 ];
 
 /// Reads the initial caseload / waiting list.
-pub fn read_caseload(path: &Path, names: &CaseloadNames<'_>) -> Result<Vec<InitialClient>, InputError> {
+pub fn read_caseload(
+    path: &Path,
+    names: &CaseloadNames<'_>,
+) -> Result<Vec<InitialClient>, InputError> {
     let mut reader = open(path, "initial caseload")?;
     let mut idx = [0usize; 7];
     for (i, col) in CASELOAD_COLUMNS.iter().enumerate() {
@@ -105,10 +115,11 @@ pub fn read_caseload(path: &Path, names: &CaseloadNames<'_>) -> Result<Vec<Initi
     }
     let mut clients = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| {
-            InputError::new(format!("malformed CSV in {}: {e}", path.display()))
-                .at(csv_location(path, e.position().map_or(1, |p| p.line()), 1))
-        })?;
+        let record =
+            record.map_err(|e| {
+                InputError::new(format!("malformed CSV in {}: {e}", path.display()))
+                    .at(csv_location(path, e.position().map_or(1, |p| p.line()), 1))
+            })?;
         let line = record.position().map_or(0, |p| p.line());
         let cell = |c: usize| record.get(idx[c]).unwrap_or("");
         let err = |c: usize, msg: String, fix: &str| {
@@ -119,7 +130,11 @@ pub fn read_caseload(path: &Path, names: &CaseloadNames<'_>) -> Result<Vec<Initi
         };
         let lookup = |c: usize, list: &[String], what: &str| {
             list.iter().position(|n| n == cell(c)).ok_or_else(|| {
-                err(c, format!("unknown {what} `{}`", cell(c)), &format!("use one of: {}", list.join(", ")))
+                err(
+                    c,
+                    format!("unknown {what} `{}`", cell(c)),
+                    &format!("use one of: {}", list.join(", ")),
+                )
             })
         };
         let municipality = lookup(0, names.municipalities, "municipality")?;
@@ -128,23 +143,49 @@ pub fn read_caseload(path: &Path, names: &CaseloadNames<'_>) -> Result<Vec<Initi
         let priority = PRIORITY_NAMES
             .iter()
             .position(|p| *p == cell(3))
-            .ok_or_else(|| err(3, format!("unknown priority `{}`", cell(3)), "use crisis, safety or regular"))?;
+            .ok_or_else(|| {
+                err(
+                    3,
+                    format!("unknown priority `{}`", cell(3)),
+                    "use crisis, safety or regular",
+                )
+            })?;
         let number = |c: usize| -> Result<f64, InputError> {
             cell(c)
                 .parse::<f64>()
                 .ok()
                 .filter(|v| *v >= 0.0 && v.is_finite())
-                .ok_or_else(|| err(c, format!("`{}` is not a non-negative number", cell(c)), "write a plain number, e.g. 14.5"))
+                .ok_or_else(|| {
+                    err(
+                        c,
+                        format!("`{}` is not a non-negative number", cell(c)),
+                        "write a plain number, e.g. 14.5",
+                    )
+                })
         };
         let age_years = number(4)?;
         let elapsed_days = number(5)?;
         let status = match cell(6) {
             "in_care" => InitialStatus::InCare,
             "waiting" => InitialStatus::Waiting,
-            other => return Err(err(6, format!("unknown status `{other}`"), "use in_care or waiting")),
+            other => {
+                return Err(err(
+                    6,
+                    format!("unknown status `{other}`"),
+                    "use in_care or waiting",
+                ));
+            }
         };
         let segment = (names.segment)(municipality, area).ok_or_else(|| {
-            err(1, format!("municipality `{}` has no youth in area `{}`", cell(0), cell(1)), "use an area listed for that municipality in the scenario")
+            err(
+                1,
+                format!(
+                    "municipality `{}` has no youth in area `{}`",
+                    cell(0),
+                    cell(1)
+                ),
+                "use an area listed for that municipality in the scenario",
+            )
         })?;
         clients.push(InitialClient {
             segment,

@@ -7,13 +7,31 @@ use rand_distr::{Distribution, Exp1, Gamma, LogNormal, StandardNormal};
 /// An episode length (or delay) distribution in days.
 #[derive(Clone, Debug)]
 pub enum Duration {
-    Exponential { mean: f64 },
-    LogNormal { dist: LogNormal<f64>, mu: f64, sigma: f64, mean: f64 },
-    Gamma { dist: Gamma<f64>, scale: f64, mean: f64 },
-    Fixed { days: f64 },
-    Uniform { min: f64, max: f64 },
+    Exponential {
+        mean: f64,
+    },
+    LogNormal {
+        dist: LogNormal<f64>,
+        mu: f64,
+        sigma: f64,
+        mean: f64,
+    },
+    Gamma {
+        dist: Gamma<f64>,
+        scale: f64,
+        mean: f64,
+    },
+    Fixed {
+        days: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
     /// Observed durations, sorted ascending (sampled uniformly).
-    Empirical { sorted: Vec<f64> },
+    Empirical {
+        sorted: Vec<f64>,
+    },
 }
 
 impl Duration {
@@ -27,7 +45,12 @@ impl Duration {
         let sigma = sigma2.sqrt();
         let mu = mean.ln() - sigma2 / 2.0;
         let dist = LogNormal::new(mu, sigma).expect("validated lognormal parameters");
-        Duration::LogNormal { dist, mu, sigma, mean }
+        Duration::LogNormal {
+            dist,
+            mu,
+            sigma,
+            mean,
+        }
     }
 
     /// Gamma with the given mean and CV (shape 1/CV², scale mean·CV²).
@@ -140,7 +163,8 @@ fn erfc(x: f64) -> f64 {
                         + t * (-0.186_288_06
                             + t * (0.278_868_07
                                 + t * (-1.135_203_98
-                                    + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
+                                    + t * (1.488_515_87
+                                        + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
             .exp();
     if x >= 0.0 { ans } else { 2.0 - ans }
 }
@@ -267,9 +291,14 @@ mod tests {
                 }
             }
             let brute_mean = brute.iter().sum::<f64>() / brute.len() as f64;
-            let resid: f64 =
-                (0..50_000).map(|_| d.sample_residual(s, &mut rng)).sum::<f64>() / 50_000.0;
-            assert!((resid / brute_mean - 1.0).abs() < 0.03, "{resid} vs {brute_mean}");
+            let resid: f64 = (0..50_000)
+                .map(|_| d.sample_residual(s, &mut rng))
+                .sum::<f64>()
+                / 50_000.0;
+            assert!(
+                (resid / brute_mean - 1.0).abs() < 0.03,
+                "{resid} vs {brute_mean}"
+            );
         }
     }
 

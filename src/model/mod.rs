@@ -158,13 +158,20 @@ impl Model {
 
 /// Youth share of each member segment in the start year (sums to 1; equal
 /// shares when the members have no youth).
-pub fn youth_shares(segments: &[Segment], members: impl Iterator<Item = usize>) -> Vec<(usize, f64)> {
+pub fn youth_shares(
+    segments: &[Segment],
+    members: impl Iterator<Item = usize>,
+) -> Vec<(usize, f64)> {
     let members: Vec<usize> = members.collect();
     let total: f64 = members.iter().map(|&i| segments[i].youth[0]).sum();
     members
         .iter()
         .map(|&i| {
-            let share = if total > 0.0 { segments[i].youth[0] / total } else { 1.0 / members.len() as f64 };
+            let share = if total > 0.0 {
+                segments[i].youth[0] / total
+            } else {
+                1.0 / members.len() as f64
+            };
             (i, share)
         })
         .collect()

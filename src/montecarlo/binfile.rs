@@ -26,7 +26,11 @@ impl BinWriter {
         out.write_all(MAGIC)?;
         out.write_all(&(header.len() as u64).to_le_bytes())?;
         out.write_all(&header)?;
-        Ok(BinWriter { out, columns: columns.len(), row: Vec::with_capacity(8 + 8 * columns.len()) })
+        Ok(BinWriter {
+            out,
+            columns: columns.len(),
+            row: Vec::with_capacity(8 + 8 * columns.len()),
+        })
     }
 
     pub fn write(&mut self, replication: u64, values: &[f64]) -> Result<()> {
@@ -64,7 +68,9 @@ impl BinReader {
         let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
         let mut input = BufReader::with_capacity(1 << 20, file);
         let mut magic = [0u8; 8];
-        input.read_exact(&mut magic).with_context(|| format!("reading {}", path.display()))?;
+        input
+            .read_exact(&mut magic)
+            .with_context(|| format!("reading {}", path.display()))?;
         if &magic != MAGIC {
             bail!("{} is not a jeugdstroom replication file", path.display());
         }
@@ -74,7 +80,11 @@ impl BinReader {
         input.read_exact(&mut header)?;
         let columns: Vec<ColumnKey> = serde_json::from_slice(&header)?;
         let row = vec![0u8; 8 + 8 * columns.len()];
-        Ok(BinReader { input, columns, row })
+        Ok(BinReader {
+            input,
+            columns,
+            row,
+        })
     }
 
     /// Reads the next row; `None` at the end of the file.

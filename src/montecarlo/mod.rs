@@ -36,7 +36,9 @@ pub fn run_to_file(
     path: &Path,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(plan.threads).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(plan.threads)
+        .build()?;
     let factory = StreamFactory::new(plan.seed);
     let mut writer = BinWriter::create(path, &layout.keys)?;
     let batch = (16 * plan.threads as u64).max(16);

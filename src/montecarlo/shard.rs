@@ -37,8 +37,14 @@ impl FromStr for Shard {
                 .fix("write --shard K/N with 1 ≤ K ≤ N, e.g. --shard 2/4")
         };
         let (k, n) = s.split_once('/').ok_or_else(|| bad("expected K/N"))?;
-        let index: u64 = k.trim().parse().map_err(|_| bad("K is not a whole number"))?;
-        let count: u64 = n.trim().parse().map_err(|_| bad("N is not a whole number"))?;
+        let index: u64 = k
+            .trim()
+            .parse()
+            .map_err(|_| bad("K is not a whole number"))?;
+        let count: u64 = n
+            .trim()
+            .parse()
+            .map_err(|_| bad("N is not a whole number"))?;
         if count == 0 || index == 0 || index > count {
             return Err(bad("K must lie between 1 and N"));
         }
@@ -66,6 +72,9 @@ mod tests {
         for s in ["3/2", "0/2", "1/0", "a/2", "2"] {
             assert!(s.parse::<Shard>().is_err(), "{s}");
         }
-        assert_eq!("2/4".parse::<Shard>().unwrap(), Shard { index: 2, count: 4 });
+        assert_eq!(
+            "2/4".parse::<Shard>().unwrap(),
+            Shard { index: 2, count: 4 }
+        );
     }
 }

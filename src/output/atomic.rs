@@ -15,10 +15,17 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     pub fn create(path: &Path) -> Result<Self> {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let tmp = path.with_file_name(format!(".{name}.tmp"));
         let file = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-        Ok(AtomicFile { tmp, path: path.to_path_buf(), writer: BufWriter::with_capacity(1 << 16, file) })
+        Ok(AtomicFile {
+            tmp,
+            path: path.to_path_buf(),
+            writer: BufWriter::with_capacity(1 << 16, file),
+        })
     }
 
     pub fn writer(&mut self) -> &mut BufWriter<File> {
@@ -45,9 +52,12 @@ impl AtomicFile {
 /// manifest (the folder is incomplete until the new one is written).
 pub fn prepare_out_dir(dir: &Path) -> Result<(), InputError> {
     let unwritable = |e: std::io::Error| {
-        InputError::new(format!("cannot write to output folder {}: {e}", dir.display()))
-            .field("--out")
-            .fix("choose a folder you can write to with --out DIR")
+        InputError::new(format!(
+            "cannot write to output folder {}: {e}",
+            dir.display()
+        ))
+        .field("--out")
+        .fix("choose a folder you can write to with --out DIR")
     };
     std::fs::create_dir_all(dir).map_err(unwritable)?;
     let probe = dir.join(".jeugdstroom-write-test");

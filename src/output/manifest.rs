@@ -33,11 +33,21 @@ pub struct Manifest {
 }
 
 /// Versions pinned with `=` in Cargo.toml; a test checks they agree.
-pub const RNG_CRATES: [(&str, &str); 3] = [("rand", "0.9.5"), ("rand_chacha", "0.9.0"), ("rand_distr", "0.5.1")];
+pub const RNG_CRATES: [(&str, &str); 3] = [
+    ("rand", "0.9.5"),
+    ("rand_chacha", "0.9.0"),
+    ("rand_distr", "0.5.1"),
+];
 
 impl Manifest {
     #[allow(clippy::too_many_arguments)]
-    pub fn new(scenario: &str, sha256: &str, seed: u64, replications: u64, range: [u64; 2]) -> Self {
+    pub fn new(
+        scenario: &str,
+        sha256: &str,
+        seed: u64,
+        replications: u64,
+        range: [u64; 2],
+    ) -> Self {
         Manifest {
             tool: "jeugdstroom".into(),
             version: env!("CARGO_PKG_VERSION").into(),
@@ -52,14 +62,18 @@ impl Manifest {
             wall_seconds: 0.0,
             created_at: now_utc(),
             host: host(),
-            rng_crates: RNG_CRATES.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            rng_crates: RNG_CRATES
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             parts: Vec::new(),
         }
     }
 
     pub fn read(dir: &Path) -> Result<Self> {
         let path = dir.join(FILE_NAME);
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
         serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
     }
 }
@@ -100,7 +114,10 @@ mod tests {
     fn rng_crate_pins_match_cargo_toml() {
         let toml = include_str!("../../Cargo.toml");
         for (name, version) in super::RNG_CRATES {
-            assert!(toml.contains(&format!("{name} = \"={version}\"")), "{name} must be pinned to ={version}");
+            assert!(
+                toml.contains(&format!("{name} = \"={version}\"")),
+                "{name} must be pinned to ={version}"
+            );
         }
     }
 

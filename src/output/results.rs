@@ -45,7 +45,16 @@ fn write_summary(dir: &Path, bin: &Path, columns: &[ColumnKey], rows: usize) -> 
     let mut file = AtomicFile::create(&dir.join("summary.csv"))?;
     {
         let mut w = csv_writer(&mut file);
-        let mut header = vec!["year", "municipality", "area", "provider", "care_form", "metric", "mean", "sd"];
+        let mut header = vec![
+            "year",
+            "municipality",
+            "area",
+            "provider",
+            "care_form",
+            "metric",
+            "mean",
+            "sd",
+        ];
         header.extend(LEVELS.iter().map(|(_, n)| *n));
         w.write_record(&header)?;
         let block = (BLOCK_BUDGET_BYTES / (8 * rows.max(1))).max(1);
@@ -97,8 +106,12 @@ fn write_feasibility_and_replications(
         if is_budget_scope(k) && k.metric == Metric::CostEur.name() {
             let (scope, name) = k.scope();
             let lumpsum = columns.iter().position(|o| {
-                o.year == k.year && o.municipality == k.municipality && o.area == k.area && o.provider == k.provider
-                    && o.care_form == ALL && o.metric == Metric::LumpsumEur.name()
+                o.year == k.year
+                    && o.municipality == k.municipality
+                    && o.area == k.area
+                    && o.provider == k.provider
+                    && o.care_form == ALL
+                    && o.metric == Metric::LumpsumEur.name()
             });
             if let Some(l) = lumpsum {
                 budget.push((k.year, scope, name.to_string(), i, l));
@@ -107,13 +120,19 @@ fn write_feasibility_and_replications(
     }
     let region_metric = |year: i32, metric: Metric| {
         columns.iter().position(|k| {
-            k.year == year && k.scope().0 == "region" && k.care_form == ALL && k.metric == metric.name()
+            k.year == year
+                && k.scope().0 == "region"
+                && k.care_form == ALL
+                && k.metric == metric.name()
         })
     };
     let headline: Vec<usize> = (0..columns.len())
         .filter(|&i| {
             let k = &columns[i];
-            is_budget_scope(k) && Metric::ALL.iter().any(|m| m.name() == k.metric && m.is_headline())
+            is_budget_scope(k)
+                && Metric::ALL
+                    .iter()
+                    .any(|m| m.name() == k.metric && m.is_headline())
         })
         .collect();
 
@@ -137,8 +156,19 @@ fn write_feasibility_and_replications(
                 let k = &columns[i];
                 let (scope, name) = k.scope();
                 let v = row.value(i);
-                let value = if k.money { euros(Decimal::from(v as i64)) } else { number(v) };
-                w.write_record([r.as_str(), &k.year.to_string(), scope, &safe_cell(name), &k.metric, &value])?;
+                let value = if k.money {
+                    euros(Decimal::from(v as i64))
+                } else {
+                    number(v)
+                };
+                w.write_record([
+                    r.as_str(),
+                    &k.year.to_string(),
+                    scope,
+                    &safe_cell(name),
+                    &k.metric,
+                    &value,
+                ])?;
             }
             for (b, (_, _, _, c, l)) in budget.iter().enumerate() {
                 cost[b].push(row.value(*c));
@@ -173,7 +203,11 @@ fn write_feasibility_and_replications(
             "expected_shortfall_eur",
         ])?;
         for (b, (year, scope, name, _, _)) in budget.iter().enumerate() {
-            let shortfall: Vec<f64> = cost[b].iter().zip(&lump[b]).map(|(c, l)| (c - l).max(0.0)).collect();
+            let shortfall: Vec<f64> = cost[b]
+                .iter()
+                .zip(&lump[b])
+                .map(|(c, l)| (c - l).max(0.0))
+                .collect();
             let overruns = cost[b].iter().zip(&lump[b]).filter(|(c, l)| c > l).count();
             let p_overrun = overruns as f64 / rows.max(1) as f64;
             let lumpsum = euros(exact_mean_cents(&lump[b]));
@@ -193,7 +227,10 @@ fn write_feasibility_and_replications(
                 &euros(exact_mean_cents(&shortfall)),
             ])?;
             if *scope == "region" {
-                let yi = years.iter().position(|y| y == year).expect("year in columns");
+                let yi = years
+                    .iter()
+                    .position(|y| y == year)
+                    .expect("year in columns");
                 overview.push(YearOverview {
                     year: *year,
                     lumpsum,
@@ -217,6 +254,9 @@ pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Vec<YearOverview>> {
     let rows = count_rows(&bin)?;
     write_summary(dir, &bin, &columns, rows)?;
     let overview = write_feasibility_and_replications(dir, &bin, &columns, rows)?;
-    AtomicFile::write_all(&dir.join(MANIFEST), serde_json::to_string_pretty(manifest)?.as_bytes())?;
+    AtomicFile::write_all(
+        &dir.join(MANIFEST),
+        serde_json::to_string_pretty(manifest)?.as_bytes(),
+    )?;
     Ok(overview)
 }

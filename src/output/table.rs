@@ -4,11 +4,21 @@ use super::YearOverview;
 use std::io::Write;
 
 fn millions(euros: &str) -> String {
-    euros.parse::<f64>().map_or_else(|_| euros.to_string(), |e| format!("{:.1}", e / 1e6))
+    euros
+        .parse::<f64>()
+        .map_or_else(|_| euros.to_string(), |e| format!("{:.1}", e / 1e6))
 }
 
-pub fn print_overview(out: &mut impl Write, scenario: &str, replications: u64, rows: &[YearOverview]) -> std::io::Result<()> {
-    writeln!(out, "jeugdstroom — {scenario}: {replications} replications (region totals)")?;
+pub fn print_overview(
+    out: &mut impl Write,
+    scenario: &str,
+    replications: u64,
+    rows: &[YearOverview],
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "jeugdstroom — {scenario}: {replications} replications (region totals)"
+    )?;
     writeln!(
         out,
         "{:>6}  {:>12}  {:>15}  {:>13}  {:>15}  {:>12}",

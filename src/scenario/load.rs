@@ -82,17 +82,26 @@ fn read_chain(
     };
     let here = sources.len() - 1;
     let Some(base_name) = extends.as_str() else {
-        return Err(sources.error_at(here, &["extends"], "`extends` must be a path string")
+        return Err(sources
+            .error_at(here, &["extends"], "`extends` must be a path string")
             .fix("write extends = \"base.toml\""));
     };
     if depth > 16 {
         return Err(sources
-            .error_at(here, &["extends"], "`extends` chain is deeper than 16 files (a cycle?)")
+            .error_at(
+                here,
+                &["extends"],
+                "`extends` chain is deeper than 16 files (a cycle?)",
+            )
             .fix("make sure no scenario extends itself, directly or indirectly"));
     }
     let base_path = {
         let p = Path::new(base_name);
-        if p.is_relative() { dir.join(p) } else { p.to_path_buf() }
+        if p.is_relative() {
+            dir.join(p)
+        } else {
+            p.to_path_buf()
+        }
     };
     let base_text = std::fs::read_to_string(&base_path).map_err(|e| {
         sources
@@ -103,7 +112,10 @@ fn read_chain(
             )
             .fix("point `extends` at an existing scenario file, relative to this file")
     })?;
-    let base_dir = base_path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let base_dir = base_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     let mut base = read_chain(
         &base_path.display().to_string(),
         base_text,

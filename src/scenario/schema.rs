@@ -82,6 +82,9 @@ pub struct Municipality {
     /// municipality has one, the region lumpsum is split by youth population.
     #[serde(default)]
     pub lumpsum: Option<Profile>,
+    /// Multiplier on the arrival rate of this municipality's youth (on top of the area's).
+    #[serde(default)]
+    pub usage: Option<Profile>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

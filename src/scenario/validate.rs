@@ -27,10 +27,13 @@ impl Checker<'_> {
     }
 
     fn non_negative(&mut self, path: &[&str], value: f64) {
-        if !(value >= 0.0) || !value.is_finite() {
+        if value.is_nan() || value < 0.0 || !value.is_finite() {
             self.fail(
                 path,
-                format!("`{}` must be a non-negative number, found {value}", path.join(".")),
+                format!(
+                    "`{}` must be a non-negative number, found {value}",
+                    path.join(".")
+                ),
                 "use a value of 0 or more",
             );
         }
@@ -40,7 +43,10 @@ impl Checker<'_> {
         if !(0.0..=1.0).contains(&value) {
             self.fail(
                 path,
-                format!("`{}` is a probability and must lie in [0, 1], found {value}", path.join(".")),
+                format!(
+                    "`{}` is a probability and must lie in [0, 1], found {value}",
+                    path.join(".")
+                ),
                 "write probabilities as fractions, e.g. 0.15 for 15 %",
             );
         }
@@ -98,10 +104,13 @@ impl Checker<'_> {
                 self.positive(&p, *mean);
                 p.pop();
                 p.push("cv");
-                if !(*cv > 0.0) || !cv.is_finite() {
+                if cv.is_nan() || *cv <= 0.0 || !cv.is_finite() {
                     self.fail(
                         &p,
-                        format!("coefficient of variation `{}` must be above 0, found {cv}", p.join(".")),
+                        format!(
+                            "coefficient of variation `{}` must be above 0, found {cv}",
+                            p.join(".")
+                        ),
                         "use a CV above 0 (e.g. 0.8), or distribution = \"fixed\" for no variation",
                     );
                 }
@@ -116,7 +125,11 @@ impl Checker<'_> {
                 if min > max {
                     p.pop();
                     p.push("max");
-                    self.fail(&p, format!("uniform duration has min {min} above max {max}"), "make min ≤ max");
+                    self.fail(
+                        &p,
+                        format!("uniform duration has min {min} above max {max}"),
+                        "make min ≤ max",
+                    );
                 }
             }
             DurationSpec::Empirical { .. } => {}
@@ -124,7 +137,7 @@ impl Checker<'_> {
     }
 
     fn positive(&mut self, path: &[&str], value: f64) {
-        if !(value > 0.0) || !value.is_finite() {
+        if value.is_nan() || value <= 0.0 || !value.is_finite() {
             self.fail(
                 path,
                 format!("`{}` must be above 0, found {value}", path.join(".")),
@@ -133,7 +146,13 @@ impl Checker<'_> {
         }
     }
 
-    fn known<'k>(&mut self, path: &[&str], name: &str, known: impl Iterator<Item = &'k String>, what: &str) {
+    fn known<'k>(
+        &mut self,
+        path: &[&str],
+        name: &str,
+        known: impl Iterator<Item = &'k String>,
+        what: &str,
+    ) {
         let names: Vec<&String> = known.collect();
         if !names.iter().any(|n| n.as_str() == name) {
             let list: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
@@ -173,26 +192,54 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
         errors: Vec::new(),
     };
     if s.horizon.years == 0 || s.horizon.years > 100 {
-        c.fail(&["horizon", "years"], format!("horizon.years must be 1–100, found {}", s.horizon.years), "simulate between 1 and 100 years");
+        c.fail(
+            &["horizon", "years"],
+            format!("horizon.years must be 1–100, found {}", s.horizon.years),
+            "simulate between 1 and 100 years",
+        );
     }
     if !(1900..=2200).contains(&s.horizon.start_year) {
-        c.fail(&["horizon", "start_year"], format!("start year {} is implausible", s.horizon.start_year), "use a calendar year such as 2028");
+        c.fail(
+            &["horizon", "start_year"],
+            format!("start year {} is implausible", s.horizon.start_year),
+            "use a calendar year such as 2028",
+        );
     }
     if s.simulation.replications == 0 {
-        c.fail(&["simulation", "replications"], "simulation.replications must be at least 1".into(), "use 1 or more replications");
+        c.fail(
+            &["simulation", "replications"],
+            "simulation.replications must be at least 1".into(),
+            "use 1 or more replications",
+        );
     }
     if s.name.trim().is_empty() {
-        c.fail(&["name"], "the scenario name is empty".into(), "give the scenario a short name, e.g. name = \"amsterdam-duo\"");
+        c.fail(
+            &["name"],
+            "the scenario name is empty".into(),
+            "give the scenario a short name, e.g. name = \"amsterdam-duo\"",
+        );
     }
     if s.municipalities.is_empty() {
-        c.fail(&["municipalities"], "no municipalities are defined".into(), "add at least one [municipalities.NAME] table");
+        c.fail(
+            &["municipalities"],
+            "no municipalities are defined".into(),
+            "add at least one [municipalities.NAME] table",
+        );
     }
     if s.areas.is_empty() {
-        c.fail(&["areas"], "no areas are defined".into(), "add at least one [areas.NAME] table");
+        c.fail(
+            &["areas"],
+            "no areas are defined".into(),
+            "add at least one [areas.NAME] table",
+        );
     }
     let form_names = || s.care_forms.keys();
     // Municipalities and their lumpsums.
-    let with_lumpsum = s.municipalities.values().filter(|m| m.lumpsum.is_some()).count();
+    let with_lumpsum = s
+        .municipalities
+        .values()
+        .filter(|m| m.lumpsum.is_some())
+        .count();
     if with_lumpsum != 0 && with_lumpsum != s.municipalities.len() {
         c.fail(&["municipalities"], "some municipalities have a lumpsum and others do not".into(), "give every municipality a lumpsum, or none (then the region lumpsum is split by youth population)");
     }
@@ -202,8 +249,15 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
             c.non_negative_profile(&p, l);
             c.covers_horizon(&p, l, s.lumpsum.extend);
         }
+        if let Some(u) = &m.usage {
+            c.non_negative_profile(&["municipalities", name.as_str(), "usage"], u);
+        }
         if !s.areas.values().any(|a| a.youth.contains_key(name)) {
-            c.fail(&["municipalities", name], format!("municipality `{name}` lives in no area"), "list it under `youth` of the area(s) it belongs to");
+            c.fail(
+                &["municipalities", name],
+                format!("municipality `{name}` lives in no area"),
+                "list it under `youth` of the area(s) it belongs to",
+            );
         }
     }
     for (name, a) in &s.areas {
@@ -211,13 +265,22 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
             c.fail(&["areas", name, "youth"], format!("area `{name}` holds no municipality"), "list its municipalities with their youth population, e.g. youth = { amsterdam = 21000 }");
         }
         for (m, count) in &a.youth {
-            c.known(&["areas", name, "youth", m], m, s.municipalities.keys(), "municipality");
+            c.known(
+                &["areas", name, "youth", m],
+                m,
+                s.municipalities.keys(),
+                "municipality",
+            );
             c.non_negative(&["areas", name, "youth", m], *count);
         }
         if let Some(g) = &a.growth {
             c.profile_years(&["areas", name, "growth"], g);
-            if g.extreme_values().iter().any(|v| !(*v > -1.0)) {
-                c.fail(&["areas", name, "growth"], "growth must be above −1 (−100 %)".into(), "write growth as a fraction, e.g. 0.01 for 1 % per year");
+            if g.extreme_values().iter().any(|v| v.is_nan() || *v <= -1.0) {
+                c.fail(
+                    &["areas", name, "growth"],
+                    "growth must be above −1 (−100 %)".into(),
+                    "write growth as a fraction, e.g. 0.01 for 1 % per year",
+                );
             }
         }
         if let Some(u) = &a.usage {
@@ -226,16 +289,29 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
     }
     // Arrivals.
     c.non_negative_profile(&["arrivals", "rate_per_1000"], &s.arrivals.rate_per_1000);
-    if !(s.arrivals.trend > -1.0) {
-        c.fail(&["arrivals", "trend"], "trend must be above −1".into(), "write the trend as a fraction, e.g. 0.02 for 2 % per year");
+    if s.arrivals.trend.is_nan() || s.arrivals.trend <= -1.0 {
+        c.fail(
+            &["arrivals", "trend"],
+            "trend must be above −1".into(),
+            "write the trend as a fraction, e.g. 0.02 for 2 % per year",
+        );
     }
     for form in s.arrivals.entry.keys() {
-        c.known(&["arrivals", "entry", form], form, form_names(), "care form");
+        c.known(
+            &["arrivals", "entry", form],
+            form,
+            form_names(),
+            "care form",
+        );
     }
     c.shares(&["arrivals", "entry"], &s.arrivals.entry, "entry shares");
     check_priorities(&mut c, &["arrivals", "priority"], &s.arrivals.priority);
     if s.care_forms.is_empty() {
-        c.fail(&["care_forms"], "no care forms are defined".into(), "add at least one [care_forms.NAME] table");
+        c.fail(
+            &["care_forms"],
+            "no care forms are defined".into(),
+            "add at least one [care_forms.NAME] table",
+        );
     }
     for (name, f) in &s.care_forms {
         let base = ["care_forms", name.as_str()];
@@ -243,21 +319,40 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
         c.duration(&at("duration"), &f.duration);
         c.non_negative_profile(&at("tariff"), &f.tariff);
         if f.age.is_empty() {
-            c.fail(&at("age"), format!("care form `{name}` has no age bands"), "add age = [{ from = 0, to = 18, weight = 1 }]");
+            c.fail(
+                &at("age"),
+                format!("care form `{name}` has no age bands"),
+                "add age = [{ from = 0, to = 18, weight = 1 }]",
+            );
         }
         for (i, band) in f.age.iter().enumerate() {
             let idx = i.to_string();
             let p = ["care_forms", name.as_str(), "age", idx.as_str()];
-            if !(band.from >= 0.0 && band.from < band.to) {
-                c.fail(&p, format!("age band {i} of `{name}` must have 0 ≤ from < to"), "fix the band's from/to ages");
+            if band.from.is_nan() || band.from < 0.0 || band.from >= band.to || band.to.is_nan() {
+                c.fail(
+                    &p,
+                    format!("age band {i} of `{name}` must have 0 ≤ from < to"),
+                    "fix the band's from/to ages",
+                );
             }
             if band.to > s.ageing.exit_age {
-                c.fail(&p, format!("age band {i} of `{name}` ends at {} , after the exit age {}", band.to, s.ageing.exit_age), "arrivals must be younger than ageing.exit_age");
+                c.fail(
+                    &p,
+                    format!(
+                        "age band {i} of `{name}` ends at {} , after the exit age {}",
+                        band.to, s.ageing.exit_age
+                    ),
+                    "arrivals must be younger than ageing.exit_age",
+                );
             }
             c.non_negative(&p, band.weight);
         }
         if !f.age.is_empty() && f.age.iter().map(|b| b.weight).sum::<f64>() <= 0.0 {
-            c.fail(&at("age"), format!("age bands of `{name}` have zero total weight"), "give at least one band a positive weight");
+            c.fail(
+                &at("age"),
+                format!("age bands of `{name}` have zero total weight"),
+                "give at least one band a positive weight",
+            );
         }
         if let Some(p) = &f.priority {
             check_priorities(&mut c, &at("priority"), p);
@@ -269,22 +364,39 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
         }
         let sum: f64 = f.transitions.values().sum();
         if sum > 1.0 + SUM_TOLERANCE {
-            c.fail(&at("transitions"), format!("transition probabilities of `{name}` sum to {sum:.4}, above 1"), "lower them so they sum to at most 1; the remainder exits care");
+            c.fail(
+                &at("transitions"),
+                format!("transition probabilities of `{name}` sum to {sum:.4}, above 1"),
+                "lower them so they sum to at most 1; the remainder exits care",
+            );
         }
         match &f.capacity {
             Capacity::Unlimited => {}
-            Capacity::Region { places } => c.non_negative_profile(&["care_forms", name, "capacity", "places"], places),
+            Capacity::Region { places } => {
+                c.non_negative_profile(&["care_forms", name, "capacity", "places"], places)
+            }
             Capacity::Area { places } => {
                 for (area, p) in places {
-                    let path = ["care_forms", name.as_str(), "capacity", "places", area.as_str()];
+                    let path = [
+                        "care_forms",
+                        name.as_str(),
+                        "capacity",
+                        "places",
+                        area.as_str(),
+                    ];
                     c.known(&path, area, s.areas.keys(), "area");
                     c.non_negative_profile(&path, p);
                 }
             }
         }
         match &f.overflow {
-            Overflow::Wait { patience: Some(d) } => c.duration(&["care_forms", name, "overflow", "patience"], d),
-            Overflow::OutOfRegion { tariff_multiplier } => c.non_negative(&["care_forms", name, "overflow", "tariff_multiplier"], *tariff_multiplier),
+            Overflow::Wait { patience: Some(d) } => {
+                c.duration(&["care_forms", name, "overflow", "patience"], d)
+            }
+            Overflow::OutOfRegion { tariff_multiplier } => c.non_negative(
+                &["care_forms", name, "overflow", "tariff_multiplier"],
+                *tariff_multiplier,
+            ),
             _ => {}
         }
         if let Some(fc) = &f.fixed_cost_per_place_day {
@@ -292,8 +404,15 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
         }
         c.probability(&at("extension_probability"), f.extension_probability);
     }
-    if !(s.ageing.exit_age > 0.0 && s.ageing.exit_age <= s.ageing.hard_exit_age) {
-        c.fail(&["ageing"], "ageing needs 0 < exit_age ≤ hard_exit_age".into(), "use exit_age = 18 and hard_exit_age = 23");
+    if s.ageing.exit_age.is_nan()
+        || s.ageing.exit_age <= 0.0
+        || s.ageing.exit_age > s.ageing.hard_exit_age
+    {
+        c.fail(
+            &["ageing"],
+            "ageing needs 0 < exit_age ≤ hard_exit_age".into(),
+            "use exit_age = 18 and hard_exit_age = 23",
+        );
     }
     if let Some(r) = &s.relapse {
         c.probability(&["relapse", "probability"], r.probability);
@@ -310,10 +429,18 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
     c.non_negative_profile(&["lumpsum", "region"], &s.lumpsum.region);
     c.covers_horizon(&["lumpsum", "region"], &s.lumpsum.region, s.lumpsum.extend);
     if s.initial_state.warmup_years > 50 {
-        c.fail(&["initial_state", "warmup_years"], "warm-up longer than 50 years".into(), "a few years (about three mean lengths of stay of the longest form) is enough");
+        c.fail(
+            &["initial_state", "warmup_years"],
+            "warm-up longer than 50 years".into(),
+            "a few years (about three mean lengths of stay of the longest form) is enough",
+        );
     }
     if s.initial_state.warmup_years > 0 && s.initial_state.caseload.is_some() {
-        c.fail(&["initial_state"], "both a warm-up and an initial caseload are given".into(), "use either warmup_years or caseload, not both");
+        c.fail(
+            &["initial_state"],
+            "both a warm-up and an initial caseload are given".into(),
+            "use either warmup_years or caseload, not both",
+        );
     }
     if c.errors.is_empty() {
         Ok(())

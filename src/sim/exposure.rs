@@ -100,7 +100,13 @@ impl Exposure {
     }
 
     #[inline]
-    pub fn cell_mut(&mut self, year: usize, segment: usize, form: usize, m: CellMetric) -> &mut f64 {
+    pub fn cell_mut(
+        &mut self,
+        year: usize,
+        segment: usize,
+        form: usize,
+        m: CellMetric,
+    ) -> &mut f64 {
         let i = self.cell_index(year, segment, form, m);
         &mut self.cells[i]
     }

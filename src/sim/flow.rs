@@ -61,21 +61,34 @@ impl Simulation<'_> {
     /// Starts an episode now, recording the start and the wait behind it.
     fn start(&mut self, client: u32, form: usize, pool: u32, out_of_region: bool, t: f64) {
         let c = self.clients[client as usize];
-        let waited = if matches!(c.status, Status::Waiting | Status::Blocked) { t - c.since } else { 0.0 };
+        let waited = if matches!(c.status, Status::Waiting | Status::Blocked) {
+            t - c.since
+        } else {
+            0.0
+        };
         let segment = c.segment as usize;
         self.count(segment, form, CellMetric::Starts, 1.0);
         self.count(segment, form, CellMetric::WaitDaysSum, waited);
         if out_of_region {
             self.count(segment, form, CellMetric::OutOfRegionStarts, 1.0);
         }
-        let duration = self.model.forms[form].duration.sample(&mut self.streams().durations[form]);
+        let duration = self.model.forms[form]
+            .duration
+            .sample(&mut self.streams().durations[form]);
         self.occupy(client, form, pool, out_of_region, t);
         self.clients[client as usize].planned_end = t + duration;
         self.schedule_episode_event(client, t);
     }
 
     /// Puts the client in care in `form` (counts and pool occupancy only).
-    pub(super) fn occupy(&mut self, client: u32, form: usize, pool: u32, out_of_region: bool, t: f64) {
+    pub(super) fn occupy(
+        &mut self,
+        client: u32,
+        form: usize,
+        pool: u32,
+        out_of_region: bool,
+        t: f64,
+    ) {
         let segment = self.clients[client as usize].segment as usize;
         let cell = self.cell_index(segment, form);
         self.integrate_cell(cell, t);
@@ -105,15 +118,22 @@ impl Simulation<'_> {
         let generation = c.generation;
         let limit = self.age_limit(&c);
         if limit < c.planned_end {
-            self.queue.schedule(limit.max(t), Event::AgeCheck { client, generation });
+            self.queue
+                .schedule(limit.max(t), Event::AgeCheck { client, generation });
         } else {
-            self.queue.schedule(c.planned_end, Event::EpisodeEnd { client, generation });
+            self.queue
+                .schedule(c.planned_end, Event::EpisodeEnd { client, generation });
         }
     }
 
     fn age_limit(&self, c: &Client) -> f64 {
         let model = self.model;
-        c.birth + if c.extended { model.hard_exit_age_days } else { model.exit_age_days }
+        c.birth
+            + if c.extended {
+                model.hard_exit_age_days
+            } else {
+                model.exit_age_days
+            }
     }
 
     /// Frees a former placement; a freed place is refilled from its waiting list.
@@ -160,14 +180,17 @@ impl Simulation<'_> {
         let horizon_end = self.model.years as f64 * DAYS_PER_YEAR;
         let limit = self.age_limit(&c);
         if limit < horizon_end {
-            self.queue.schedule(limit.max(t), Event::AgeCheck { client, generation });
+            self.queue
+                .schedule(limit.max(t), Event::AgeCheck { client, generation });
         }
-        if c.status == Status::Waiting {
-            if let Some(patience) = &self.model.forms[form].patience {
-                let wait = patience.sample(&mut self.streams().patience[form]);
-                if t + wait < horizon_end {
-                    self.queue.schedule(t + wait, Event::Renege { client, generation });
-                }
+        let model = self.model;
+        if let Some(patience) = model.forms[form].patience.as_ref()
+            && c.status == Status::Waiting
+        {
+            let wait = patience.sample(&mut self.streams().patience[form]);
+            if t + wait < horizon_end {
+                self.queue
+                    .schedule(t + wait, Event::Renege { client, generation });
             }
         }
     }
@@ -201,7 +224,11 @@ impl Simulation<'_> {
         let c = self.clients[client as usize];
         let form = c.form as usize;
         let u: f64 = self.streams().routing[form].random();
-        let next = self.model.forms[form].transitions.iter().find(|(_, cum)| u < *cum).map(|(to, _)| *to as usize);
+        let next = self.model.forms[form]
+            .transitions
+            .iter()
+            .find(|(_, cum)| u < *cum)
+            .map(|(to, _)| *to as usize);
         match next {
             None => self.exit(client, ExitKind::Discharged, t),
             Some(to) => self.transfer(client, to, t),
@@ -260,7 +287,8 @@ impl Simulation<'_> {
         let limit = self.age_limit(&c);
         if limit < self.model.years as f64 * DAYS_PER_YEAR {
             let generation = c.generation;
-            self.queue.schedule(limit.max(t), Event::AgeCheck { client, generation });
+            self.queue
+                .schedule(limit.max(t), Event::AgeCheck { client, generation });
         }
     }
 
@@ -304,23 +332,34 @@ impl Simulation<'_> {
             }
             ExitKind::Discharged => self.count(segment, form, CellMetric::Outflow, 1.0),
         }
-        if kind == ExitKind::Discharged {
-            if let Some(rule) = &self.model.relapse {
-                let streams = self.streams();
-                let relapses = streams.relapse.random::<f64>() < rule.probability;
-                let delay = rule.delay.sample(&mut streams.relapse);
-                let back = t + delay;
-                let cl = self.clients[client as usize];
-                if relapses && back < cl.birth + self.model.exit_age_days && back < self.model.years as f64 * DAYS_PER_YEAR {
-                    let cl = &mut self.clients[client as usize];
-                    cl.status = Status::RelapsePending;
-                    cl.generation = cl.generation.wrapping_add(1);
-                    let generation = cl.generation;
-                    self.queue.schedule(back, Event::Relapse { client, generation });
-                    return;
-                }
-            }
+        if kind == ExitKind::Discharged && self.schedule_relapse(client, t) {
+            return;
         }
         self.free_client(client);
+    }
+
+    /// Zorgrecidive: with the relapse probability the client returns after a
+    /// delay (if still under the exit age and inside the horizon).
+    fn schedule_relapse(&mut self, client: u32, t: f64) -> bool {
+        let model = self.model;
+        let Some(rule) = &model.relapse else {
+            return false;
+        };
+        let streams = self.streams();
+        let relapses = streams.relapse.random::<f64>() < rule.probability;
+        let back = t + rule.delay.sample(&mut streams.relapse);
+        let c = &mut self.clients[client as usize];
+        if !relapses
+            || back >= c.birth + model.exit_age_days
+            || back >= model.years as f64 * DAYS_PER_YEAR
+        {
+            return false;
+        }
+        c.status = Status::RelapsePending;
+        c.generation = c.generation.wrapping_add(1);
+        let generation = c.generation;
+        self.queue
+            .schedule(back, Event::Relapse { client, generation });
+        true
     }
 }

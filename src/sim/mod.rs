@@ -82,7 +82,11 @@ struct Streams {
 
 impl Streams {
     fn new(factory: &StreamFactory, replication: u64, model: &Model) -> Self {
-        let per = |purpose, n: usize| (0..n).map(|i| factory.stream(replication, purpose, i as u16)).collect();
+        let per = |purpose, n: usize| {
+            (0..n)
+                .map(|i| factory.stream(replication, purpose, i as u16))
+                .collect()
+        };
         let forms = model.forms.len();
         Streams {
             arrivals: per(Purpose::Arrivals, model.streams.len()),
@@ -122,7 +126,12 @@ impl<'m> Simulation<'m> {
             cells: vec![CellState::default(); model.segments.len() * model.forms.len()],
             pools: vec![PoolState::default(); model.pools.len()],
             waiting: vec![WaitList::default(); model.pools.len()],
-            exposure: Exposure::new(model.years, model.segments.len(), model.forms.len(), model.pools.len()),
+            exposure: Exposure::new(
+                model.years,
+                model.segments.len(),
+                model.forms.len(),
+                model.pools.len(),
+            ),
             streams: None,
             year: 0,
         }
@@ -140,9 +149,16 @@ impl<'m> Simulation<'m> {
         self.queue.reset(start);
         self.clients.clear();
         self.free.clear();
-        self.cells.fill(CellState { last: start, ..CellState::default() });
+        self.cells.fill(CellState {
+            last: start,
+            ..CellState::default()
+        });
         for (state, pool) in self.pools.iter_mut().zip(&model.pools) {
-            *state = PoolState { occupied: 0, capacity: pool.capacity[0], last: start };
+            *state = PoolState {
+                occupied: 0,
+                capacity: pool.capacity[0],
+                last: start,
+            };
         }
         self.waiting.iter_mut().for_each(WaitList::clear);
         self.exposure.reset();
@@ -156,7 +172,8 @@ impl<'m> Simulation<'m> {
         for s in 0..model.streams.len() {
             self.schedule_arrival(s as u32, start);
         }
-        self.queue.schedule((self.year + 1) as f64 * DAYS_PER_YEAR, Event::YearEnd);
+        self.queue
+            .schedule((self.year + 1) as f64 * DAYS_PER_YEAR, Event::YearEnd);
 
         while let Some(next) = self.queue.pop() {
             let t = next.time;
@@ -194,7 +211,9 @@ impl<'m> Simulation<'m> {
     }
 
     fn streams(&mut self) -> &mut Streams {
-        self.streams.as_mut().expect("streams are set at the start of a run")
+        self.streams
+            .as_mut()
+            .expect("streams are set at the start of a run")
     }
 
     #[inline]
@@ -235,7 +254,9 @@ impl<'m> Simulation<'m> {
     fn on_arrival(&mut self, stream: u32, t: f64) {
         let model = self.model;
         let s = &model.streams[stream as usize];
-        let age = model.forms[s.form].age.sample(&mut self.streams().ages[s.form]);
+        let age = model.forms[s.form]
+            .age
+            .sample(&mut self.streams().ages[s.form]);
         let client = self.new_client(Client {
             birth: t - age * DAYS_PER_YEAR,
             since: t,
@@ -259,7 +280,10 @@ impl<'m> Simulation<'m> {
         match self.free.pop() {
             Some(i) => {
                 let generation = self.clients[i as usize].generation.wrapping_add(1);
-                self.clients[i as usize] = Client { generation, ..client };
+                self.clients[i as usize] = Client {
+                    generation,
+                    ..client
+                };
                 i
             }
             None => {
@@ -343,8 +367,13 @@ impl<'m> Simulation<'m> {
         if let Some(y) = self.recording() {
             for (i, c) in self.cells.iter().enumerate() {
                 let (segment, form) = (i / forms, i % forms);
-                *self.exposure.cell_mut(y, segment, form, CellMetric::ActiveEnd) = (c.local + c.out_of_region) as f64;
-                *self.exposure.cell_mut(y, segment, form, CellMetric::WaitingEnd) = c.waiting as f64;
+                *self
+                    .exposure
+                    .cell_mut(y, segment, form, CellMetric::ActiveEnd) =
+                    (c.local + c.out_of_region) as f64;
+                *self
+                    .exposure
+                    .cell_mut(y, segment, form, CellMetric::WaitingEnd) = c.waiting as f64;
             }
             for (p, state) in self.pools.iter().enumerate() {
                 *self.exposure.pool_mut(y, p, PoolMetric::Capacity) = state.capacity as f64;
@@ -363,7 +392,8 @@ impl<'m> Simulation<'m> {
             self.note_peak(p);
             self.refill(p as u32, t);
         }
-        self.queue.schedule((self.year + 1) as f64 * DAYS_PER_YEAR, Event::YearEnd);
+        self.queue
+            .schedule((self.year + 1) as f64 * DAYS_PER_YEAR, Event::YearEnd);
         false
     }
 
@@ -392,9 +422,11 @@ impl<'m> Simulation<'m> {
             let forms = self.model.forms.len();
             let (segment, form) = (i / forms, i % forms);
             let e = &mut self.exposure;
-            *e.cell_mut(y, segment, form, CellMetric::ClientDays) += (c.local + c.out_of_region) as f64 * dt;
+            *e.cell_mut(y, segment, form, CellMetric::ClientDays) +=
+                (c.local + c.out_of_region) as f64 * dt;
             *e.cell_mut(y, segment, form, CellMetric::LocalDays) += c.local as f64 * dt;
-            *e.cell_mut(y, segment, form, CellMetric::OutOfRegionDays) += c.out_of_region as f64 * dt;
+            *e.cell_mut(y, segment, form, CellMetric::OutOfRegionDays) +=
+                c.out_of_region as f64 * dt;
             *e.cell_mut(y, segment, form, CellMetric::BlockedDays) += c.blocked as f64 * dt;
         }
     }

@@ -55,11 +55,23 @@ fn resolve_paths(table: &mut toml::Table, dir: &Path) {
     }
 }
 
-/// Overlays `over` onto `base`: tables merge key by key, anything else is replaced.
+/// Keys that name the kind of a table (a distribution, an overflow policy, a
+/// capacity scope, a profile shape). A table that names its kind is complete:
+/// it replaces the base table instead of merging into it, so a variant can
+/// switch `policy = "out_of_region"` to `policy = "wait"` without inheriting
+/// `tariff_multiplier`.
+const KIND_KEYS: [&str; 4] = ["distribution", "policy", "scope", "shape"];
+
+/// Overlays `over` onto `base`: tables merge key by key, anything else (and
+/// any table naming its kind) is replaced.
 fn merge(base: &mut toml::Table, over: toml::Table) {
     for (key, value) in over {
         match (base.get_mut(&key), value) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (Some(toml::Value::Table(b)), toml::Value::Table(o))
+                if !KIND_KEYS.iter().any(|k| o.contains_key(*k)) =>
+            {
+                merge(b, o)
+            }
             (_, value) => {
                 base.insert(key, value);
             }
@@ -146,7 +158,11 @@ pub fn load_str(origin: &str, text: &str, dir: &Path) -> Result<Loaded, InputErr
             .collect();
         let message = e.inner().to_string();
         let message = message.trim().to_string();
-        if let Some(unknown) = unknown_field(&message) {
+        // serde_path_to_error already ends the path with the unknown key for
+        // structs (not for internally tagged enums); add it only when missing.
+        if let Some(unknown) = unknown_field(&message)
+            && path.last() != Some(&unknown)
+        {
             path.push(unknown);
         }
         let fix = if message.contains("unknown field") {
@@ -176,6 +192,7 @@ pub fn load_file(path: &Path) -> Result<Loaded, InputError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         InputError::new(format!("cannot read scenario {}: {e}", path.display()))
             .fix("check the path; `jeugdstroom scenario default > my.toml` writes a starting point")
+            .in_file(path)
     })?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     load_str(&path.display().to_string(), &text, &dir)

@@ -213,3 +213,72 @@ overflow = { policy = "always_grant" }"#,
         "always_grant exceeds capacity: {peaks:?}"
     );
 }
+
+/// Warm-up starts the horizon from a steady-state caseload (M/M/∞: Poisson
+/// with mean λ·W), while no warm-up starts empty.
+#[test]
+fn warm_up_starts_from_a_steady_caseload() {
+    // λ = 73/year = 0.2/day, W = 100 days → 20 in care on average.
+    let warm = single_form(
+        73.0,
+        r#"{ distribution = "exponential", mean = 100 }"#,
+        "",
+        1,
+        3,
+    );
+    let model = prepare(&warm).model;
+    let initial = per_replication(&model, 21, 200, |e| e.initial_active.iter().sum::<f64>());
+    let (m, se) = (mean(&initial), std_error(&initial));
+    assert!(
+        (m - 20.0).abs() < Z * se,
+        "initial caseload {m:.2} vs 20 (se {se:.2})"
+    );
+    let cold = single_form(
+        73.0,
+        r#"{ distribution = "exponential", mean = 100 }"#,
+        "",
+        1,
+        0,
+    );
+    let model = prepare(&cold).model;
+    let initial = per_replication(&model, 21, 3, |e| e.initial_active.iter().sum::<f64>());
+    assert_eq!(initial, vec![0.0; 3]);
+}
+
+/// An initial caseload CSV: clients in care finish the rest of their episode
+/// (fixed 100 days, 60 already spent → 40 more), waiting clients start when
+/// places free up, crisis before regular.
+#[test]
+fn initial_caseload_continues_conditionally_on_time_spent() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("municipality,area,care_form,priority,age,days,status\n");
+    for _ in 0..4 {
+        csv.push_str("town,centre,bed,regular,8,60,in_care\n");
+    }
+    csv.push_str("town,centre,bed,regular,9,30,waiting\n");
+    csv.push_str("town,centre,bed,crisis,9,2,waiting\n");
+    std::fs::write(dir.path().join("caseload.csv"), csv).unwrap();
+    let text = single_form(
+        0.0,
+        r#"{ distribution = "fixed", days = 100 }"#,
+        r#"capacity = { scope = "region", places = 4 }
+overflow = { policy = "wait" }"#,
+        1,
+        0,
+    )
+    .replace("warmup_years = 0", "caseload = \"caseload.csv\"");
+    let loaded = jeugdstroom::scenario::load_str("t.toml", &text, dir.path()).unwrap();
+    let model = jeugdstroom::scenario::prepare_loaded(loaded).unwrap().model;
+    per_replication(&model, 1, 2, |e| {
+        assert_eq!(e.initial_active.iter().sum::<f64>(), 4.0);
+        assert_eq!(e.initial_waiting.iter().sum::<f64>(), 2.0);
+        // 4 × 40 remaining days, then both waiting clients get 100 days from day 40.
+        assert_eq!(
+            total(e, CellMetric::ClientDays, 0..1),
+            4.0 * 40.0 + 2.0 * 100.0
+        );
+        assert_eq!(total(e, CellMetric::Starts, 0..1), 2.0);
+        // Waits: crisis waited 2 + 40 days, regular 30 + 40 days.
+        assert_eq!(total(e, CellMetric::WaitDaysSum, 0..1), 42.0 + 70.0);
+    });
+}

@@ -2,7 +2,7 @@
 //! the hot loop without allocation.
 
 use rand::Rng;
-use rand_distr::{Distribution, Exp1, Gamma, LogNormal, StandardNormal};
+use rand_distr::{Distribution, Exp1, Gamma, LogNormal};
 
 /// An episode length (or delay) distribution in days.
 #[derive(Clone, Debug)]
@@ -215,11 +215,6 @@ pub fn normal_quantile(p: f64) -> f64 {
         -(((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
     }
-}
-
-/// Draws a standard normal; kept here so callers need not name rand_distr.
-pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    StandardNormal.sample(rng)
 }
 
 /// Age at arrival in years: weighted bands, uniform within a band.

@@ -9,13 +9,15 @@ use super::safe_cell;
 use crate::aggregate::quantile::{LEVELS, euros, exact_mean_cents, number, summary_cells};
 use crate::aggregate::{ALL, ColumnKey, Metric};
 use crate::montecarlo::binfile::{BinReader, FILE_NAME as BIN};
-use anyhow::{Result, bail};
+use anyhow::Result;
 use rust_decimal::Decimal;
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
 
-/// Memory for the column blocks of the summary pass; 10× the replications
-/// means 10× the passes over the file, not 10× the memory.
-const BLOCK_BUDGET_BYTES: usize = 128 << 20;
+/// Memory for one column block of the summary pass; 10× the replications
+/// means 10× narrower blocks, not 10× the memory.
+const BLOCK_BUDGET_BYTES: usize = 16 << 20;
 
 /// One row of the stdout table.
 #[derive(Clone, Debug)]
@@ -35,6 +37,36 @@ fn count_rows(path: &Path) -> Result<usize> {
         n += 1;
     }
     Ok(n)
+}
+
+/// Splits the row file into column blocks of `width` columns in one pass, so
+/// that each block (all replications of `width` columns) fits the memory
+/// budget and the row file is read once, whatever the replication count.
+fn transpose_to_blocks(
+    dir: &Path,
+    bin: &Path,
+    columns: usize,
+    width: usize,
+) -> Result<Vec<PathBuf>> {
+    let paths: Vec<PathBuf> = (0..columns.div_ceil(width))
+        .map(|b| dir.join(format!(".summary-block-{b}.tmp")))
+        .collect();
+    let mut writers = paths
+        .iter()
+        .map(|p| Ok(BufWriter::with_capacity(1 << 16, File::create(p)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut reader = BinReader::open(bin)?;
+    while let Some(row) = reader.next_row()? {
+        for (b, w) in writers.iter_mut().enumerate() {
+            for c in b * width..((b + 1) * width).min(columns) {
+                w.write_all(&row.value(c).to_le_bytes())?;
+            }
+        }
+    }
+    for w in writers {
+        w.into_inner().map_err(|e| e.into_error())?;
+    }
+    Ok(paths)
 }
 
 fn csv_writer(file: &mut AtomicFile) -> csv::Writer<&mut std::io::BufWriter<std::fs::File>> {
@@ -57,22 +89,23 @@ fn write_summary(dir: &Path, bin: &Path, columns: &[ColumnKey], rows: usize) -> 
         ];
         header.extend(LEVELS.iter().map(|(_, n)| *n));
         w.write_record(&header)?;
-        let block = (BLOCK_BUDGET_BYTES / (8 * rows.max(1))).max(1);
+        let block = (BLOCK_BUDGET_BYTES / (8 * rows.max(1))).clamp(1, columns.len().max(1));
+        let blocks = transpose_to_blocks(dir, bin, columns.len(), block)?;
         let mut values = vec![0.0f64; block * rows];
-        for start in (0..columns.len()).step_by(block) {
-            let end = (start + block).min(columns.len());
-            let width = end - start;
-            let mut reader = BinReader::open(bin)?;
-            let mut r = 0;
-            while let Some(row) = reader.next_row()? {
-                for c in 0..width {
-                    values[c * rows + r] = row.value(start + c);
+        for (b, path) in blocks.iter().enumerate() {
+            let start = b * block;
+            let width = block.min(columns.len() - start);
+            // The block file is row-major (replication by replication); gather columns.
+            let mut input = BufReader::with_capacity(1 << 20, File::open(path)?);
+            let mut buf = vec![0u8; 8 * width];
+            for r in 0..rows {
+                input.read_exact(&mut buf)?;
+                for (c, bytes) in buf.chunks_exact(8).enumerate() {
+                    values[c * rows + r] = f64::from_le_bytes(bytes.try_into().expect("8 bytes"));
                 }
-                r += 1;
             }
-            if r != rows {
-                bail!("replication file changed while reading it");
-            }
+            drop(input);
+            std::fs::remove_file(path)?;
             for c in 0..width {
                 let key = &columns[start + c];
                 let cells = summary_cells(&mut values[c * rows..(c + 1) * rows], key.money);

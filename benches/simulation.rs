@@ -36,7 +36,7 @@ const SEED: u64 = 20_280_101;
 /// Replication indices cycled by `default_model_events`.
 const CYCLE: u64 = 8;
 /// Replications per iteration of `replications_per_second`.
-const BATCH: u64 = 8;
+const BATCH: u64 = 16;
 /// Mean delay (days) of the floor loops; the heap's cost does not depend on
 /// the scale of an exponential delay, only on the list size.
 const MEAN_DELAY_DAYS: f64 = 180.0;

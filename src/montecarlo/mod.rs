@@ -1,7 +1,12 @@
 //! Runs replications in parallel (one replication per task, rayon across
 //! replications) and streams their rows to `replications.bin` in replication
-//! order, batch by batch, so the file — and everything computed from it — is
-//! identical for any thread count.
+//! order, so the file — and everything computed from it — is identical for
+//! any thread count.
+//!
+//! Workers take replication indices in order (`par_bridge` over the index
+//! range), so finished rows arrive nearly in order; a writer thread puts them
+//! in exact order with a reorder buffer of a few rows and writes them while
+//! the workers go on. No worker ever waits for the disk or for a batch.
 
 pub mod binfile;
 mod shard;
@@ -13,11 +18,13 @@ use crate::engine::StreamFactory;
 use crate::finance;
 use crate::model::Model;
 use crate::sim::Simulation;
-use anyhow::Result;
+use anyhow::{Result, anyhow};
 use binfile::BinWriter;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::mpsc;
 
 /// What to run: the master seed and which replications.
 #[derive(Clone, Debug)]
@@ -25,6 +32,13 @@ pub struct Plan {
     pub seed: u64,
     pub replications: Range<u64>,
     pub threads: usize,
+}
+
+/// One finished replication.
+struct Row {
+    replication: u64,
+    values: Vec<f64>,
+    events: u64,
 }
 
 /// Runs the plan, writing rows to `path`; returns the events processed.
@@ -41,32 +55,49 @@ pub fn run_to_file(
         .build()?;
     let factory = StreamFactory::new(plan.seed);
     let mut writer = BinWriter::create(path, &layout.keys)?;
-    let batch = (16 * plan.threads as u64).max(16);
-    let mut events = 0u64;
-    let mut next = plan.replications.start;
-    while next < plan.replications.end {
-        let end = (next + batch).min(plan.replications.end);
-        let rows: Vec<(u64, Vec<f64>, u64)> = pool.install(|| {
-            (next..end)
-                .into_par_iter()
-                .map_init(
+    // Bounded: workers pause when the writer falls behind, so memory stays flat.
+    let (sender, receiver) = mpsc::sync_channel::<Row>(4 * plan.threads);
+    let range = plan.replications.clone();
+    std::thread::scope(|scope| -> Result<u64> {
+        let workers = scope.spawn(|| {
+            pool.install(|| {
+                range.clone().par_bridge().for_each_init(
                     || (Simulation::new(model), Vec::with_capacity(layout.len())),
-                    |(sim, values), r| {
-                        let exposure = sim.run_with(&factory, r);
+                    |(sim, values), replication| {
+                        let exposure = sim.run_with(&factory, replication);
                         let costs = finance::price(model, exposure);
                         layout.evaluate(model, exposure, &costs, values);
-                        (r, values.clone(), exposure.events)
+                        let row = Row {
+                            replication,
+                            values: values.clone(),
+                            events: exposure.events,
+                        };
+                        // The receiver only hangs up after an I/O error; stop quietly then.
+                        let _ = sender.send(row);
                     },
                 )
-                .collect()
+            });
+            drop(sender);
         });
-        for (r, values, n) in &rows {
-            writer.write(*r, values)?;
-            events += n;
+        let mut pending: BTreeMap<u64, Row> = BTreeMap::new();
+        let mut next = range.start;
+        let mut events = 0u64;
+        for row in receiver.iter() {
+            pending.insert(row.replication, row);
+            while let Some(row) = pending.remove(&next) {
+                writer.write(row.replication, &row.values)?;
+                events += row.events;
+                next += 1;
+                progress(next - range.start);
+            }
         }
-        next = end;
-        progress(next - plan.replications.start);
-    }
-    writer.finish()?;
-    Ok(events)
+        workers
+            .join()
+            .map_err(|_| anyhow!("a simulation worker panicked"))?;
+        if next != range.end {
+            return Err(anyhow!("replications {next}..{} did not finish", range.end));
+        }
+        writer.finish()?;
+        Ok(events)
+    })
 }

@@ -282,3 +282,48 @@ overflow = { policy = "wait" }"#,
         assert_eq!(total(e, CellMetric::WaitDaysSum, 0..1), 42.0 + 70.0);
     });
 }
+
+/// Arrivals per year follow youth × rate × usage multipliers × trend^year
+/// (a non-homogeneous Poisson process with per-year rates).
+#[test]
+fn arrival_rates_follow_population_usage_and_trend() {
+    let text = single_form(
+        73.0,
+        r#"{ distribution = "exponential", mean = 10 }"#,
+        "",
+        3,
+        0,
+    )
+    .replace(
+        "[municipalities.town]",
+        "[municipalities.town]\nform_usage = { bed = 2.0 }",
+    )
+    .replace(
+        "youth = { town = 1000 }",
+        "youth = { town = 1000 }\nusage = 1.5\ngrowth = 0.05",
+    )
+    .replace(
+        "entry = { bed = 1.0 }",
+        "entry = { bed = 1.0 }\ntrend = 0.1",
+    );
+    let model = prepare(&text).model;
+    for y in 0..3 {
+        let inflow = per_replication(&model, 31, 100, |e| total(e, CellMetric::Inflow, y..y + 1));
+        // Youth grows 5 %/year from the population year (the start year here).
+        let expected = 73.0 * 1.5 * 2.0 * 1.1f64.powi(y as i32) * 1.05f64.powi(y as i32);
+        let (m, se) = (mean(&inflow), std_error(&inflow));
+        assert!(
+            (m - expected).abs() < Z * se,
+            "year {y}: inflow {m:.1} vs {expected:.1} (se {se:.2})"
+        );
+        // Poisson: variance equals the mean (sample variance has relative
+        // standard error √(2/(n−1)) for near-normal counts).
+        let n = inflow.len() as f64;
+        let var = se * se * n;
+        let tolerance = Z * (2.0 / (n - 1.0)).sqrt();
+        assert!(
+            (var / expected - 1.0).abs() < tolerance,
+            "year {y}: variance {var:.1} vs mean {expected:.1}"
+        );
+    }
+}

@@ -220,13 +220,14 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
                 let rate_per_day = (0..years)
                     .map(|y| {
                         let year = start + y as i32;
+                        let factor = |p: Option<&Profile>| p.map_or(1.0, |u| u.at(year));
+                        let municipality = municipality_list[seg.municipality];
                         seg.youth[y] / 1000.0
                             * s.arrivals.rate_per_1000.at(year)
-                            * area.usage.as_ref().map_or(1.0, |u| u.at(year))
-                            * municipality_list[seg.municipality]
-                                .usage
-                                .as_ref()
-                                .map_or(1.0, |u| u.at(year))
+                            * factor(area.usage.as_ref())
+                            * factor(area.form_usage.get(form))
+                            * factor(municipality.usage.as_ref())
+                            * factor(municipality.form_usage.get(form))
                             * (1.0 + s.arrivals.trend).powi(y as i32)
                             * share
                             * p_share

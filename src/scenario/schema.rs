@@ -85,6 +85,9 @@ pub struct Municipality {
     /// Multiplier on the arrival rate of this municipality's youth (on top of the area's).
     #[serde(default)]
     pub usage: Option<Profile>,
+    /// Extra multiplier per entry care form, e.g. `{ residential = 1.3 }`.
+    #[serde(default)]
+    pub form_usage: BTreeMap<String, Profile>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -100,6 +103,9 @@ pub struct Area {
     /// Multiplier on the arrival rate (deprivation, local use); 1 = average.
     #[serde(default)]
     pub usage: Option<Profile>,
+    /// Extra multiplier per entry care form, e.g. `{ residential = 1.3 }`.
+    #[serde(default)]
+    pub form_usage: BTreeMap<String, Profile>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

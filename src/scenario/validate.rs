@@ -252,6 +252,12 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
         if let Some(u) = &m.usage {
             c.non_negative_profile(&["municipalities", name.as_str(), "usage"], u);
         }
+        check_form_usage(
+            &mut c,
+            &["municipalities", name.as_str(), "form_usage"],
+            &m.form_usage,
+            s,
+        );
         if !s.areas.values().any(|a| a.youth.contains_key(name)) {
             c.fail(
                 &["municipalities", name],
@@ -286,6 +292,12 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
         if let Some(u) = &a.usage {
             c.non_negative_profile(&["areas", name, "usage"], u);
         }
+        check_form_usage(
+            &mut c,
+            &["areas", name.as_str(), "form_usage"],
+            &a.form_usage,
+            s,
+        );
     }
     // Arrivals.
     c.non_negative_profile(&["arrivals", "rate_per_1000"], &s.arrivals.rate_per_1000);
@@ -446,6 +458,20 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
         Ok(())
     } else {
         Err(InputErrors(c.errors))
+    }
+}
+
+fn check_form_usage(
+    c: &mut Checker<'_>,
+    path: &[&str],
+    usage: &BTreeMap<String, Profile>,
+    s: &Scenario,
+) {
+    for (form, profile) in usage {
+        let mut p = path.to_vec();
+        p.push(form);
+        c.known(&p, form, s.care_forms.keys(), "care form");
+        c.non_negative_profile(&p, profile);
     }
 }
 

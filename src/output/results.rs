@@ -177,6 +177,16 @@ fn write_feasibility_and_replications(
         y.dedup();
         y
     };
+    // Region clients in care and waiting at year end, for the stdout table.
+    let stock_columns: Vec<(Option<usize>, Option<usize>)> = years
+        .iter()
+        .map(|y| {
+            (
+                region_metric(*y, Metric::ActiveEnd),
+                region_metric(*y, Metric::WaitingEnd),
+            )
+        })
+        .collect();
     let mut active = vec![0.0; years.len()];
     let mut waiting = vec![0.0; years.len()];
     {
@@ -207,13 +217,9 @@ fn write_feasibility_and_replications(
                 cost[b].push(row.value(*c));
                 lump[b].push(row.value(*l));
             }
-            for (yi, year) in years.iter().enumerate() {
-                if let Some(c) = region_metric(*year, Metric::ActiveEnd) {
-                    active[yi] += row.value(c);
-                }
-                if let Some(c) = region_metric(*year, Metric::WaitingEnd) {
-                    waiting[yi] += row.value(c);
-                }
+            for (yi, (a, wl)) in stock_columns.iter().enumerate() {
+                active[yi] += a.map_or(0.0, |c| row.value(c));
+                waiting[yi] += wl.map_or(0.0, |c| row.value(c));
             }
         }
         w.flush()?;

@@ -199,6 +199,11 @@ impl Layout {
         let mut keys = Vec::new();
         for year in 0..model.years {
             for (si, scope) in scopes.iter().enumerate() {
+                let (municipality, area) = match *scope {
+                    Scope::Region => (ALL, ALL),
+                    Scope::Municipality(m) => (model.municipalities[m].name.as_str(), ALL),
+                    Scope::Area(a) => (ALL, model.areas[a].name.as_str()),
+                };
                 let forms = (0..model.forms.len())
                     .map(Some)
                     .chain(std::iter::once(None));
@@ -220,36 +225,10 @@ impl Layout {
                             form,
                             metric,
                         });
-                        let name =
-                            |s: Scope,
-                             want: fn(Scope) -> Option<usize>,
-                             list: &[crate::model::Named]| {
-                                want(s).map_or(ALL.to_string(), |i| list[i].name.clone())
-                            };
                         keys.push(ColumnKey {
                             year: model.start_year + year as i32,
-                            municipality: name(
-                                *scope,
-                                |s| {
-                                    if let Scope::Municipality(m) = s {
-                                        Some(m)
-                                    } else {
-                                        None
-                                    }
-                                },
-                                &model.municipalities,
-                            ),
-                            area: name(
-                                *scope,
-                                |s| {
-                                    if let Scope::Area(a) = s {
-                                        Some(a)
-                                    } else {
-                                        None
-                                    }
-                                },
-                                &model.areas,
-                            ),
+                            municipality: municipality.to_string(),
+                            area: area.to_string(),
                             provider: ALL.to_string(),
                             care_form: form
                                 .map_or(ALL.to_string(), |f| model.forms[f].name.clone()),

@@ -2,6 +2,7 @@
 //! build distributions and read the CSV inputs.
 
 use super::csv_input::{CaseloadNames, read_caseload, read_durations};
+use super::money::{compile_money, compile_prices};
 use super::*;
 use crate::error::{InputError, InputErrors};
 use crate::scenario::Loaded;
@@ -270,84 +271,12 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
         None => Vec::new(),
     };
 
-    // Prices.
-    let money_path = |p: &Profile| {
-        per_year(p, start, years)
-            .into_iter()
-            .map(money)
-            .collect::<Vec<_>>()
+    let prices = compile_prices(s, &segments);
+    let lag_delay = match &s.declaration_lag {
+        Some(lag) => Some(duration(&lag.delay, loaded, &["declaration_lag", "delay"])?),
+        None => None,
     };
-    let zero = vec![Decimal::ZERO; years];
-    let lumpsum_region = money_path(&s.lumpsum.region);
-    let total_youth: f64 = segments.iter().map(|s| s.youth[0]).sum();
-    let lumpsum_municipality = s
-        .municipalities
-        .values()
-        .enumerate()
-        .map(|(mi, m)| match &m.lumpsum {
-            Some(p) => money_path(p),
-            None => {
-                let youth: f64 = segments
-                    .iter()
-                    .filter(|s| s.municipality == mi)
-                    .map(|s| s.youth[0])
-                    .sum();
-                let share = money(
-                    if total_youth > 0.0 {
-                        youth / total_youth
-                    } else {
-                        0.0
-                    } * 1e6,
-                ) / Decimal::from(1_000_000);
-                lumpsum_region
-                    .iter()
-                    .map(|l| (l * share).round_dp(2))
-                    .collect()
-            }
-        })
-        .collect();
-    let prices = Prices {
-        tariff: s
-            .care_forms
-            .values()
-            .map(|f| money_path(&f.tariff))
-            .collect(),
-        out_of_region_multiplier: s
-            .care_forms
-            .values()
-            .map(|f| match f.overflow {
-                Overflow::OutOfRegion { tariff_multiplier } => {
-                    Decimal::from_str(&format!("{tariff_multiplier}")).unwrap_or(Decimal::ONE)
-                }
-                _ => Decimal::ONE,
-            })
-            .collect(),
-        place_day: s
-            .care_forms
-            .values()
-            .map(|f| {
-                f.fixed_cost_per_place_day
-                    .as_ref()
-                    .map_or_else(|| zero.clone(), &money_path)
-            })
-            .collect(),
-        area_teams: area_names
-            .iter()
-            .map(|a| {
-                s.fixed_costs
-                    .area_teams
-                    .get(a)
-                    .map_or_else(|| zero.clone(), &money_path)
-            })
-            .collect(),
-        crisis_service: s
-            .fixed_costs
-            .crisis_service
-            .as_ref()
-            .map_or_else(|| zero.clone(), &money_path),
-        lumpsum_region,
-        lumpsum_municipality,
-    };
+    let money = compile_money(s, &forms, &prices, lag_delay);
 
     Ok(Model {
         name: s.name.clone(),
@@ -368,5 +297,6 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
         relapse,
         initial,
         prices,
+        money,
     })
 }

@@ -4,9 +4,11 @@
 mod compile;
 mod csv_input;
 pub mod distribution;
+pub mod money;
 
 pub use compile::compile;
 pub use distribution::{AgeDistribution, Duration};
+pub use money::{Money, Prices};
 
 use rust_decimal::Decimal;
 
@@ -100,25 +102,6 @@ pub struct InitialClient {
     pub status: InitialStatus,
 }
 
-/// Prices per horizon year, in euros, as exact decimals.
-#[derive(Clone, Debug)]
-pub struct Prices {
-    /// [form][year] euros per client-day.
-    pub tariff: Vec<Vec<Decimal>>,
-    /// [form] multiplier on the tariff for out-of-region days.
-    pub out_of_region_multiplier: Vec<Decimal>,
-    /// [form][year] euros per place-day (occupied or vacant).
-    pub place_day: Vec<Vec<Decimal>>,
-    /// [area][year] euros per year.
-    pub area_teams: Vec<Vec<Decimal>>,
-    /// [year] euros per year.
-    pub crisis_service: Vec<Decimal>,
-    /// [year] euros.
-    pub lumpsum_region: Vec<Decimal>,
-    /// [municipality][year] euros.
-    pub lumpsum_municipality: Vec<Vec<Decimal>>,
-}
-
 #[derive(Clone, Debug)]
 pub struct Model {
     pub name: String,
@@ -142,6 +125,7 @@ pub struct Model {
     pub relapse: Option<RelapseRule>,
     pub initial: Vec<InitialClient>,
     pub prices: Prices,
+    pub money: Money,
 }
 
 impl Model {

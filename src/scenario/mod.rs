@@ -6,6 +6,7 @@ mod load;
 mod locate;
 pub mod profile;
 pub mod schema;
+pub mod schema_money;
 pub mod validate;
 
 pub use load::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, Loaded, load_default, load_file, load_str};

@@ -3,6 +3,7 @@
 //! `validate` checks meaning and `model::compile` turns it into indices.
 
 use super::profile::Profile;
+use super::schema_money::{Contract, DeclarationLag, Indexation, Provider, Regimes};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -35,6 +36,17 @@ pub struct Scenario {
     pub lumpsum: Lumpsum,
     #[serde(default)]
     pub initial_state: InitialState,
+    /// Providers and their lumpsum shares; none means one provider for everything.
+    #[serde(default)]
+    pub providers: BTreeMap<String, Provider>,
+    #[serde(default)]
+    pub indexation: Option<Indexation>,
+    #[serde(default)]
+    pub contract: Contract,
+    #[serde(default)]
+    pub regimes: Regimes,
+    #[serde(default)]
+    pub declaration_lag: Option<DeclarationLag>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -88,6 +100,10 @@ pub struct Municipality {
     /// Extra multiplier per entry care form, e.g. `{ residential = 1.3 }`.
     #[serde(default)]
     pub form_usage: BTreeMap<String, Profile>,
+    /// Savings target (besparingsopgave / taakstelling), euros per year,
+    /// taken off this municipality's contribution and the region lumpsum.
+    #[serde(default)]
+    pub savings_target: Option<Profile>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -300,9 +316,13 @@ pub struct FixedCosts {
 pub struct Lumpsum {
     /// Region total in euros per year.
     pub region: Profile,
-    /// `none`: every horizon year needs a value; `flat`: the last given year carries forward.
+    /// `none`: every horizon year needs a value; `flat`: the last given year
+    /// carries forward; `trend`: it changes by `trend` per year after the last given year.
     #[serde(default)]
     pub extend: Extend,
+    /// Yearly change after the table for `extend = "trend"` (−0.01 = −1 %/year).
+    #[serde(default)]
+    pub trend: Option<f64>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -311,6 +331,7 @@ pub enum Extend {
     #[default]
     None,
     Flat,
+    Trend,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]

@@ -1,115 +1,36 @@
-//! Turns one replication's exposure and costs into a flat vector of metric
+//! Turns one replication's exposure and ledger into a flat vector of metric
 //! values, one per output cell (year × scope × care form × metric). The
 //! layout is fixed per model, so replications stream to disk as plain rows
 //! and quantiles are taken column by column.
 
+mod metric;
 pub mod quantile;
 
-use crate::finance::{Costs, lumpsum_cents};
+pub use metric::{Metric, ScopeKind};
+
+use crate::finance::Ledger;
 use crate::model::Model;
 use crate::sim::{CellMetric, Exposure, PoolMetric};
+use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
-
-/// Output metrics, in output order. Names are the stable contract of DESIGN §4.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Metric {
-    Inflow,
-    Starts,
-    Outflow,
-    ActiveEnd,
-    ClientDays,
-    PlaceDaysOccupied,
-    PlaceDaysVacant,
-    Occupancy,
-    WaitingEnd,
-    WaitDaysMean,
-    BlockedDays,
-    OutOfRegionStarts,
-    Reneged,
-    AgedOut,
-    CostEur,
-    LumpsumEur,
-    BalanceEur,
-}
-
-impl Metric {
-    pub const ALL: [Metric; 17] = [
-        Metric::Inflow,
-        Metric::Starts,
-        Metric::Outflow,
-        Metric::ActiveEnd,
-        Metric::ClientDays,
-        Metric::PlaceDaysOccupied,
-        Metric::PlaceDaysVacant,
-        Metric::Occupancy,
-        Metric::WaitingEnd,
-        Metric::WaitDaysMean,
-        Metric::BlockedDays,
-        Metric::OutOfRegionStarts,
-        Metric::Reneged,
-        Metric::AgedOut,
-        Metric::CostEur,
-        Metric::LumpsumEur,
-        Metric::BalanceEur,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Metric::Inflow => "inflow",
-            Metric::Starts => "starts",
-            Metric::Outflow => "outflow",
-            Metric::ActiveEnd => "active_end",
-            Metric::ClientDays => "client_days",
-            Metric::PlaceDaysOccupied => "place_days_occupied",
-            Metric::PlaceDaysVacant => "place_days_vacant",
-            Metric::Occupancy => "occupancy",
-            Metric::WaitingEnd => "waiting_end",
-            Metric::WaitDaysMean => "wait_days_mean",
-            Metric::BlockedDays => "blocked_days",
-            Metric::OutOfRegionStarts => "out_of_region_starts",
-            Metric::Reneged => "reneged",
-            Metric::AgedOut => "aged_out",
-            Metric::CostEur => "cost_eur",
-            Metric::LumpsumEur => "lumpsum_eur",
-            Metric::BalanceEur => "balance_eur",
-        }
-    }
-
-    /// Money metrics are stored in cents and written in euros.
-    pub fn is_money(self) -> bool {
-        matches!(
-            self,
-            Metric::CostEur | Metric::LumpsumEur | Metric::BalanceEur
-        )
-    }
-
-    fn is_place_metric(self) -> bool {
-        matches!(
-            self,
-            Metric::PlaceDaysOccupied | Metric::PlaceDaysVacant | Metric::Occupancy
-        )
-    }
-
-    /// Metrics written per replication to `replications.csv`.
-    pub fn is_headline(self) -> bool {
-        matches!(
-            self,
-            Metric::Inflow
-                | Metric::ActiveEnd
-                | Metric::WaitingEnd
-                | Metric::ClientDays
-                | Metric::CostEur
-                | Metric::LumpsumEur
-                | Metric::BalanceEur
-        )
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
     Region,
     Municipality(usize),
     Area(usize),
+    Provider(usize),
+}
+
+impl Scope {
+    fn kind(self) -> ScopeKind {
+        match self {
+            Scope::Region => ScopeKind::Region,
+            Scope::Municipality(_) => ScopeKind::Municipality,
+            Scope::Area(_) => ScopeKind::Area,
+            Scope::Provider(_) => ScopeKind::Provider,
+        }
+    }
 }
 
 /// One output column as written in the result files.
@@ -125,7 +46,7 @@ pub struct ColumnKey {
 }
 
 impl ColumnKey {
-    /// `region`, `municipality` or `area`: the scope whose column names it.
+    /// `region`, `municipality`, `area` or `provider`, and the scope's name.
     pub fn scope(&self) -> (&'static str, &str) {
         if self.municipality != ALL {
             ("municipality", &self.municipality)
@@ -155,97 +76,85 @@ pub struct Layout {
     cells: Vec<Cell>,
     pub keys: Vec<ColumnKey>,
     scopes: Vec<Scope>,
-    /// [scope] → member segments.
-    members: Vec<Vec<usize>>,
-    /// [scope][pool] → share of the pool's vacancy attributed to the scope.
+    /// [scope][segment × forms + form] → part of that cell belonging to the scope.
+    weight: Vec<Vec<f64>>,
+    /// [scope][pool] → part of the pool's vacancy attributed to the scope.
     pool_weight: Vec<Vec<f64>>,
+    forms: usize,
 }
 
 impl Layout {
     pub fn new(model: &Model) -> Self {
+        let forms = model.forms.len();
+        let areas = model.areas.len();
         let mut scopes = vec![Scope::Region];
         scopes.extend((0..model.municipalities.len()).map(Scope::Municipality));
         scopes.extend((0..model.areas.len()).map(Scope::Area));
-        let members: Vec<Vec<usize>> = scopes
+        scopes.extend((0..model.money.providers.len()).map(Scope::Provider));
+        let weight: Vec<Vec<f64>> = scopes
             .iter()
             .map(|scope| {
-                (0..model.segments.len())
-                    .filter(|&s| match scope {
-                        Scope::Region => true,
-                        Scope::Municipality(m) => model.segments[s].municipality == *m,
-                        Scope::Area(a) => model.segments[s].area == *a,
-                    })
-                    .collect()
+                let mut w = vec![0.0; model.segments.len() * forms];
+                for (s, seg) in model.segments.iter().enumerate() {
+                    for f in 0..forms {
+                        w[s * forms + f] = match *scope {
+                            Scope::Region => 1.0,
+                            Scope::Municipality(m) => f64::from(seg.municipality == m),
+                            Scope::Area(a) => f64::from(seg.area == a),
+                            Scope::Provider(p) => model.money.coverage[f * areas + seg.area]
+                                .iter()
+                                .filter(|(q, _)| *q == p)
+                                .map(|(_, w)| w.to_f64().unwrap_or(0.0))
+                                .sum(),
+                        };
+                    }
+                }
+                w
             })
             .collect();
-        let pool_weight = members
+        let pool_weight = weight
             .iter()
-            .map(|segs| {
+            .map(|w| {
                 model
                     .pools
                     .iter()
-                    .map(|pool| {
-                        pool.catchment
-                            .iter()
-                            .filter(|(s, _)| segs.contains(s))
-                            .map(|(_, w)| w)
-                            .sum()
-                    })
+                    .map(|pool| pool.catchment.iter().map(|(s, share)| share * w[s * forms + pool.form]).sum())
                     .collect()
             })
             .collect();
         let any_places = model.forms.iter().any(|f| f.has_places);
+        let metrics = Metric::all();
         let mut cells = Vec::new();
         let mut keys = Vec::new();
         for year in 0..model.years {
             for (si, scope) in scopes.iter().enumerate() {
-                let (municipality, area) = match *scope {
-                    Scope::Region => (ALL, ALL),
-                    Scope::Municipality(m) => (model.municipalities[m].name.as_str(), ALL),
-                    Scope::Area(a) => (ALL, model.areas[a].name.as_str()),
+                let (municipality, area, provider) = match *scope {
+                    Scope::Region => (ALL, ALL, ALL),
+                    Scope::Municipality(m) => (model.municipalities[m].name.as_str(), ALL, ALL),
+                    Scope::Area(a) => (ALL, model.areas[a].name.as_str(), ALL),
+                    Scope::Provider(p) => (ALL, ALL, model.money.providers[p].name.as_str()),
                 };
-                let forms = (0..model.forms.len())
-                    .map(Some)
-                    .chain(std::iter::once(None));
-                for form in forms {
-                    for metric in Metric::ALL {
-                        let has_places = form.map_or(any_places, |f| model.forms[f].has_places);
-                        if metric.is_place_metric() && !has_places {
+                for form in (0..forms).map(Some).chain(std::iter::once(None)) {
+                    let has_places = form.map_or(any_places, |f| model.forms[f].has_places);
+                    for &metric in &metrics {
+                        if !metric.applies(scope.kind(), form, has_places) {
                             continue;
                         }
-                        let budget_scope = matches!(scope, Scope::Region | Scope::Municipality(_));
-                        if matches!(metric, Metric::LumpsumEur | Metric::BalanceEur)
-                            && (form.is_some() || !budget_scope)
-                        {
-                            continue;
-                        }
-                        cells.push(Cell {
-                            year,
-                            scope: si,
-                            form,
-                            metric,
-                        });
+                        cells.push(Cell { year, scope: si, form, metric });
                         keys.push(ColumnKey {
                             year: model.start_year + year as i32,
                             municipality: municipality.to_string(),
                             area: area.to_string(),
-                            provider: ALL.to_string(),
-                            care_form: form
-                                .map_or(ALL.to_string(), |f| model.forms[f].name.clone()),
-                            metric: metric.name().to_string(),
+                            provider: provider.to_string(),
+                            care_form: form.map_or(ALL.to_string(), |f| model.forms[f].name.clone()),
+                            metric: metric.name(),
                             money: metric.is_money(),
                         });
                     }
                 }
             }
         }
-        Layout {
-            cells,
-            keys,
-            scopes,
-            members,
-            pool_weight,
-        }
+        Layout { cells, keys, scopes, weight, pool_weight, forms }
     }
 
     pub fn len(&self) -> usize {
@@ -257,68 +166,53 @@ impl Layout {
     }
 
     /// Fills `out` (length `len()`) with this replication's values; money in cents.
-    pub fn evaluate(&self, model: &Model, exposure: &Exposure, costs: &Costs, out: &mut Vec<f64>) {
+    pub fn evaluate(&self, model: &Model, exposure: &Exposure, ledger: &Ledger, out: &mut Vec<f64>) {
         out.clear();
         for cell in &self.cells {
-            out.push(self.value(model, exposure, costs, cell));
+            out.push(self.value(model, exposure, ledger, cell));
         }
     }
 
-    fn value(&self, model: &Model, e: &Exposure, costs: &Costs, cell: &Cell) -> f64 {
-        let y = cell.year;
-        let segs = &self.members[cell.scope];
+    /// Σ over the scope's part of the cells of the chosen forms.
+    fn weighted(&self, cell: &Cell, segments: usize, value: impl Fn(usize, usize) -> f64) -> f64 {
+        let w = &self.weight[cell.scope];
         let forms = match cell.form {
             Some(f) => f..f + 1,
-            None => 0..model.forms.len(),
+            None => 0..self.forms,
         };
-        let sum = |m: CellMetric| -> f64 {
-            segs.iter()
-                .map(|&s| forms.clone().map(|f| e.cell(y, s, f, m)).sum::<f64>())
-                .sum()
-        };
-        let place_sum = |m: CellMetric| -> f64 {
-            segs.iter()
-                .map(|&s| {
-                    forms
-                        .clone()
-                        .filter(|&f| model.forms[f].has_places)
-                        .map(|f| e.cell(y, s, f, m))
-                        .sum::<f64>()
-                })
-                .sum()
+        let mut total = 0.0;
+        for s in 0..segments {
+            for f in forms.clone() {
+                let wf = w[s * self.forms + f];
+                if wf != 0.0 {
+                    total += wf * value(s, f);
+                }
+            }
+        }
+        total
+    }
+
+    fn value(&self, model: &Model, e: &Exposure, ledger: &Ledger, cell: &Cell) -> f64 {
+        let y = cell.year;
+        let n = model.segments.len();
+        let sum = |m: CellMetric| self.weighted(cell, n, |s, f| e.cell(y, s, f, m));
+        let place_sum = |m: CellMetric| {
+            self.weighted(cell, n, |s, f| if model.forms[f].has_places { e.cell(y, s, f, m) } else { 0.0 })
         };
         let vacant = || -> f64 {
             model
                 .pools
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| forms.contains(&p.form))
-                .map(|(pi, _)| {
-                    e.pool(y, pi, PoolMetric::VacantDays) * self.pool_weight[cell.scope][pi]
-                })
+                .filter(|(_, p)| cell.form.is_none_or(|f| f == p.form))
+                .map(|(pi, _)| e.pool(y, pi, PoolMetric::VacantDays) * self.pool_weight[cell.scope][pi])
                 .sum()
         };
-        let cost = || -> f64 {
-            let mut total: i64 = segs
-                .iter()
-                .map(|&s| forms.clone().map(|f| costs.get(y, s, f)).sum::<i64>())
-                .sum();
-            if cell.form.is_none() {
-                total += segs
-                    .iter()
-                    .map(|&s| costs.get(y, s, costs.fixed_column()))
-                    .sum::<i64>();
-            }
-            total as f64
-        };
-        let lumpsum = || -> f64 {
-            match self.scopes[cell.scope] {
-                Scope::Region => lumpsum_cents(model, y, None) as f64,
-                Scope::Municipality(m) => lumpsum_cents(model, y, Some(m)) as f64,
-                Scope::Area(_) => 0.0,
-            }
-        };
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+        let scope = self.scopes[cell.scope];
+        let providers = 0..model.money.providers.len();
+        let money = |v: i64| v as f64;
+        let flag = |b: bool| f64::from(u8::from(b));
         match cell.metric {
             Metric::Inflow => sum(CellMetric::Inflow),
             Metric::Starts => sum(CellMetric::Starts),
@@ -337,9 +231,62 @@ impl Layout {
             Metric::OutOfRegionStarts => sum(CellMetric::OutOfRegionStarts),
             Metric::Reneged => sum(CellMetric::Reneged),
             Metric::AgedOut => sum(CellMetric::AgedOut),
-            Metric::CostEur => cost(),
-            Metric::LumpsumEur => lumpsum(),
-            Metric::BalanceEur => lumpsum() - cost(),
+            Metric::CostEur => match (scope, cell.form) {
+                (Scope::Region, None) => money(providers.map(|p| ledger.provider(y, p).cost).sum()),
+                (Scope::Municipality(m), None) => money(ledger.municipality(y, m).own_cost),
+                (Scope::Provider(p), None) => money(ledger.provider(y, p).cost),
+                (Scope::Area(a), None) => money(
+                    (0..n).filter(|&s| model.segments[s].area == a).map(|s| ledger.costs.segment_total(y, s)).sum(),
+                ),
+                _ => self.weighted(cell, n, |s, f| ledger.costs.get(y, s, f) as f64).round(),
+            },
+            Metric::LumpsumEur => money(lumpsum(ledger, scope, y, providers)),
+            Metric::BalanceEur => {
+                let cost = match scope {
+                    Scope::Municipality(m) => ledger.municipality(y, m).own_cost,
+                    Scope::Provider(p) => ledger.provider(y, p).cost,
+                    _ => providers.clone().map(|p| ledger.provider(y, p).cost).sum(),
+                };
+                money(lumpsum(ledger, scope, y, providers) - cost)
+            }
+            Metric::CumulativeResultEur => provider_value(scope, |p| money(ledger.provider(y, p).cumulative_result)),
+            Metric::AdjustedDown => provider_value(scope, |p| flag(ledger.provider(y, p).adjusted_down)),
+            Metric::AdjustedUpGrowth => provider_value(scope, |p| flag(ledger.provider(y, p).adjusted_up_growth)),
+            Metric::AdjustedUpShock => provider_value(scope, |p| flag(ledger.provider(y, p).adjusted_up_shock)),
+            Metric::Insolvent => provider_value(scope, |p| flag(ledger.provider(y, p).insolvent)),
+            Metric::ContributionShare => match scope {
+                Scope::Municipality(m) => ledger.municipality(y, m).share.to_f64().unwrap_or(0.0),
+                _ => 0.0,
+            },
+            Metric::BookedCostEur => money(ledger.booked[y]),
+            Metric::MidyearSeenEur => money(ledger.midyear_seen[y]),
+            Metric::PaidEur(r) => money(match scope {
+                Scope::Provider(p) => ledger.regime_paid_to(y, r, p),
+                Scope::Municipality(m) => ledger.regime_paid_by(y, r, m),
+                _ => providers.map(|p| ledger.regime_paid_to(y, r, p)).sum(),
+            }),
+            Metric::ProviderResultEur(r) => {
+                let result = |p: usize| ledger.regime_paid_to(y, r, p) - ledger.provider(y, p).cost;
+                money(match scope {
+                    Scope::Provider(p) => result(p),
+                    _ => providers.map(result).sum(),
+                })
+            }
         }
+    }
+}
+
+fn lumpsum(ledger: &Ledger, scope: Scope, y: usize, providers: std::ops::Range<usize>) -> i64 {
+    match scope {
+        Scope::Municipality(m) => ledger.municipality(y, m).contribution,
+        Scope::Provider(p) => ledger.provider(y, p).lumpsum,
+        _ => providers.map(|p| ledger.provider(y, p).lumpsum).sum(),
+    }
+}
+
+fn provider_value(scope: Scope, f: impl Fn(usize) -> f64) -> f64 {
+    match scope {
+        Scope::Provider(p) => f(p),
+        _ => 0.0,
     }
 }

@@ -1,34 +1,26 @@
-//! Prices exposure with exact decimals. Pure functions: exposure in, euros
-//! out — no event-loop code here, so contract rules can be added and tested
-//! on their own.
+//! The money side, as pure functions over one replication's exposure:
+//! pricing (`price`), the contract between municipalities and providers
+//! (`contract`: lumpsums, adjustments, municipal shares), the financing
+//! regimes compared under the same demand (`regimes`) and the declaration
+//! lag (`lag`). No event-loop code here.
 //!
-//! Every priced cell (year × segment × care form) is rounded to the cent;
-//! totals are sums of cells, so they add up exactly in every table.
+//! All money is in whole cents (`i64`) computed with exact decimals; every
+//! split of an amount over parties (providers, municipalities) hands out the
+//! rounding remainder so that the parts add up to the whole to the cent.
+
+mod contract;
+mod lag;
+mod price;
+mod regimes;
+
+pub use contract::{MunicipalityYear, ProviderYear};
+pub use price::{Component, Costs, price};
+pub use regimes::{REGIMES, Regime};
 
 use crate::model::Model;
-use crate::sim::{CellMetric, Exposure, PoolMetric};
+use crate::sim::Exposure;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-
-/// Costs in cents per (year, segment, column); column `forms` holds the
-/// fixed yearly amounts (area teams, crisis service) attributed to the segment.
-#[derive(Clone, Debug)]
-pub struct Costs {
-    segments: usize,
-    columns: usize,
-    cents: Vec<i64>,
-}
-
-impl Costs {
-    pub fn get(&self, year: usize, segment: usize, column: usize) -> i64 {
-        self.cents[(year * self.segments + segment) * self.columns + column]
-    }
-
-    /// Index of the fixed-cost column.
-    pub fn fixed_column(&self) -> usize {
-        self.columns - 1
-    }
-}
 
 /// Exposure days as an exact decimal (to a millionth of a day).
 pub fn days(value: f64) -> Decimal {
@@ -43,70 +35,92 @@ pub fn cents(value: Decimal) -> i64 {
         .unwrap_or(i64::MAX)
 }
 
-/// Prices one replication's exposure.
-pub fn price(model: &Model, exposure: &Exposure) -> Costs {
-    let forms = model.forms.len();
-    let segments = model.segments.len();
-    let columns = forms + 1;
-    let mut out = Costs {
-        segments,
-        columns,
-        cents: vec![0; model.years * segments * columns],
-    };
-    let p = &model.prices;
-    for y in 0..model.years {
-        for (s, segment) in model.segments.iter().enumerate() {
-            let row = (y * segments + s) * columns;
-            for f in 0..forms {
-                let local = days(exposure.cell(y, s, f, CellMetric::LocalDays));
-                let away = days(exposure.cell(y, s, f, CellMetric::OutOfRegionDays));
-                let tariff = p.tariff[f][y];
-                let mut cost = tariff * local + tariff * p.out_of_region_multiplier[f] * away;
-                if model.forms[f].has_places {
-                    cost += p.place_day[f][y] * local;
-                }
-                out.cents[row + f] = cents(cost);
-            }
-            let area = segment.area;
-            let area_share = share(&model.area_catchment[area], s);
-            let region_share = share(&model.region_catchment, s);
-            let fixed = p.area_teams[area][y] * area_share + p.crisis_service[y] * region_share;
-            out.cents[row + forms] = cents(fixed);
-        }
-        // Vacant places cost money too (leegstand); attributed by youth share.
-        for (pi, pool) in model.pools.iter().enumerate() {
-            let vacant = days(exposure.pool(y, pi, PoolMetric::VacantDays));
-            let cost = p.place_day[pool.form][y] * vacant;
-            if cost.is_zero() {
-                continue;
-            }
-            for &(s, w) in &pool.catchment {
-                out.cents[(y * segments + s) * columns + pool.form] += cents(cost * weight(w));
-            }
-        }
+/// Splits `total` cents by `weights` so that the parts sum to `total` exactly
+/// (largest-remainder rounding; ties go to the earlier party).
+pub fn split_cents(total: i64, weights: &[Decimal]) -> Vec<i64> {
+    let sum: Decimal = weights.iter().sum();
+    if weights.is_empty() {
+        return Vec::new();
     }
-    out
+    if sum.is_zero() {
+        let mut parts = vec![0; weights.len()];
+        parts[0] = total;
+        return parts;
+    }
+    let exact: Vec<Decimal> = weights.iter().map(|w| Decimal::from(total) * w / sum).collect();
+    let mut parts: Vec<i64> = exact.iter().map(|e| e.floor().to_i64().unwrap_or(0)).collect();
+    let mut remainder = total - parts.iter().sum::<i64>();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    for &i in order.iter().cycle() {
+        if remainder == 0 {
+            break;
+        }
+        parts[i] += remainder.signum();
+        remainder -= remainder.signum();
+    }
+    parts
 }
 
-fn share(catchment: &[(usize, f64)], segment: usize) -> Decimal {
-    catchment
-        .iter()
-        .find(|(s, _)| *s == segment)
-        .map_or(Decimal::ZERO, |(_, w)| weight(*w))
+/// Everything the money side derives from one replication.
+#[derive(Clone, Debug)]
+pub struct Ledger {
+    pub costs: Costs,
+    /// [year × providers + provider]
+    pub providers: Vec<ProviderYear>,
+    /// [year × municipalities + municipality]
+    pub municipalities: Vec<MunicipalityYear>,
+    /// [(year × REGIMES + regime) × providers + provider] what the provider receives.
+    pub regime_provider: Vec<i64>,
+    /// [(year × REGIMES + regime) × municipalities + municipality] what the municipality pays.
+    pub regime_municipality: Vec<i64>,
+    /// [year] region cost booked in the year (with late declarations of earlier years).
+    pub booked: Vec<i64>,
+    /// [year] the year's cost as a mid-year report sees it (first half booked, × 2).
+    pub midyear_seen: Vec<i64>,
+    provider_count: usize,
+    municipality_count: usize,
 }
 
-/// A youth-share weight as a decimal, to 1e-9.
-fn weight(w: f64) -> Decimal {
-    Decimal::new((w * 1e9).round() as i64, 9)
+impl Ledger {
+    pub fn provider(&self, year: usize, provider: usize) -> &ProviderYear {
+        &self.providers[year * self.provider_count + provider]
+    }
+
+    pub fn municipality(&self, year: usize, municipality: usize) -> &MunicipalityYear {
+        &self.municipalities[year * self.municipality_count + municipality]
+    }
+
+    pub fn regime_paid_to(&self, year: usize, regime: Regime, provider: usize) -> i64 {
+        self.regime_provider[(year * REGIMES.len() + regime as usize) * self.provider_count + provider]
+    }
+
+    pub fn regime_paid_by(&self, year: usize, regime: Regime, municipality: usize) -> i64 {
+        self.regime_municipality[(year * REGIMES.len() + regime as usize) * self.municipality_count + municipality]
+    }
 }
 
-/// Lumpsum in cents for a year: the region, or municipality `m`.
-pub fn lumpsum_cents(model: &Model, year: usize, municipality: Option<usize>) -> i64 {
-    let p = &model.prices;
-    cents(match municipality {
-        None => p.lumpsum_region[year],
-        Some(m) => p.lumpsum_municipality[m][year],
-    })
+/// Prices the exposure and applies the contract, regimes and lag.
+pub fn settle(model: &Model, exposure: &Exposure) -> Ledger {
+    let costs = price(model, exposure);
+    let provider_cost = contract::provider_costs(model, &costs);
+    let (providers, municipalities) = contract::run_contract(model, exposure, &costs, &provider_cost);
+    let (regime_provider, regime_municipality) = regimes::payments(model, exposure, &costs, &providers, &municipalities);
+    let region_cost: Vec<i64> = (0..model.years)
+        .map(|y| (0..model.segments.len()).map(|s| costs.segment_total(y, s)).sum())
+        .collect();
+    let (booked, midyear_seen) = lag::book(model, &region_cost);
+    Ledger {
+        costs,
+        providers,
+        municipalities,
+        regime_provider,
+        regime_municipality,
+        booked,
+        midyear_seen,
+        provider_count: model.money.providers.len(),
+        municipality_count: model.municipalities.len(),
+    }
 }
 
 #[cfg(test)]
@@ -117,5 +131,16 @@ mod tests {
     fn days_and_cents_are_exact() {
         assert_eq!(days(1.5), Decimal::new(15, 1));
         assert_eq!(cents(Decimal::new(12345, 3)), 1235);
+        assert_eq!(cents(Decimal::new(-12345, 3)), -1235);
+    }
+
+    #[test]
+    fn splits_add_up_to_the_cent() {
+        let w = [Decimal::new(2466, 1), Decimal::new(55, 1), Decimal::new(80, 1), Decimal::new(26, 1)];
+        for total in [26_260_000_001i64, 1, 0, -7, 999] {
+            let parts = split_cents(total, &w);
+            assert_eq!(parts.iter().sum::<i64>(), total, "total {total}");
+        }
+        assert_eq!(split_cents(100, &[Decimal::ONE, Decimal::ONE, Decimal::ONE]), vec![34, 33, 33]);
     }
 }

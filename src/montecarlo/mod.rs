@@ -65,8 +65,8 @@ pub fn run_to_file(
                     || (Simulation::new(model), Vec::with_capacity(layout.len())),
                     |(sim, values), replication| {
                         let exposure = sim.run_with(&factory, replication);
-                        let costs = finance::price(model, exposure);
-                        layout.evaluate(model, exposure, &costs, values);
+                        let ledger = finance::settle(model, exposure);
+                        layout.evaluate(model, exposure, &ledger, values);
                         let row = Row {
                             replication,
                             values: values.clone(),

@@ -163,7 +163,7 @@ fn write_feasibility_and_replications(
         .filter(|&i| {
             let k = &columns[i];
             is_budget_scope(k)
-                && Metric::ALL
+                && Metric::all()
                     .iter()
                     .any(|m| m.name() == k.metric && m.is_headline())
         })

@@ -1,0 +1,168 @@
+//! Output metrics: names (the stable contract of DESIGN §4 plus the money
+//! metrics of the contract rules), and which scope and care form each
+//! applies to.
+
+use crate::finance::{REGIMES, Regime};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeKind {
+    Region,
+    Municipality,
+    Area,
+    Provider,
+}
+
+/// Output metrics, in output order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metric {
+    Inflow,
+    Starts,
+    Outflow,
+    ActiveEnd,
+    ClientDays,
+    PlaceDaysOccupied,
+    PlaceDaysVacant,
+    Occupancy,
+    WaitingEnd,
+    WaitDaysMean,
+    BlockedDays,
+    OutOfRegionStarts,
+    Reneged,
+    AgedOut,
+    CostEur,
+    LumpsumEur,
+    BalanceEur,
+    /// Provider: result accumulated since the start (deficits stay with it).
+    CumulativeResultEur,
+    /// Provider: 1 in a year whose lumpsum was adjusted down (cost ≥ threshold below it).
+    AdjustedDown,
+    /// Provider: 1 in a year whose lumpsum was raised for autonomous growth.
+    AdjustedUpGrowth,
+    /// Provider: 1 in a year with a declared shock.
+    AdjustedUpShock,
+    /// Provider: 1 when the cumulative result is below the solvency threshold.
+    Insolvent,
+    /// Municipality: its share of the total lumpsum that year.
+    ContributionShare,
+    /// Region: cost booked in the year (declaration lag).
+    BookedCostEur,
+    /// Region: the year's cost as a mid-year report extrapolates it.
+    MidyearSeenEur,
+    /// What is paid under a financing regime (provider: received; municipality: paid).
+    PaidEur(Regime),
+    /// The providers' result (paid − cost) under a financing regime.
+    ProviderResultEur(Regime),
+}
+
+impl Metric {
+    pub fn all() -> Vec<Metric> {
+        let mut all = vec![
+            Metric::Inflow,
+            Metric::Starts,
+            Metric::Outflow,
+            Metric::ActiveEnd,
+            Metric::ClientDays,
+            Metric::PlaceDaysOccupied,
+            Metric::PlaceDaysVacant,
+            Metric::Occupancy,
+            Metric::WaitingEnd,
+            Metric::WaitDaysMean,
+            Metric::BlockedDays,
+            Metric::OutOfRegionStarts,
+            Metric::Reneged,
+            Metric::AgedOut,
+            Metric::CostEur,
+            Metric::LumpsumEur,
+            Metric::BalanceEur,
+            Metric::CumulativeResultEur,
+            Metric::AdjustedDown,
+            Metric::AdjustedUpGrowth,
+            Metric::AdjustedUpShock,
+            Metric::Insolvent,
+            Metric::ContributionShare,
+            Metric::BookedCostEur,
+            Metric::MidyearSeenEur,
+        ];
+        all.extend(REGIMES.iter().map(|r| Metric::PaidEur(*r)));
+        all.extend(REGIMES.iter().map(|r| Metric::ProviderResultEur(*r)));
+        all
+    }
+
+    pub fn name(self) -> String {
+        let fixed = match self {
+            Metric::Inflow => "inflow",
+            Metric::Starts => "starts",
+            Metric::Outflow => "outflow",
+            Metric::ActiveEnd => "active_end",
+            Metric::ClientDays => "client_days",
+            Metric::PlaceDaysOccupied => "place_days_occupied",
+            Metric::PlaceDaysVacant => "place_days_vacant",
+            Metric::Occupancy => "occupancy",
+            Metric::WaitingEnd => "waiting_end",
+            Metric::WaitDaysMean => "wait_days_mean",
+            Metric::BlockedDays => "blocked_days",
+            Metric::OutOfRegionStarts => "out_of_region_starts",
+            Metric::Reneged => "reneged",
+            Metric::AgedOut => "aged_out",
+            Metric::CostEur => "cost_eur",
+            Metric::LumpsumEur => "lumpsum_eur",
+            Metric::BalanceEur => "balance_eur",
+            Metric::CumulativeResultEur => "cumulative_result_eur",
+            Metric::AdjustedDown => "adjusted_down",
+            Metric::AdjustedUpGrowth => "adjusted_up_growth",
+            Metric::AdjustedUpShock => "adjusted_up_shock",
+            Metric::Insolvent => "insolvent",
+            Metric::ContributionShare => "contribution_share",
+            Metric::BookedCostEur => "booked_cost_eur",
+            Metric::MidyearSeenEur => "midyear_seen_eur",
+            Metric::PaidEur(r) => return format!("paid_{}_eur", r.name()),
+            Metric::ProviderResultEur(r) => return format!("provider_result_{}_eur", r.name()),
+        };
+        fixed.to_string()
+    }
+
+    /// Money metrics are stored in cents and written in euros.
+    pub fn is_money(self) -> bool {
+        self.name().ends_with("_eur")
+    }
+
+    fn is_place_metric(self) -> bool {
+        matches!(self, Metric::PlaceDaysOccupied | Metric::PlaceDaysVacant | Metric::Occupancy)
+    }
+
+    /// Metrics written per replication to `replications.csv`.
+    pub fn is_headline(self) -> bool {
+        matches!(
+            self,
+            Metric::Inflow
+                | Metric::ActiveEnd
+                | Metric::WaitingEnd
+                | Metric::ClientDays
+                | Metric::CostEur
+                | Metric::LumpsumEur
+                | Metric::BalanceEur
+                | Metric::CumulativeResultEur
+                | Metric::ContributionShare
+        )
+    }
+
+    /// Whether the metric has a value for this scope and form (`None` = all forms).
+    pub fn applies(self, scope: ScopeKind, form: Option<usize>, has_places: bool) -> bool {
+        use ScopeKind::*;
+        let all_forms = form.is_none();
+        match self {
+            m if m.is_place_metric() => has_places,
+            Metric::LumpsumEur | Metric::BalanceEur => all_forms && scope != Area,
+            Metric::CumulativeResultEur
+            | Metric::AdjustedDown
+            | Metric::AdjustedUpGrowth
+            | Metric::AdjustedUpShock
+            | Metric::Insolvent => all_forms && scope == Provider,
+            Metric::ContributionShare => all_forms && scope == Municipality,
+            Metric::BookedCostEur | Metric::MidyearSeenEur => all_forms && scope == Region,
+            Metric::PaidEur(_) => all_forms && scope != Area,
+            Metric::ProviderResultEur(_) => all_forms && matches!(scope, Region | Provider),
+            _ => true,
+        }
+    }
+}

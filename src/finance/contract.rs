@@ -1,0 +1,211 @@
+//! The taakgerichte lumpsum contract, year by year inside one replication
+//! (seed 000 §5.1–5.4): provider lumpsums from their shares of the region
+//! budget, at most one adjustment per provider per year taking effect the
+//! next year (no retroactive correction), provider results that stay with
+//! the provider, and municipal contributions revised prospectively by reach ×
+//! average cost per care form.
+
+use super::{Costs, split_cents};
+use crate::model::Model;
+use crate::scenario::schema_money::{ExtraCostSplit, ShareRevision};
+use crate::sim::{CellMetric, Exposure};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+
+/// One provider in one year, in cents.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProviderYear {
+    /// Cost of the care it delivered (and the fixed amounts it carries).
+    pub cost: i64,
+    /// Its share of the region budget before adjustments.
+    pub base_lumpsum: i64,
+    /// What it is paid: the base adjusted by earlier adjustments and shocks.
+    pub lumpsum: i64,
+    /// lumpsum − cost; a deficit stays with the provider.
+    pub result: i64,
+    pub cumulative_result: i64,
+    /// Adjustments taking effect this year (decided at the end of last year).
+    pub adjusted_down: bool,
+    pub adjusted_up_growth: bool,
+    pub adjusted_up_shock: bool,
+    /// Cumulative result below the provider's solvency threshold.
+    pub insolvent: bool,
+}
+
+/// One municipality in one year.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MunicipalityYear {
+    /// Share of the total lumpsum it pays this year.
+    pub share: Decimal,
+    /// What it pays (cents).
+    pub contribution: i64,
+    /// What the care of its residents cost (cents).
+    pub own_cost: i64,
+}
+
+/// Cost per (year, provider): each priced cell goes to the providers
+/// delivering that care form in that area, by their overlap weights.
+pub fn provider_costs(model: &Model, costs: &Costs) -> Vec<i64> {
+    let providers = model.money.providers.len();
+    let areas = model.areas.len();
+    let mut out = vec![0i64; model.years * providers];
+    for y in 0..model.years {
+        let row = &mut out[y * providers..(y + 1) * providers];
+        for (s, segment) in model.segments.iter().enumerate() {
+            for f in 0..model.forms.len() {
+                let members = &model.money.coverage[f * areas + segment.area];
+                let weights: Vec<Decimal> = members.iter().map(|(_, w)| *w).collect();
+                for ((p, _), part) in members.iter().zip(split_cents(costs.get(y, s, f), &weights)) {
+                    row[*p] += part;
+                }
+            }
+            row[model.money.fixed_cost_provider] += costs.fixed(y, s);
+        }
+    }
+    out
+}
+
+fn region_inflow(exposure: &Exposure, year: usize) -> f64 {
+    (0..exposure.segments)
+        .flat_map(|s| (0..exposure.forms).map(move |f| (s, f)))
+        .map(|(s, f)| exposure.cell(year, s, f, CellMetric::Inflow))
+        .sum()
+}
+
+/// Budget-table shares of the municipalities in a year.
+fn table_shares(model: &Model, year: usize) -> Vec<Decimal> {
+    let table: Vec<Decimal> = model.prices.lumpsum_municipality.iter().map(|m| m[year]).collect();
+    let total: Decimal = table.iter().sum();
+    if total.is_zero() {
+        return vec![Decimal::ONE / Decimal::from(table.len().max(1) as u64); table.len()];
+    }
+    table.iter().map(|t| t / total).collect()
+}
+
+/// Next year's shares: reach (clients in care during the year, per care form)
+/// × the region's average cost per client of that form.
+fn revised_shares(model: &Model, exposure: &Exposure, costs: &Costs, year: usize) -> Vec<Decimal> {
+    let forms = model.forms.len();
+    let reach = |s: usize, f: usize| {
+        let at_start = if year == 0 {
+            exposure.initial_active[s * forms + f]
+        } else {
+            exposure.cell(year - 1, s, f, CellMetric::ActiveEnd)
+        };
+        at_start + exposure.cell(year, s, f, CellMetric::Starts)
+    };
+    let mut weight = vec![0.0f64; model.municipalities.len()];
+    for f in 0..forms {
+        let region_reach: f64 = (0..model.segments.len()).map(|s| reach(s, f)).sum();
+        if region_reach <= 0.0 {
+            continue;
+        }
+        let region_cost: f64 = (0..model.segments.len()).map(|s| costs.get(year, s, f) as f64).sum();
+        let average = region_cost / region_reach;
+        for (s, segment) in model.segments.iter().enumerate() {
+            weight[segment.municipality] += reach(s, f) * average;
+        }
+    }
+    let total: f64 = weight.iter().sum();
+    if total <= 0.0 {
+        return table_shares(model, year);
+    }
+    weight
+        .iter()
+        .map(|w| Decimal::from_f64(w / total).unwrap_or_default().round_dp(9))
+        .collect()
+}
+
+/// Runs the contract over the horizon for one replication.
+pub fn run_contract(
+    model: &Model,
+    exposure: &Exposure,
+    costs: &Costs,
+    provider_cost: &[i64],
+) -> (Vec<ProviderYear>, Vec<MunicipalityYear>) {
+    let money = &model.money;
+    let rules = &money.contract;
+    let (n_p, n_m) = (money.providers.len(), model.municipalities.len());
+    let base_shares: Vec<Decimal> = money.providers.iter().map(|p| p.share).collect();
+    let mut factor = vec![Decimal::ONE; n_p];
+    let mut pending: Vec<(bool, bool)> = vec![(false, false); n_p];
+    let mut cumulative = vec![0i64; n_p];
+    let mut shares = table_shares(model, 0);
+    let mut providers = Vec::with_capacity(model.years * n_p);
+    let mut municipalities = Vec::with_capacity(model.years * n_m);
+    for y in 0..model.years {
+        let region = super::cents(model.prices.lumpsum_region[y]);
+        let base = split_cents(region, &base_shares);
+        let shock = rules.shocks[y];
+        let mut extra = 0i64;
+        for p in 0..n_p {
+            let lumpsum = super::cents(Decimal::from(base[p]) * factor[p] * (Decimal::ONE + shock) / Decimal::ONE_HUNDRED);
+            let cost = provider_cost[y * n_p + p];
+            cumulative[p] += lumpsum - cost;
+            extra += (lumpsum - base[p]).max(0);
+            let (adjusted_down, adjusted_up_growth) = pending[p];
+            providers.push(ProviderYear {
+                cost,
+                base_lumpsum: base[p],
+                lumpsum,
+                result: lumpsum - cost,
+                cumulative_result: cumulative[p],
+                adjusted_down,
+                adjusted_up_growth,
+                adjusted_up_shock: shock > Decimal::ZERO,
+                insolvent: money.providers[p]
+                    .solvency_threshold
+                    .is_some_and(|t| cumulative[p] < super::cents(t)),
+            });
+        }
+        // Municipal contributions: the year's shares of the total paid out.
+        if rules.share_revision == ShareRevision::None {
+            shares = table_shares(model, y);
+        }
+        let total: i64 = providers[y * n_p..].iter().map(|p| p.lumpsum).sum();
+        let contributions = match rules.extra_cost_split {
+            ExtraCostSplit::Equal if extra > 0 => split_cents(total - extra, &shares)
+                .into_iter()
+                .zip(split_cents(extra, &vec![Decimal::ONE; n_m]))
+                .map(|(a, b)| a + b)
+                .collect(),
+            _ => split_cents(total, &shares),
+        };
+        for m in 0..n_m {
+            let own_cost = model
+                .segments
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.municipality == m)
+                .map(|(s, _)| costs.segment_total(y, s))
+                .sum();
+            municipalities.push(MunicipalityYear { share: shares[m], contribution: contributions[m], own_cost });
+        }
+        // Adjustments decided now take effect next year: at most one each.
+        let growth = (y > 0).then(|| region_inflow(exposure, y) / region_inflow(exposure, y - 1).max(1.0) - 1.0);
+        let next_shock = rules.shocks.get(y + 1).is_some_and(|s| *s > Decimal::ZERO);
+        for p in 0..n_p {
+            let this = &providers[y * n_p + p];
+            pending[p] = (false, false);
+            if next_shock {
+                continue; // the shock is next year's adjustment
+            }
+            if let (Some(threshold), Some(g)) = (rules.upward_growth_threshold, growth)
+                && g > threshold
+            {
+                factor[p] *= Decimal::ONE + Decimal::from_f64(g - threshold).unwrap_or_default().round_dp(6);
+                pending[p].1 = true;
+            } else if this.lumpsum > 0
+                && Decimal::from(this.cost) <= (Decimal::ONE - rules.downward_threshold) * Decimal::from(this.lumpsum)
+            {
+                factor[p] *= (Decimal::from(this.cost) / Decimal::from(this.lumpsum)).round_dp(9);
+                pending[p].0 = true;
+            }
+        }
+        if rules.share_revision == ShareRevision::ReachTimesAverageCost {
+            shares = revised_shares(model, exposure, costs, y);
+        }
+    }
+    debug_assert!(providers.iter().all(|p| p.lumpsum.to_i64().is_some()));
+    (providers, municipalities)
+}

@@ -1,0 +1,127 @@
+//! Prices one replication's exposure per (year, segment, care form) in cost
+//! components, each rounded to the cent.
+
+use super::{cents, days};
+use crate::model::Model;
+use crate::sim::{CellMetric, Exposure, PoolMetric};
+use rust_decimal::Decimal;
+
+/// What a priced cell consists of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Component {
+    /// Client-days × tariff, out-of-region days at the multiplied tariff.
+    Variable,
+    /// Fixed cost of occupied place-days.
+    PlaceOccupied,
+    /// Fixed cost of vacant place-days (leegstand), attributed by youth share.
+    Vacancy,
+}
+
+const COMPONENTS: usize = 3;
+
+/// Costs in cents per (year, segment, form, component), plus the fixed yearly
+/// amounts (area teams, crisis service) per (year, segment).
+#[derive(Clone, Debug)]
+pub struct Costs {
+    segments: usize,
+    forms: usize,
+    cells: Vec<i64>,
+    fixed: Vec<i64>,
+}
+
+impl Costs {
+    #[inline]
+    fn index(&self, year: usize, segment: usize, form: usize) -> usize {
+        ((year * self.segments + segment) * self.forms + form) * COMPONENTS
+    }
+
+    pub fn component(&self, year: usize, segment: usize, form: usize, c: Component) -> i64 {
+        self.cells[self.index(year, segment, form) + c as usize]
+    }
+
+    /// All components of a cell.
+    pub fn get(&self, year: usize, segment: usize, form: usize) -> i64 {
+        let i = self.index(year, segment, form);
+        self.cells[i..i + COMPONENTS].iter().sum()
+    }
+
+    /// Area teams and crisis service attributed to the segment.
+    pub fn fixed(&self, year: usize, segment: usize) -> i64 {
+        self.fixed[year * self.segments + segment]
+    }
+
+    /// Everything a segment costs in a year.
+    pub fn segment_total(&self, year: usize, segment: usize) -> i64 {
+        (0..self.forms).map(|f| self.get(year, segment, f)).sum::<i64>() + self.fixed(year, segment)
+    }
+}
+
+fn share(catchment: &[(usize, f64)], segment: usize) -> Decimal {
+    catchment
+        .iter()
+        .find(|(s, _)| *s == segment)
+        .map_or(Decimal::ZERO, |(_, w)| weight(*w))
+}
+
+/// A youth-share weight as a decimal, to 1e-9.
+fn weight(w: f64) -> Decimal {
+    Decimal::new((w * 1e9).round() as i64, 9)
+}
+
+/// Prices one replication's exposure.
+pub fn price(model: &Model, exposure: &Exposure) -> Costs {
+    let forms = model.forms.len();
+    let segments = model.segments.len();
+    let mut out = Costs {
+        segments,
+        forms,
+        cells: vec![0; model.years * segments * forms * COMPONENTS],
+        fixed: vec![0; model.years * segments],
+    };
+    let p = &model.prices;
+    for y in 0..model.years {
+        for (s, segment) in model.segments.iter().enumerate() {
+            for f in 0..forms {
+                let local = days(exposure.cell(y, s, f, CellMetric::LocalDays));
+                let away = days(exposure.cell(y, s, f, CellMetric::OutOfRegionDays));
+                let tariff = p.tariff[f][y];
+                let i = out.index(y, s, f);
+                out.cells[i + Component::Variable as usize] =
+                    cents(tariff * local + tariff * p.out_of_region_multiplier[f] * away);
+                if model.forms[f].has_places {
+                    out.cells[i + Component::PlaceOccupied as usize] = cents(p.place_day[f][y] * local);
+                }
+            }
+            let area = segment.area;
+            let fixed = p.area_teams[area][y] * share(&model.area_catchment[area], s)
+                + p.crisis_service[y] * share(&model.region_catchment, s);
+            out.fixed[y * segments + s] = cents(fixed);
+        }
+        for (pi, pool) in model.pools.iter().enumerate() {
+            let cost = p.place_day[pool.form][y] * days(exposure.pool(y, pi, PoolMetric::VacantDays));
+            if cost.is_zero() {
+                continue;
+            }
+            for &(s, w) in &pool.catchment {
+                let i = out.index(y, s, pool.form) + Component::Vacancy as usize;
+                out.cells[i] += cents(cost * weight(w));
+            }
+        }
+    }
+    out
+}
+
+/// Vacant place-days of pools attributed to each (segment, form), by youth share.
+pub fn attributed_vacant_days(model: &Model, exposure: &Exposure, year: usize, segment: usize, form: usize) -> f64 {
+    model
+        .pools
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.form == form)
+        .map(|(pi, p)| {
+            let w: f64 = p.catchment.iter().filter(|(s, _)| *s == segment).map(|(_, w)| w).sum();
+            exposure.pool(year, pi, PoolMetric::VacantDays) * w
+        })
+        .sum()
+}

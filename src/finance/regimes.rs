@@ -1,0 +1,119 @@
+//! Financing regimes compared under identical demand (same replication):
+//! what each provider receives and each municipality pays.
+//!
+//! - `lumpsum` (taakgericht, seed 000): the contract's lumpsums and contributions;
+//! - `per_day` (p × q): client-days at the tariff plus occupied place-days;
+//! - `per_trajectory`: a fixed price per episode started, whatever its length
+//!   (seed 004's €10,000 trajectory against 2 × €7,500 of actual cost);
+//! - `availability` (beschikbaarheidsfinanciering, seed 001): every kept place
+//!   paid at a fixed occupancy, whatever it is used for;
+//! - `vacancy_surcharge`: per day, with the place cost raised for the
+//!   expected average vacancy.
+//!
+//! In every regime but `lumpsum` the fixed yearly amounts (area teams,
+//! crisis service) are paid as they are.
+
+use super::contract::{MunicipalityYear, ProviderYear};
+use super::price::{Component, attributed_vacant_days};
+use super::{Costs, cents, days, split_cents};
+use crate::model::Model;
+use crate::sim::{CellMetric, Exposure};
+use rust_decimal::Decimal;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Regime {
+    Lumpsum,
+    PerDay,
+    PerTrajectory,
+    Availability,
+    VacancySurcharge,
+}
+
+pub const REGIMES: [Regime; 5] = [
+    Regime::Lumpsum,
+    Regime::PerDay,
+    Regime::PerTrajectory,
+    Regime::Availability,
+    Regime::VacancySurcharge,
+];
+
+impl Regime {
+    pub fn name(self) -> &'static str {
+        match self {
+            Regime::Lumpsum => "lumpsum",
+            Regime::PerDay => "per_day",
+            Regime::PerTrajectory => "per_trajectory",
+            Regime::Availability => "availability",
+            Regime::VacancySurcharge => "vacancy_surcharge",
+        }
+    }
+}
+
+/// What a per-use regime pays for one priced cell (cents).
+fn cell_amount(model: &Model, e: &Exposure, costs: &Costs, regime: Regime, y: usize, s: usize, f: usize) -> i64 {
+    let p = &model.prices;
+    let r = &model.money.regimes;
+    let variable = costs.component(y, s, f, Component::Variable);
+    let occupied = costs.component(y, s, f, Component::PlaceOccupied);
+    match regime {
+        Regime::Lumpsum => 0,
+        Regime::PerDay => variable + occupied,
+        Regime::VacancySurcharge => {
+            let surcharge = Decimal::ONE / (Decimal::ONE - r.expected_vacancy[f]);
+            variable + cents(Decimal::from(occupied) * surcharge / Decimal::ONE_HUNDRED)
+        }
+        Regime::Availability if model.forms[f].has_places => {
+            let kept = days(e.cell(y, s, f, CellMetric::LocalDays) + attributed_vacant_days(model, e, y, s, f));
+            let away = days(e.cell(y, s, f, CellMetric::OutOfRegionDays));
+            let per_place = p.tariff[f][y] * r.availability_occupancy + p.place_day[f][y];
+            cents(kept * per_place + away * p.tariff[f][y] * p.out_of_region_multiplier[f])
+        }
+        Regime::Availability => variable,
+        Regime::PerTrajectory => cents(Decimal::from(e.cell(y, s, f, CellMetric::Starts) as i64) * r.trajectory_price[f][y]),
+    }
+}
+
+/// Payments per (year, regime, provider) and per (year, regime, municipality).
+pub fn payments(
+    model: &Model,
+    e: &Exposure,
+    costs: &Costs,
+    providers: &[ProviderYear],
+    municipalities: &[MunicipalityYear],
+) -> (Vec<i64>, Vec<i64>) {
+    let (n_p, n_m, n_r) = (model.money.providers.len(), model.municipalities.len(), REGIMES.len());
+    let areas = model.areas.len();
+    let mut to_provider = vec![0i64; model.years * n_r * n_p];
+    let mut by_municipality = vec![0i64; model.years * n_r * n_m];
+    for y in 0..model.years {
+        for regime in REGIMES {
+            let pi = (y * n_r + regime as usize) * n_p;
+            let mi = (y * n_r + regime as usize) * n_m;
+            if regime == Regime::Lumpsum {
+                for p in 0..n_p {
+                    to_provider[pi + p] = providers[y * n_p + p].lumpsum;
+                }
+                for m in 0..n_m {
+                    by_municipality[mi + m] = municipalities[y * n_m + m].contribution;
+                }
+                continue;
+            }
+            for (s, segment) in model.segments.iter().enumerate() {
+                for f in 0..model.forms.len() {
+                    let amount = cell_amount(model, e, costs, regime, y, s, f);
+                    let members = &model.money.coverage[f * areas + segment.area];
+                    let weights: Vec<Decimal> = members.iter().map(|(_, w)| *w).collect();
+                    for ((p, _), part) in members.iter().zip(split_cents(amount, &weights)) {
+                        to_provider[pi + p] += part;
+                    }
+                    by_municipality[mi + segment.municipality] += amount;
+                }
+                let fixed = costs.fixed(y, s);
+                to_provider[pi + model.money.fixed_cost_provider] += fixed;
+                by_municipality[mi + segment.municipality] += fixed;
+            }
+        }
+    }
+    (to_provider, by_municipality)
+}

@@ -8,6 +8,7 @@ pub mod profile;
 pub mod schema;
 pub mod schema_money;
 pub mod validate;
+mod validate_money;
 
 pub use load::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, Loaded, load_default, load_file, load_str};
 pub use locate::Sources;

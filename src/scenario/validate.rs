@@ -13,20 +13,20 @@ pub const PRIORITIES: [&str; 3] = ["crisis", "safety", "regular"];
 
 const SUM_TOLERANCE: f64 = 1e-6;
 
-struct Checker<'a> {
+pub(super) struct Checker<'a> {
     sources: &'a Sources,
-    first_year: i32,
-    last_year: i32,
+    pub(super) first_year: i32,
+    pub(super) last_year: i32,
     errors: Vec<InputError>,
 }
 
 impl Checker<'_> {
-    fn fail(&mut self, path: &[&str], message: String, fix: &str) {
+    pub(super) fn fail(&mut self, path: &[&str], message: String, fix: &str) {
         self.errors
             .push(self.sources.error(path, message).fix(fix.to_string()));
     }
 
-    fn non_negative(&mut self, path: &[&str], value: f64) {
+    pub(super) fn non_negative(&mut self, path: &[&str], value: f64) {
         if value.is_nan() || value < 0.0 || !value.is_finite() {
             self.fail(
                 path,
@@ -39,7 +39,7 @@ impl Checker<'_> {
         }
     }
 
-    fn probability(&mut self, path: &[&str], value: f64) {
+    pub(super) fn probability(&mut self, path: &[&str], value: f64) {
         if !(0.0..=1.0).contains(&value) {
             self.fail(
                 path,
@@ -52,7 +52,7 @@ impl Checker<'_> {
         }
     }
 
-    fn profile_years(&mut self, path: &[&str], profile: &Profile) {
+    pub(super) fn profile_years(&mut self, path: &[&str], profile: &Profile) {
         for year in profile.named_years() {
             if year < self.first_year || year > self.last_year {
                 self.fail(
@@ -69,7 +69,7 @@ impl Checker<'_> {
         }
     }
 
-    fn non_negative_profile(&mut self, path: &[&str], profile: &Profile) {
+    pub(super) fn non_negative_profile(&mut self, path: &[&str], profile: &Profile) {
         self.profile_years(path, profile);
         for v in profile.extreme_values() {
             self.non_negative(path, v);
@@ -92,7 +92,7 @@ impl Checker<'_> {
         }
     }
 
-    fn duration(&mut self, path: &[&str], spec: &DurationSpec) {
+    pub(super) fn duration(&mut self, path: &[&str], spec: &DurationSpec) {
         let mut p = path.to_vec();
         match spec {
             DurationSpec::Exponential { mean } => {
@@ -136,7 +136,7 @@ impl Checker<'_> {
         }
     }
 
-    fn positive(&mut self, path: &[&str], value: f64) {
+    pub(super) fn positive(&mut self, path: &[&str], value: f64) {
         if value.is_nan() || value <= 0.0 || !value.is_finite() {
             self.fail(
                 path,
@@ -146,7 +146,7 @@ impl Checker<'_> {
         }
     }
 
-    fn known<'k>(
+    pub(super) fn known<'k>(
         &mut self,
         path: &[&str],
         name: &str,
@@ -165,20 +165,19 @@ impl Checker<'_> {
     }
 
     fn covers_horizon(&mut self, path: &[&str], profile: &Profile, extend: Extend) {
-        if extend == Extend::Flat {
+        if extend != Extend::None {
             return;
         }
-        if let Profile::Table(table) = profile {
-            for year in self.first_year..=self.last_year {
-                if !table.contains_key(&year) {
-                    self.fail(
-                        path,
-                        format!("`{}` has no value for {year}", path.join(".")),
-                        &format!("add {year} = … to the table, or set lumpsum.extend = \"flat\" to carry the last year forward"),
-                    );
-                    return;
-                }
-            }
+        let fix = "add the year to the table, or set lumpsum.extend = \"flat\" (or \"trend\") to extend the last year";
+        self.covers_years(path, profile, self.first_year, fix);
+    }
+
+    /// A per-year table must name every year from `from` to the horizon end.
+    pub(super) fn covers_years(&mut self, path: &[&str], profile: &Profile, from: i32, fix: &str) {
+        if let Profile::Table(table) = profile
+            && let Some(year) = (from..=self.last_year).find(|y| !table.contains_key(y))
+        {
+            self.fail(path, format!("`{}` has no value for {year}", path.join(".")), fix);
         }
     }
 }
@@ -454,6 +453,7 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
             "use either warmup_years or caseload, not both",
         );
     }
+    super::validate_money::check(&mut c, s);
     if c.errors.is_empty() {
         Ok(())
     } else {

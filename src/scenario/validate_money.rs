@@ -1,0 +1,149 @@
+//! Checks of the money sections: providers (shares, coverage, overlaps),
+//! indexation paths, contract thresholds, regime parameters and lag.
+
+use super::schema::{Extend, Scenario};
+use super::validate::Checker;
+
+/// A lumpsum share error of less than a cent on the largest yearly budget.
+const MAX_LUMPSUM_EUROS: f64 = 1e10;
+
+fn fraction_open(c: &mut Checker<'_>, path: &[&str], value: f64) {
+    if value.is_nan() || value <= 0.0 || value >= 1.0 {
+        c.fail(
+            path,
+            format!("`{}` must lie strictly between 0 and 1 (0 % and 100 %), found {value}", path.join(".")),
+            "write it as a fraction, e.g. 0.05 for 5 %",
+        );
+    }
+}
+
+pub(super) fn check(c: &mut Checker<'_>, s: &Scenario) {
+    check_providers(c, s);
+    if let Some(ix) = &s.indexation {
+        if ix.base_year > s.horizon.start_year {
+            c.fail(
+                &["indexation", "base_year"],
+                format!("the price level {} lies after the start year {}", ix.base_year, s.horizon.start_year),
+                "use the year the amounts are expressed in, e.g. 2025 (seed 000: prijspeil 2025)",
+            );
+        }
+        for (key, profile) in [("costs", &ix.costs), ("lumpsum", &ix.lumpsum)] {
+            let path = ["indexation", key];
+            let fix = "give an index for every year from base_year + 1 to the end of the horizon";
+            c.covers_years(&path, profile, ix.base_year + 1, fix);
+            for v in profile.extreme_values() {
+                if v.is_nan() || v <= -1.0 || v > 1.0 {
+                    c.fail(&path, format!("index {v} in `indexation.{key}` is not a yearly fraction"), "write 0.03 for 3 % per year");
+                }
+            }
+        }
+    }
+    if s.lumpsum.extend == Extend::Trend && s.lumpsum.trend.is_none() {
+        c.fail(&["lumpsum", "extend"], "lumpsum.extend = \"trend\" needs lumpsum.trend".into(), "add trend = -0.01 (−1 % per year) or use extend = \"flat\"");
+    }
+    for (name, m) in &s.municipalities {
+        if let Some(t) = &m.savings_target {
+            c.non_negative_profile(&["municipalities", name.as_str(), "savings_target"], t);
+        }
+    }
+    let k = &s.contract;
+    fraction_open(c, &["contract", "downward_threshold"], k.downward_threshold);
+    if let Some(g) = k.upward_growth_threshold {
+        fraction_open(c, &["contract", "upward_growth_threshold"], g);
+    }
+    for (year, v) in &k.shocks {
+        let path = ["contract", "shocks", year.as_str()];
+        match year.parse::<i32>() {
+            Ok(y) if (c.first_year..=c.last_year).contains(&y) => {}
+            _ => c.fail(&path, format!("shock year `{year}` is not a year inside the horizon"), "use a horizon year, e.g. shocks = { 2031 = 0.05 }"),
+        }
+        fraction_open(c, &path, *v);
+    }
+    for (form, price) in &s.regimes.trajectory_price {
+        let path = ["regimes", "trajectory_price", form.as_str()];
+        c.known(&path, form, s.care_forms.keys(), "care form");
+        c.non_negative(&path, *price);
+    }
+    for (form, v) in &s.regimes.expected_vacancy {
+        let path = ["regimes", "expected_vacancy", form.as_str()];
+        c.known(&path, form, s.care_forms.keys(), "care form");
+        if v.is_nan() || *v < 0.0 || *v >= 1.0 {
+            c.fail(&path, format!("expected vacancy {v} must lie in [0, 1)"), "write 0.12 for 12 % empty places");
+        }
+    }
+    if let Some(o) = s.regimes.availability_occupancy
+        && (o.is_nan() || o <= 0.0 || o > 1.0)
+    {
+        c.fail(&["regimes", "availability_occupancy"], format!("occupancy {o} must lie in (0, 1]"), "write 0.85 for 85 %");
+    }
+    if let Some(lag) = &s.declaration_lag {
+        c.duration(&["declaration_lag", "delay"], &lag.delay);
+    }
+}
+
+fn check_providers(c: &mut Checker<'_>, s: &Scenario) {
+    if s.providers.is_empty() {
+        return;
+    }
+    let mut total = 0.0;
+    for (name, p) in &s.providers {
+        let base = ["providers", name.as_str()];
+        for form in &p.forms {
+            c.known(&[base[0], base[1], "forms"], form, s.care_forms.keys(), "care form");
+        }
+        for area in &p.areas {
+            c.known(&[base[0], base[1], "areas"], area, s.areas.keys(), "area");
+        }
+        if p.share.is_nan() || p.share < 0.0 || p.share > 1.0 {
+            c.fail(&[base[0], base[1], "share"], format!("provider share {} must lie in [0, 1]", p.share), "give each provider its fraction of the region lumpsum");
+        }
+        if let Some(w) = p.overlap_weight
+            && (w.is_nan() || w <= 0.0 || w > 1.0)
+        {
+            c.fail(&[base[0], base[1], "overlap_weight"], format!("overlap weight {w} must lie in (0, 1]"), "weights of providers sharing a care form in an area sum to 1");
+        }
+        total += p.share;
+    }
+    if (total - 1.0).abs() * MAX_LUMPSUM_EUROS > 0.01 {
+        c.fail(
+            &["providers"],
+            format!("provider shares sum to {total}, not 1 (the lumpsum would not be split to the cent)"),
+            "make the `share` values of all providers add up to exactly 1",
+        );
+    }
+    let carriers = s.providers.values().filter(|p| p.carries_fixed_costs).count();
+    if carriers > 1 {
+        c.fail(&["providers"], format!("{carriers} providers carry the fixed costs"), "set carries_fixed_costs = true on exactly one provider");
+    }
+    // Every (form, area) needs a provider; overlaps need weights summing to 1.
+    for form in s.care_forms.keys() {
+        for area in s.areas.keys() {
+            let serving: Vec<(&String, Option<f64>)> = s
+                .providers
+                .iter()
+                .filter(|(_, p)| (p.forms.is_empty() || p.forms.contains(form)) && (p.areas.is_empty() || p.areas.contains(area)))
+                .map(|(n, p)| (n, p.overlap_weight))
+                .collect();
+            match serving.len() {
+                0 => c.fail(
+                    &["providers"],
+                    format!("no provider delivers `{form}` in area `{area}`"),
+                    "add the form or area to a provider's `forms`/`areas` (empty lists mean all)",
+                ),
+                1 => {}
+                _ => {
+                    let names: Vec<&str> = serving.iter().map(|(n, _)| n.as_str()).collect();
+                    let weights: Option<f64> = serving.iter().map(|(_, w)| *w).sum();
+                    if weights.is_none_or(|w| (w - 1.0).abs() > 1e-9) {
+                        c.fail(
+                            &["providers", names[0]],
+                            format!("providers {} overlap on `{form}` in `{area}` without a split rule", names.join(", ")),
+                            "give each overlapping provider an overlap_weight, summing to 1, or make their forms/areas disjoint",
+                        );
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}

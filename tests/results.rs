@@ -152,7 +152,15 @@ fn common_random_numbers_keep_flows_identical_when_a_tariff_changes() {
     assert_eq!(ra.len(), rb.len());
     let mut money_differs = false;
     for (x, y) in ra.iter().zip(&rb) {
-        if x[5].ends_with("_eur") {
+        // Money, and what the contract derives from money (adjustments, shares).
+        let derived_from_money = [
+            "adjusted_down",
+            "adjusted_up_growth",
+            "adjusted_up_shock",
+            "insolvent",
+            "contribution_share",
+        ];
+        if x[5].ends_with("_eur") || derived_from_money.contains(&&x[5]) {
             money_differs |= x != y;
         } else {
             assert_eq!(x, y, "flow metric changed with a tariff");
@@ -316,11 +324,17 @@ fn result_files_follow_the_contract() {
             "cost_p50_eur",
             "cost_p95_eur",
             "p_overrun",
-            "expected_shortfall_eur"
+            "expected_shortfall_eur",
+            "shortfall_p90_eur",
+            "shortfall_p95_eur",
+            "p_insolvent"
         ]
     );
-    // 10 years × (region + 4 municipalities).
-    assert_eq!(feas.records().count(), 50);
+    // 10 years × (region + 4 municipalities + 3 providers).
+    assert_eq!(feas.records().count(), 80);
+    for extra in ["providers.csv", "municipalities.csv", "regimes.csv"] {
+        assert!(out.join(extra).exists(), "{extra} written");
+    }
     let mut reps = csv::Reader::from_path(out.join("replications.csv")).unwrap();
     assert_eq!(
         reps.headers().unwrap(),

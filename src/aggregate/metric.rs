@@ -127,7 +127,10 @@ impl Metric {
     }
 
     fn is_place_metric(self) -> bool {
-        matches!(self, Metric::PlaceDaysOccupied | Metric::PlaceDaysVacant | Metric::Occupancy)
+        matches!(
+            self,
+            Metric::PlaceDaysOccupied | Metric::PlaceDaysVacant | Metric::Occupancy
+        )
     }
 
     /// Metrics written per replication to `replications.csv`.

@@ -118,7 +118,12 @@ impl Layout {
                 model
                     .pools
                     .iter()
-                    .map(|pool| pool.catchment.iter().map(|(s, share)| share * w[s * forms + pool.form]).sum())
+                    .map(|pool| {
+                        pool.catchment
+                            .iter()
+                            .map(|(s, share)| share * w[s * forms + pool.form])
+                            .sum()
+                    })
                     .collect()
             })
             .collect();
@@ -140,13 +145,19 @@ impl Layout {
                         if !metric.applies(scope.kind(), form, has_places) {
                             continue;
                         }
-                        cells.push(Cell { year, scope: si, form, metric });
+                        cells.push(Cell {
+                            year,
+                            scope: si,
+                            form,
+                            metric,
+                        });
                         keys.push(ColumnKey {
                             year: model.start_year + year as i32,
                             municipality: municipality.to_string(),
                             area: area.to_string(),
                             provider: provider.to_string(),
-                            care_form: form.map_or(ALL.to_string(), |f| model.forms[f].name.clone()),
+                            care_form: form
+                                .map_or(ALL.to_string(), |f| model.forms[f].name.clone()),
                             metric: metric.name(),
                             money: metric.is_money(),
                         });
@@ -154,7 +165,14 @@ impl Layout {
                 }
             }
         }
-        Layout { cells, keys, scopes, weight, pool_weight, forms }
+        Layout {
+            cells,
+            keys,
+            scopes,
+            weight,
+            pool_weight,
+            forms,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -166,7 +184,13 @@ impl Layout {
     }
 
     /// Fills `out` (length `len()`) with this replication's values; money in cents.
-    pub fn evaluate(&self, model: &Model, exposure: &Exposure, ledger: &Ledger, out: &mut Vec<f64>) {
+    pub fn evaluate(
+        &self,
+        model: &Model,
+        exposure: &Exposure,
+        ledger: &Ledger,
+        out: &mut Vec<f64>,
+    ) {
         out.clear();
         for cell in &self.cells {
             out.push(self.value(model, exposure, ledger, cell));
@@ -197,7 +221,13 @@ impl Layout {
         let n = model.segments.len();
         let sum = |m: CellMetric| self.weighted(cell, n, |s, f| e.cell(y, s, f, m));
         let place_sum = |m: CellMetric| {
-            self.weighted(cell, n, |s, f| if model.forms[f].has_places { e.cell(y, s, f, m) } else { 0.0 })
+            self.weighted(cell, n, |s, f| {
+                if model.forms[f].has_places {
+                    e.cell(y, s, f, m)
+                } else {
+                    0.0
+                }
+            })
         };
         let vacant = || -> f64 {
             model
@@ -205,7 +235,9 @@ impl Layout {
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| cell.form.is_none_or(|f| f == p.form))
-                .map(|(pi, _)| e.pool(y, pi, PoolMetric::VacantDays) * self.pool_weight[cell.scope][pi])
+                .map(|(pi, _)| {
+                    e.pool(y, pi, PoolMetric::VacantDays) * self.pool_weight[cell.scope][pi]
+                })
                 .sum()
         };
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
@@ -236,9 +268,14 @@ impl Layout {
                 (Scope::Municipality(m), None) => money(ledger.municipality(y, m).own_cost),
                 (Scope::Provider(p), None) => money(ledger.provider(y, p).cost),
                 (Scope::Area(a), None) => money(
-                    (0..n).filter(|&s| model.segments[s].area == a).map(|s| ledger.costs.segment_total(y, s)).sum(),
+                    (0..n)
+                        .filter(|&s| model.segments[s].area == a)
+                        .map(|s| ledger.costs.segment_total(y, s))
+                        .sum(),
                 ),
-                _ => self.weighted(cell, n, |s, f| ledger.costs.get(y, s, f) as f64).round(),
+                _ => self
+                    .weighted(cell, n, |s, f| ledger.costs.get(y, s, f) as f64)
+                    .round(),
             },
             Metric::LumpsumEur => money(lumpsum(ledger, scope, y, providers)),
             Metric::BalanceEur => {
@@ -249,10 +286,18 @@ impl Layout {
                 };
                 money(lumpsum(ledger, scope, y, providers) - cost)
             }
-            Metric::CumulativeResultEur => provider_value(scope, |p| money(ledger.provider(y, p).cumulative_result)),
-            Metric::AdjustedDown => provider_value(scope, |p| flag(ledger.provider(y, p).adjusted_down)),
-            Metric::AdjustedUpGrowth => provider_value(scope, |p| flag(ledger.provider(y, p).adjusted_up_growth)),
-            Metric::AdjustedUpShock => provider_value(scope, |p| flag(ledger.provider(y, p).adjusted_up_shock)),
+            Metric::CumulativeResultEur => {
+                provider_value(scope, |p| money(ledger.provider(y, p).cumulative_result))
+            }
+            Metric::AdjustedDown => {
+                provider_value(scope, |p| flag(ledger.provider(y, p).adjusted_down))
+            }
+            Metric::AdjustedUpGrowth => {
+                provider_value(scope, |p| flag(ledger.provider(y, p).adjusted_up_growth))
+            }
+            Metric::AdjustedUpShock => {
+                provider_value(scope, |p| flag(ledger.provider(y, p).adjusted_up_shock))
+            }
             Metric::Insolvent => provider_value(scope, |p| flag(ledger.provider(y, p).insolvent)),
             Metric::ContributionShare => match scope {
                 Scope::Municipality(m) => ledger.municipality(y, m).share.to_f64().unwrap_or(0.0),

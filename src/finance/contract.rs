@@ -55,7 +55,10 @@ pub fn provider_costs(model: &Model, costs: &Costs) -> Vec<i64> {
             for f in 0..model.forms.len() {
                 let members = &model.money.coverage[f * areas + segment.area];
                 let weights: Vec<Decimal> = members.iter().map(|(_, w)| *w).collect();
-                for ((p, _), part) in members.iter().zip(split_cents(costs.get(y, s, f), &weights)) {
+                for ((p, _), part) in members
+                    .iter()
+                    .zip(split_cents(costs.get(y, s, f), &weights))
+                {
                     row[*p] += part;
                 }
             }
@@ -74,7 +77,12 @@ fn region_inflow(exposure: &Exposure, year: usize) -> f64 {
 
 /// Budget-table shares of the municipalities in a year.
 fn table_shares(model: &Model, year: usize) -> Vec<Decimal> {
-    let table: Vec<Decimal> = model.prices.lumpsum_municipality.iter().map(|m| m[year]).collect();
+    let table: Vec<Decimal> = model
+        .prices
+        .lumpsum_municipality
+        .iter()
+        .map(|m| m[year])
+        .collect();
     let total: Decimal = table.iter().sum();
     if total.is_zero() {
         return vec![Decimal::ONE / Decimal::from(table.len().max(1) as u64); table.len()];
@@ -100,7 +108,9 @@ fn revised_shares(model: &Model, exposure: &Exposure, costs: &Costs, year: usize
         if region_reach <= 0.0 {
             continue;
         }
-        let region_cost: f64 = (0..model.segments.len()).map(|s| costs.get(year, s, f) as f64).sum();
+        let region_cost: f64 = (0..model.segments.len())
+            .map(|s| costs.get(year, s, f) as f64)
+            .sum();
         let average = region_cost / region_reach;
         for (s, segment) in model.segments.iter().enumerate() {
             weight[segment.municipality] += reach(s, f) * average;
@@ -139,7 +149,9 @@ pub fn run_contract(
         let shock = rules.shocks[y];
         let mut extra = 0i64;
         for p in 0..n_p {
-            let lumpsum = super::cents(Decimal::from(base[p]) * factor[p] * (Decimal::ONE + shock) / Decimal::ONE_HUNDRED);
+            let lumpsum = super::cents(
+                Decimal::from(base[p]) * factor[p] * (Decimal::ONE + shock) / Decimal::ONE_HUNDRED,
+            );
             let cost = provider_cost[y * n_p + p];
             cumulative[p] += lumpsum - cost;
             extra += (lumpsum - base[p]).max(0);
@@ -179,10 +191,15 @@ pub fn run_contract(
                 .filter(|(_, s)| s.municipality == m)
                 .map(|(s, _)| costs.segment_total(y, s))
                 .sum();
-            municipalities.push(MunicipalityYear { share: shares[m], contribution: contributions[m], own_cost });
+            municipalities.push(MunicipalityYear {
+                share: shares[m],
+                contribution: contributions[m],
+                own_cost,
+            });
         }
         // Adjustments decided now take effect next year: at most one each.
-        let growth = (y > 0).then(|| region_inflow(exposure, y) / region_inflow(exposure, y - 1).max(1.0) - 1.0);
+        let growth = (y > 0)
+            .then(|| region_inflow(exposure, y) / region_inflow(exposure, y - 1).max(1.0) - 1.0);
         let next_shock = rules.shocks.get(y + 1).is_some_and(|s| *s > Decimal::ZERO);
         for p in 0..n_p {
             let this = &providers[y * n_p + p];
@@ -193,10 +210,14 @@ pub fn run_contract(
             if let (Some(threshold), Some(g)) = (rules.upward_growth_threshold, growth)
                 && g > threshold
             {
-                factor[p] *= Decimal::ONE + Decimal::from_f64(g - threshold).unwrap_or_default().round_dp(6);
+                factor[p] *= Decimal::ONE
+                    + Decimal::from_f64(g - threshold)
+                        .unwrap_or_default()
+                        .round_dp(6);
                 pending[p].1 = true;
             } else if this.lumpsum > 0
-                && Decimal::from(this.cost) <= (Decimal::ONE - rules.downward_threshold) * Decimal::from(this.lumpsum)
+                && Decimal::from(this.cost)
+                    <= (Decimal::ONE - rules.downward_threshold) * Decimal::from(this.lumpsum)
             {
                 factor[p] *= (Decimal::from(this.cost) / Decimal::from(this.lumpsum)).round_dp(9);
                 pending[p].0 = true;

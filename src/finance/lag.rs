@@ -15,7 +15,14 @@ pub fn book(model: &Model, cost: &[i64]) -> (Vec<i64>, Vec<i64>) {
     };
     let at = |y: isize| Decimal::from(cost[y.max(0) as usize]);
     let booked = (0..cost.len() as isize)
-        .map(|y| cents((0..3).map(|k| lag.booked[k] * at(y - k as isize)).sum::<Decimal>() / Decimal::ONE_HUNDRED))
+        .map(|y| {
+            cents(
+                (0..3)
+                    .map(|k| lag.booked[k] * at(y - k as isize))
+                    .sum::<Decimal>()
+                    / Decimal::ONE_HUNDRED,
+            )
+        })
         .collect();
     let seen = cost
         .iter()

@@ -47,11 +47,21 @@ pub fn split_cents(total: i64, weights: &[Decimal]) -> Vec<i64> {
         parts[0] = total;
         return parts;
     }
-    let exact: Vec<Decimal> = weights.iter().map(|w| Decimal::from(total) * w / sum).collect();
-    let mut parts: Vec<i64> = exact.iter().map(|e| e.floor().to_i64().unwrap_or(0)).collect();
+    let exact: Vec<Decimal> = weights
+        .iter()
+        .map(|w| Decimal::from(total) * w / sum)
+        .collect();
+    let mut parts: Vec<i64> = exact
+        .iter()
+        .map(|e| e.floor().to_i64().unwrap_or(0))
+        .collect();
     let mut remainder = total - parts.iter().sum::<i64>();
     let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
     for &i in order.iter().cycle() {
         if remainder == 0 {
             break;
@@ -92,11 +102,13 @@ impl Ledger {
     }
 
     pub fn regime_paid_to(&self, year: usize, regime: Regime, provider: usize) -> i64 {
-        self.regime_provider[(year * REGIMES.len() + regime as usize) * self.provider_count + provider]
+        self.regime_provider
+            [(year * REGIMES.len() + regime as usize) * self.provider_count + provider]
     }
 
     pub fn regime_paid_by(&self, year: usize, regime: Regime, municipality: usize) -> i64 {
-        self.regime_municipality[(year * REGIMES.len() + regime as usize) * self.municipality_count + municipality]
+        self.regime_municipality
+            [(year * REGIMES.len() + regime as usize) * self.municipality_count + municipality]
     }
 }
 
@@ -104,10 +116,16 @@ impl Ledger {
 pub fn settle(model: &Model, exposure: &Exposure) -> Ledger {
     let costs = price(model, exposure);
     let provider_cost = contract::provider_costs(model, &costs);
-    let (providers, municipalities) = contract::run_contract(model, exposure, &costs, &provider_cost);
-    let (regime_provider, regime_municipality) = regimes::payments(model, exposure, &costs, &providers, &municipalities);
+    let (providers, municipalities) =
+        contract::run_contract(model, exposure, &costs, &provider_cost);
+    let (regime_provider, regime_municipality) =
+        regimes::payments(model, exposure, &costs, &providers, &municipalities);
     let region_cost: Vec<i64> = (0..model.years)
-        .map(|y| (0..model.segments.len()).map(|s| costs.segment_total(y, s)).sum())
+        .map(|y| {
+            (0..model.segments.len())
+                .map(|s| costs.segment_total(y, s))
+                .sum()
+        })
         .collect();
     let (booked, midyear_seen) = lag::book(model, &region_cost);
     Ledger {
@@ -136,11 +154,19 @@ mod tests {
 
     #[test]
     fn splits_add_up_to_the_cent() {
-        let w = [Decimal::new(2466, 1), Decimal::new(55, 1), Decimal::new(80, 1), Decimal::new(26, 1)];
+        let w = [
+            Decimal::new(2466, 1),
+            Decimal::new(55, 1),
+            Decimal::new(80, 1),
+            Decimal::new(26, 1),
+        ];
         for total in [26_260_000_001i64, 1, 0, -7, 999] {
             let parts = split_cents(total, &w);
             assert_eq!(parts.iter().sum::<i64>(), total, "total {total}");
         }
-        assert_eq!(split_cents(100, &[Decimal::ONE, Decimal::ONE, Decimal::ONE]), vec![34, 33, 33]);
+        assert_eq!(
+            split_cents(100, &[Decimal::ONE, Decimal::ONE, Decimal::ONE]),
+            vec![34, 33, 33]
+        );
     }
 }

@@ -53,7 +53,10 @@ impl Costs {
 
     /// Everything a segment costs in a year.
     pub fn segment_total(&self, year: usize, segment: usize) -> i64 {
-        (0..self.forms).map(|f| self.get(year, segment, f)).sum::<i64>() + self.fixed(year, segment)
+        (0..self.forms)
+            .map(|f| self.get(year, segment, f))
+            .sum::<i64>()
+            + self.fixed(year, segment)
     }
 }
 
@@ -90,7 +93,8 @@ pub fn price(model: &Model, exposure: &Exposure) -> Costs {
                 out.cells[i + Component::Variable as usize] =
                     cents(tariff * local + tariff * p.out_of_region_multiplier[f] * away);
                 if model.forms[f].has_places {
-                    out.cells[i + Component::PlaceOccupied as usize] = cents(p.place_day[f][y] * local);
+                    out.cells[i + Component::PlaceOccupied as usize] =
+                        cents(p.place_day[f][y] * local);
                 }
             }
             let area = segment.area;
@@ -99,7 +103,8 @@ pub fn price(model: &Model, exposure: &Exposure) -> Costs {
             out.fixed[y * segments + s] = cents(fixed);
         }
         for (pi, pool) in model.pools.iter().enumerate() {
-            let cost = p.place_day[pool.form][y] * days(exposure.pool(y, pi, PoolMetric::VacantDays));
+            let cost =
+                p.place_day[pool.form][y] * days(exposure.pool(y, pi, PoolMetric::VacantDays));
             if cost.is_zero() {
                 continue;
             }
@@ -113,14 +118,25 @@ pub fn price(model: &Model, exposure: &Exposure) -> Costs {
 }
 
 /// Vacant place-days of pools attributed to each (segment, form), by youth share.
-pub fn attributed_vacant_days(model: &Model, exposure: &Exposure, year: usize, segment: usize, form: usize) -> f64 {
+pub fn attributed_vacant_days(
+    model: &Model,
+    exposure: &Exposure,
+    year: usize,
+    segment: usize,
+    form: usize,
+) -> f64 {
     model
         .pools
         .iter()
         .enumerate()
         .filter(|(_, p)| p.form == form)
         .map(|(pi, p)| {
-            let w: f64 = p.catchment.iter().filter(|(s, _)| *s == segment).map(|(_, w)| w).sum();
+            let w: f64 = p
+                .catchment
+                .iter()
+                .filter(|(s, _)| *s == segment)
+                .map(|(_, w)| w)
+                .sum();
             exposure.pool(year, pi, PoolMetric::VacantDays) * w
         })
         .sum()

@@ -51,7 +51,15 @@ impl Regime {
 }
 
 /// What a per-use regime pays for one priced cell (cents).
-fn cell_amount(model: &Model, e: &Exposure, costs: &Costs, regime: Regime, y: usize, s: usize, f: usize) -> i64 {
+fn cell_amount(
+    model: &Model,
+    e: &Exposure,
+    costs: &Costs,
+    regime: Regime,
+    y: usize,
+    s: usize,
+    f: usize,
+) -> i64 {
     let p = &model.prices;
     let r = &model.money.regimes;
     let variable = costs.component(y, s, f, Component::Variable);
@@ -64,13 +72,17 @@ fn cell_amount(model: &Model, e: &Exposure, costs: &Costs, regime: Regime, y: us
             variable + cents(Decimal::from(occupied) * surcharge / Decimal::ONE_HUNDRED)
         }
         Regime::Availability if model.forms[f].has_places => {
-            let kept = days(e.cell(y, s, f, CellMetric::LocalDays) + attributed_vacant_days(model, e, y, s, f));
+            let kept = days(
+                e.cell(y, s, f, CellMetric::LocalDays) + attributed_vacant_days(model, e, y, s, f),
+            );
             let away = days(e.cell(y, s, f, CellMetric::OutOfRegionDays));
             let per_place = p.tariff[f][y] * r.availability_occupancy + p.place_day[f][y];
             cents(kept * per_place + away * p.tariff[f][y] * p.out_of_region_multiplier[f])
         }
         Regime::Availability => variable,
-        Regime::PerTrajectory => cents(Decimal::from(e.cell(y, s, f, CellMetric::Starts) as i64) * r.trajectory_price[f][y]),
+        Regime::PerTrajectory => cents(
+            Decimal::from(e.cell(y, s, f, CellMetric::Starts) as i64) * r.trajectory_price[f][y],
+        ),
     }
 }
 
@@ -82,7 +94,11 @@ pub fn payments(
     providers: &[ProviderYear],
     municipalities: &[MunicipalityYear],
 ) -> (Vec<i64>, Vec<i64>) {
-    let (n_p, n_m, n_r) = (model.money.providers.len(), model.municipalities.len(), REGIMES.len());
+    let (n_p, n_m, n_r) = (
+        model.money.providers.len(),
+        model.municipalities.len(),
+        REGIMES.len(),
+    );
     let areas = model.areas.len();
     let mut to_provider = vec![0i64; model.years * n_r * n_p];
     let mut by_municipality = vec![0i64; model.years * n_r * n_m];

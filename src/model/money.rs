@@ -89,14 +89,22 @@ fn decimal(v: f64) -> Decimal {
 fn index_path(profile: &Profile, base_year: i32, start: i32, years: usize) -> Vec<Decimal> {
     (0..years as i32)
         .map(|y| {
-            (base_year + 1..=start + y).fold(Decimal::ONE, |f, year| f * (Decimal::ONE + decimal(profile.at(year))))
+            (base_year + 1..=start + y).fold(Decimal::ONE, |f, year| {
+                f * (Decimal::ONE + decimal(profile.at(year)))
+            })
         })
         .collect()
 }
 
 /// A lumpsum profile per horizon year, extended after the last table year
 /// flat or by a yearly trend.
-fn lumpsum_path(profile: &Profile, extend: Extend, trend: f64, start: i32, years: usize) -> Vec<f64> {
+fn lumpsum_path(
+    profile: &Profile,
+    extend: Extend,
+    trend: f64,
+    start: i32,
+    years: usize,
+) -> Vec<f64> {
     let last = match profile {
         Profile::Table(t) => t.keys().next_back().copied(),
         _ => None,
@@ -105,7 +113,9 @@ fn lumpsum_path(profile: &Profile, extend: Extend, trend: f64, start: i32, years
         .map(|y| {
             let year = start + y;
             match (extend, last) {
-                (Extend::Trend, Some(l)) if year > l => profile.at(l) * (1.0 + trend).powi(year - l),
+                (Extend::Trend, Some(l)) if year > l => {
+                    profile.at(l) * (1.0 + trend).powi(year - l)
+                }
                 _ => profile.at(year),
             }
         })
@@ -127,12 +137,27 @@ pub fn compile_prices(s: &Scenario, segments: &[Segment]) -> Prices {
         None => (vec![Decimal::ONE; years], vec![Decimal::ONE; years]),
     };
     let indexed = |values: Vec<f64>, index: &[Decimal]| -> Vec<Decimal> {
-        values.into_iter().zip(index).map(|(v, i)| (money(v) * i).round_dp(2)).collect()
+        values
+            .into_iter()
+            .zip(index)
+            .map(|(v, i)| (money(v) * i).round_dp(2))
+            .collect()
     };
-    let cost_path = |p: &Profile| indexed((0..years).map(|y| p.at(start + y as i32)).collect(), &cost_index);
+    let cost_path = |p: &Profile| {
+        indexed(
+            (0..years).map(|y| p.at(start + y as i32)).collect(),
+            &cost_index,
+        )
+    };
     let zero = vec![Decimal::ZERO; years];
     let savings = |m: &crate::scenario::schema::Municipality| -> Vec<f64> {
-        (0..years).map(|y| m.savings_target.as_ref().map_or(0.0, |p| p.at(start + y as i32))).collect()
+        (0..years)
+            .map(|y| {
+                m.savings_target
+                    .as_ref()
+                    .map_or(0.0, |p| p.at(start + y as i32))
+            })
+            .collect()
     };
     let trend = s.lumpsum.trend.unwrap_or(0.0);
     let total_savings: Vec<f64> = (0..years)
@@ -152,17 +177,37 @@ pub fn compile_prices(s: &Scenario, segments: &[Segment]) -> Prices {
             let gross = match &m.lumpsum {
                 Some(p) => lumpsum_path(p, s.lumpsum.extend, trend, start, years),
                 None => {
-                    let youth: f64 = segments.iter().filter(|s| s.municipality == mi).map(|s| s.youth[0]).sum();
-                    let share = if total_youth > 0.0 { youth / total_youth } else { 0.0 };
-                    region.iter().zip(&total_savings).map(|(r, sv)| (r + sv) * share).collect()
+                    let youth: f64 = segments
+                        .iter()
+                        .filter(|s| s.municipality == mi)
+                        .map(|s| s.youth[0])
+                        .sum();
+                    let share = if total_youth > 0.0 {
+                        youth / total_youth
+                    } else {
+                        0.0
+                    };
+                    region
+                        .iter()
+                        .zip(&total_savings)
+                        .map(|(r, sv)| (r + sv) * share)
+                        .collect()
                 }
             };
-            let net = gross.into_iter().zip(savings(m)).map(|(g, sv)| g - sv).collect();
+            let net = gross
+                .into_iter()
+                .zip(savings(m))
+                .map(|(g, sv)| g - sv)
+                .collect();
             indexed(net, &lumpsum_index)
         })
         .collect();
     Prices {
-        tariff: s.care_forms.values().map(|f| cost_path(&f.tariff)).collect(),
+        tariff: s
+            .care_forms
+            .values()
+            .map(|f| cost_path(&f.tariff))
+            .collect(),
         out_of_region_multiplier: s
             .care_forms
             .values()
@@ -174,14 +219,27 @@ pub fn compile_prices(s: &Scenario, segments: &[Segment]) -> Prices {
         place_day: s
             .care_forms
             .values()
-            .map(|f| f.fixed_cost_per_place_day.as_ref().map_or_else(|| zero.clone(), &cost_path))
+            .map(|f| {
+                f.fixed_cost_per_place_day
+                    .as_ref()
+                    .map_or_else(|| zero.clone(), &cost_path)
+            })
             .collect(),
         area_teams: s
             .areas
             .keys()
-            .map(|a| s.fixed_costs.area_teams.get(a).map_or_else(|| zero.clone(), &cost_path))
+            .map(|a| {
+                s.fixed_costs
+                    .area_teams
+                    .get(a)
+                    .map_or_else(|| zero.clone(), &cost_path)
+            })
             .collect(),
-        crisis_service: s.fixed_costs.crisis_service.as_ref().map_or_else(|| zero.clone(), &cost_path),
+        crisis_service: s
+            .fixed_costs
+            .crisis_service
+            .as_ref()
+            .map_or_else(|| zero.clone(), &cost_path),
         lumpsum_region: indexed(region, &lumpsum_index),
         lumpsum_municipality,
     }
@@ -203,9 +261,14 @@ fn lag_model(delay: &Duration) -> LagModel {
             seen += 1;
         }
     }
-    let frac = |n: usize, of: usize| (Decimal::from(n as u64) / Decimal::from(of as u64)).round_dp(6);
+    let frac =
+        |n: usize, of: usize| (Decimal::from(n as u64) / Decimal::from(of as u64)).round_dp(6);
     LagModel {
-        booked: [frac(booked[0], DRAWS), frac(booked[1], DRAWS), frac(booked[2], DRAWS)],
+        booked: [
+            frac(booked[0], DRAWS),
+            frac(booked[1], DRAWS),
+            frac(booked[2], DRAWS),
+        ],
         seen_at_midyear: frac(seen, DRAWS / 2),
     }
 }
@@ -227,7 +290,11 @@ pub fn compile_money(
             share: Decimal::ONE,
             solvency_threshold: None,
         };
-        (vec![p], vec![vec![(0, Decimal::ONE)]; form_names.len() * area_names.len()], 0)
+        (
+            vec![p],
+            vec![vec![(0, Decimal::ONE)]; form_names.len() * area_names.len()],
+            0,
+        )
     } else {
         let providers: Vec<ProviderModel> = s
             .providers
@@ -247,15 +314,24 @@ pub fn compile_money(
                     .values()
                     .enumerate()
                     .filter(|(_, p)| {
-                        (p.forms.is_empty() || p.forms.contains(f)) && (p.areas.is_empty() || p.areas.contains(a))
+                        (p.forms.is_empty() || p.forms.contains(f))
+                            && (p.areas.is_empty() || p.areas.contains(a))
                     })
                     .map(|(i, p)| (i, decimal(p.overlap_weight.unwrap_or(1.0))))
                     .collect();
-                let members = if members.len() == 1 { vec![(members[0].0, Decimal::ONE)] } else { members };
+                let members = if members.len() == 1 {
+                    vec![(members[0].0, Decimal::ONE)]
+                } else {
+                    members
+                };
                 coverage.push(members);
             }
         }
-        let fixed = s.providers.values().position(|p| p.carries_fixed_costs).unwrap_or(0);
+        let fixed = s
+            .providers
+            .values()
+            .position(|p| p.carries_fixed_costs)
+            .unwrap_or(0);
         (providers, coverage, fixed)
     };
     let mut shocks = vec![Decimal::ZERO; years];
@@ -296,7 +372,15 @@ pub fn compile_money(
             trajectory_price,
             expected_vacancy: forms
                 .iter()
-                .map(|f| decimal(s.regimes.expected_vacancy.get(&f.name).copied().unwrap_or(0.15)))
+                .map(|f| {
+                    decimal(
+                        s.regimes
+                            .expected_vacancy
+                            .get(&f.name)
+                            .copied()
+                            .unwrap_or(0.15),
+                    )
+                })
                 .collect(),
             availability_occupancy: decimal(s.regimes.availability_occupancy.unwrap_or(0.85)),
         },

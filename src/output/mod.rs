@@ -6,6 +6,7 @@ mod atomic;
 pub mod manifest;
 mod results;
 mod table;
+mod tables;
 
 pub use atomic::{AtomicFile, prepare_out_dir};
 pub use manifest::Manifest;

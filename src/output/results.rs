@@ -11,6 +11,7 @@ use crate::aggregate::{ALL, ColumnKey, Metric};
 use crate::montecarlo::binfile::{BinReader, FILE_NAME as BIN};
 use anyhow::Result;
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -73,7 +74,12 @@ fn csv_writer(file: &mut AtomicFile) -> csv::Writer<&mut std::io::BufWriter<std:
     csv::WriterBuilder::new().from_writer(file.writer())
 }
 
-fn write_summary(dir: &Path, bin: &Path, columns: &[ColumnKey], rows: usize) -> Result<()> {
+/// Summary cells of the columns the derived tables need (all care forms,
+/// region / municipality / provider scope), keyed by (year, scope name, metric).
+pub type Captured = BTreeMap<(i32, String, String), [String; 9]>;
+
+fn write_summary(dir: &Path, bin: &Path, columns: &[ColumnKey], rows: usize) -> Result<Captured> {
+    let mut captured = Captured::new();
     let mut file = AtomicFile::create(&dir.join("summary.csv"))?;
     {
         let mut w = csv_writer(&mut file);
@@ -118,11 +124,18 @@ fn write_summary(dir: &Path, bin: &Path, columns: &[ColumnKey], rows: usize) -> 
                     w.write_field(cell)?;
                 }
                 w.write_record(None::<&[u8]>)?;
+                if key.care_form == ALL && key.area == ALL {
+                    captured.insert(
+                        (key.year, key.scope().1.to_string(), key.metric.clone()),
+                        cells,
+                    );
+                }
             }
         }
         w.flush()?;
     }
-    file.commit()
+    file.commit()?;
+    Ok(captured)
 }
 
 /// Feasibility per (year, scope) and the per-replication headline file.
@@ -169,6 +182,24 @@ fn write_feasibility_and_replications(
         })
         .collect();
 
+    // Provider insolvency flag columns, summed over replications.
+    let insolvent_column: Vec<Option<usize>> = budget
+        .iter()
+        .map(|(year, scope, name, _, _)| {
+            (*scope == "provider")
+                .then(|| {
+                    columns.iter().position(|k| {
+                        k.year == *year
+                            && k.provider == *name
+                            && k.care_form == ALL
+                            && k.metric == Metric::Insolvent.name()
+                    })
+                })
+                .flatten()
+        })
+        .collect();
+    let mut insolvency: Vec<Option<f64>> =
+        insolvent_column.iter().map(|c| c.map(|_| 0.0)).collect();
     let mut reps_file = AtomicFile::create(&dir.join("replications.csv"))?;
     let mut cost = vec![Vec::with_capacity(rows); budget.len()];
     let mut lump = vec![Vec::with_capacity(rows); budget.len()];
@@ -216,6 +247,9 @@ fn write_feasibility_and_replications(
             for (b, (_, _, _, c, l)) in budget.iter().enumerate() {
                 cost[b].push(row.value(*c));
                 lump[b].push(row.value(*l));
+                if let (Some(col), Some(sum)) = (insolvent_column[b], insolvency[b].as_mut()) {
+                    *sum += row.value(col);
+                }
             }
             for (yi, (a, wl)) in stock_columns.iter().enumerate() {
                 active[yi] += a.map_or(0.0, |c| row.value(c));
@@ -240,20 +274,27 @@ fn write_feasibility_and_replications(
             "cost_p95_eur",
             "p_overrun",
             "expected_shortfall_eur",
+            "shortfall_p90_eur",
+            "shortfall_p95_eur",
+            "p_insolvent",
         ])?;
         for (b, (year, scope, name, _, _)) in budget.iter().enumerate() {
-            let shortfall: Vec<f64> = cost[b]
+            let mut shortfall: Vec<f64> = cost[b]
                 .iter()
                 .zip(&lump[b])
                 .map(|(c, l)| (c - l).max(0.0))
                 .collect();
+            let expected_shortfall = euros(exact_mean_cents(&shortfall));
+            let shortfall_cells = summary_cells(&mut shortfall, true);
+            let insolvent =
+                insolvency[b].map_or(String::new(), |sum| number(sum / rows.max(1) as f64));
             let overruns = cost[b].iter().zip(&lump[b]).filter(|(c, l)| c > l).count();
             let p_overrun = overruns as f64 / rows.max(1) as f64;
             let lumpsum = euros(exact_mean_cents(&lump[b]));
             let mut costs = cost[b].clone();
             let cells = summary_cells(&mut costs, true);
-            let p50 = &cells[2 + LEVELS.iter().position(|(p, _)| *p == 50).expect("p50")];
-            let p95 = &cells[2 + LEVELS.iter().position(|(p, _)| *p == 95).expect("p95")];
+            let p50 = &cells[2 + level(50)];
+            let p95 = &cells[2 + level(95)];
             w.write_record([
                 &year.to_string(),
                 *scope,
@@ -263,7 +304,10 @@ fn write_feasibility_and_replications(
                 p50,
                 p95,
                 &number(p_overrun),
-                &euros(exact_mean_cents(&shortfall)),
+                &expected_shortfall,
+                &shortfall_cells[2 + level(90)],
+                &shortfall_cells[2 + level(95)],
+                &insolvent,
             ])?;
             if *scope == "region" {
                 let yi = years
@@ -286,13 +330,22 @@ fn write_feasibility_and_replications(
     Ok(overview)
 }
 
+/// Index of a quantile level among the summary's p-columns.
+fn level(percent: u32) -> usize {
+    LEVELS
+        .iter()
+        .position(|(p, _)| *p == percent)
+        .expect("a summary quantile level")
+}
+
 /// Writes all result files from `replications.bin` in `dir`, manifest last.
 pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Vec<YearOverview>> {
     let bin = dir.join(BIN);
     let columns = BinReader::open(&bin)?.columns;
     let rows = count_rows(&bin)?;
-    write_summary(dir, &bin, &columns, rows)?;
+    let captured = write_summary(dir, &bin, &columns, rows)?;
     let overview = write_feasibility_and_replications(dir, &bin, &columns, rows)?;
+    super::tables::write_tables(dir, &captured)?;
     AtomicFile::write_all(
         &dir.join(MANIFEST),
         serde_json::to_string_pretty(manifest)?.as_bytes(),

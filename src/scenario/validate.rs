@@ -177,7 +177,11 @@ impl Checker<'_> {
         if let Profile::Table(table) = profile
             && let Some(year) = (from..=self.last_year).find(|y| !table.contains_key(y))
         {
-            self.fail(path, format!("`{}` has no value for {year}", path.join(".")), fix);
+            self.fail(
+                path,
+                format!("`{}` has no value for {year}", path.join(".")),
+                fix,
+            );
         }
     }
 }

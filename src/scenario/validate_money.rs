@@ -11,7 +11,10 @@ fn fraction_open(c: &mut Checker<'_>, path: &[&str], value: f64) {
     if value.is_nan() || value <= 0.0 || value >= 1.0 {
         c.fail(
             path,
-            format!("`{}` must lie strictly between 0 and 1 (0 % and 100 %), found {value}", path.join(".")),
+            format!(
+                "`{}` must lie strictly between 0 and 1 (0 % and 100 %), found {value}",
+                path.join(".")
+            ),
             "write it as a fraction, e.g. 0.05 for 5 %",
         );
     }
@@ -23,7 +26,10 @@ pub(super) fn check(c: &mut Checker<'_>, s: &Scenario) {
         if ix.base_year > s.horizon.start_year {
             c.fail(
                 &["indexation", "base_year"],
-                format!("the price level {} lies after the start year {}", ix.base_year, s.horizon.start_year),
+                format!(
+                    "the price level {} lies after the start year {}",
+                    ix.base_year, s.horizon.start_year
+                ),
                 "use the year the amounts are expressed in, e.g. 2025 (seed 000: prijspeil 2025)",
             );
         }
@@ -33,13 +39,21 @@ pub(super) fn check(c: &mut Checker<'_>, s: &Scenario) {
             c.covers_years(&path, profile, ix.base_year + 1, fix);
             for v in profile.extreme_values() {
                 if v.is_nan() || v <= -1.0 || v > 1.0 {
-                    c.fail(&path, format!("index {v} in `indexation.{key}` is not a yearly fraction"), "write 0.03 for 3 % per year");
+                    c.fail(
+                        &path,
+                        format!("index {v} in `indexation.{key}` is not a yearly fraction"),
+                        "write 0.03 for 3 % per year",
+                    );
                 }
             }
         }
     }
     if s.lumpsum.extend == Extend::Trend && s.lumpsum.trend.is_none() {
-        c.fail(&["lumpsum", "extend"], "lumpsum.extend = \"trend\" needs lumpsum.trend".into(), "add trend = -0.01 (−1 % per year) or use extend = \"flat\"");
+        c.fail(
+            &["lumpsum", "extend"],
+            "lumpsum.extend = \"trend\" needs lumpsum.trend".into(),
+            "add trend = -0.01 (−1 % per year) or use extend = \"flat\"",
+        );
     }
     for (name, m) in &s.municipalities {
         if let Some(t) = &m.savings_target {
@@ -55,7 +69,11 @@ pub(super) fn check(c: &mut Checker<'_>, s: &Scenario) {
         let path = ["contract", "shocks", year.as_str()];
         match year.parse::<i32>() {
             Ok(y) if (c.first_year..=c.last_year).contains(&y) => {}
-            _ => c.fail(&path, format!("shock year `{year}` is not a year inside the horizon"), "use a horizon year, e.g. shocks = { 2031 = 0.05 }"),
+            _ => c.fail(
+                &path,
+                format!("shock year `{year}` is not a year inside the horizon"),
+                "use a horizon year, e.g. shocks = { 2031 = 0.05 }",
+            ),
         }
         fraction_open(c, &path, *v);
     }
@@ -68,13 +86,21 @@ pub(super) fn check(c: &mut Checker<'_>, s: &Scenario) {
         let path = ["regimes", "expected_vacancy", form.as_str()];
         c.known(&path, form, s.care_forms.keys(), "care form");
         if v.is_nan() || *v < 0.0 || *v >= 1.0 {
-            c.fail(&path, format!("expected vacancy {v} must lie in [0, 1)"), "write 0.12 for 12 % empty places");
+            c.fail(
+                &path,
+                format!("expected vacancy {v} must lie in [0, 1)"),
+                "write 0.12 for 12 % empty places",
+            );
         }
     }
     if let Some(o) = s.regimes.availability_occupancy
         && (o.is_nan() || o <= 0.0 || o > 1.0)
     {
-        c.fail(&["regimes", "availability_occupancy"], format!("occupancy {o} must lie in (0, 1]"), "write 0.85 for 85 %");
+        c.fail(
+            &["regimes", "availability_occupancy"],
+            format!("occupancy {o} must lie in (0, 1]"),
+            "write 0.85 for 85 %",
+        );
     }
     if let Some(lag) = &s.declaration_lag {
         c.duration(&["declaration_lag", "delay"], &lag.delay);
@@ -89,31 +115,54 @@ fn check_providers(c: &mut Checker<'_>, s: &Scenario) {
     for (name, p) in &s.providers {
         let base = ["providers", name.as_str()];
         for form in &p.forms {
-            c.known(&[base[0], base[1], "forms"], form, s.care_forms.keys(), "care form");
+            c.known(
+                &[base[0], base[1], "forms"],
+                form,
+                s.care_forms.keys(),
+                "care form",
+            );
         }
         for area in &p.areas {
             c.known(&[base[0], base[1], "areas"], area, s.areas.keys(), "area");
         }
         if p.share.is_nan() || p.share < 0.0 || p.share > 1.0 {
-            c.fail(&[base[0], base[1], "share"], format!("provider share {} must lie in [0, 1]", p.share), "give each provider its fraction of the region lumpsum");
+            c.fail(
+                &[base[0], base[1], "share"],
+                format!("provider share {} must lie in [0, 1]", p.share),
+                "give each provider its fraction of the region lumpsum",
+            );
         }
         if let Some(w) = p.overlap_weight
             && (w.is_nan() || w <= 0.0 || w > 1.0)
         {
-            c.fail(&[base[0], base[1], "overlap_weight"], format!("overlap weight {w} must lie in (0, 1]"), "weights of providers sharing a care form in an area sum to 1");
+            c.fail(
+                &[base[0], base[1], "overlap_weight"],
+                format!("overlap weight {w} must lie in (0, 1]"),
+                "weights of providers sharing a care form in an area sum to 1",
+            );
         }
         total += p.share;
     }
     if (total - 1.0).abs() * MAX_LUMPSUM_EUROS > 0.01 {
         c.fail(
             &["providers"],
-            format!("provider shares sum to {total}, not 1 (the lumpsum would not be split to the cent)"),
+            format!(
+                "provider shares sum to {total}, not 1 (the lumpsum would not be split to the cent)"
+            ),
             "make the `share` values of all providers add up to exactly 1",
         );
     }
-    let carriers = s.providers.values().filter(|p| p.carries_fixed_costs).count();
+    let carriers = s
+        .providers
+        .values()
+        .filter(|p| p.carries_fixed_costs)
+        .count();
     if carriers > 1 {
-        c.fail(&["providers"], format!("{carriers} providers carry the fixed costs"), "set carries_fixed_costs = true on exactly one provider");
+        c.fail(
+            &["providers"],
+            format!("{carriers} providers carry the fixed costs"),
+            "set carries_fixed_costs = true on exactly one provider",
+        );
     }
     // Every (form, area) needs a provider; overlaps need weights summing to 1.
     for form in s.care_forms.keys() {
@@ -121,7 +170,10 @@ fn check_providers(c: &mut Checker<'_>, s: &Scenario) {
             let serving: Vec<(&String, Option<f64>)> = s
                 .providers
                 .iter()
-                .filter(|(_, p)| (p.forms.is_empty() || p.forms.contains(form)) && (p.areas.is_empty() || p.areas.contains(area)))
+                .filter(|(_, p)| {
+                    (p.forms.is_empty() || p.forms.contains(form))
+                        && (p.areas.is_empty() || p.areas.contains(area))
+                })
                 .map(|(n, p)| (n, p.overlap_weight))
                 .collect();
             match serving.len() {

@@ -1,0 +1,281 @@
+//! Contract and finance rules on constructed exposures (pure functions):
+//! money adds up to the cent, each adjustment rule fires exactly when its
+//! condition holds, regimes differ as arithmetic predicts, and municipal
+//! shares are revised prospectively.
+
+mod common;
+
+use jeugdstroom::finance::{REGIMES, Regime, settle};
+use jeugdstroom::model::Model;
+use jeugdstroom::sim::{CellMetric, Exposure, PoolMetric};
+
+/// Two municipalities in two areas; `amb` (unlimited, €100/day) by provider
+/// `p1`, `bed` (10 regional places, €190/day + €10 per place-day) by `p2`.
+fn scenario(contract: &str) -> String {
+    format!(
+        r#"
+name = "finance"
+[horizon]
+start_year = 2028
+years = 3
+[municipalities.a]
+lumpsum = 600_000
+[municipalities.b]
+lumpsum = 400_000
+[areas.north]
+youth = {{ a = 1000 }}
+[areas.south]
+youth = {{ b = 1000 }}
+[arrivals]
+population_year = 2028
+rate_per_1000 = 0
+entry = {{ amb = 1.0 }}
+priority = {{ regular = 1.0 }}
+[care_forms.amb]
+kind = "ambulant"
+duration = {{ distribution = "fixed", days = 100 }}
+tariff = 100
+age = [ {{ from = 0, to = 10, weight = 1 }} ]
+[care_forms.bed]
+kind = "residential"
+duration = {{ distribution = "fixed", days = 100 }}
+tariff = 190
+age = [ {{ from = 0, to = 10, weight = 1 }} ]
+capacity = {{ scope = "region", places = 10 }}
+fixed_cost_per_place_day = 10
+[providers.p1]
+forms = ["amb"]
+share = 0.6
+carries_fixed_costs = true
+[providers.p2]
+forms = ["bed"]
+share = 0.4
+[lumpsum]
+region = 1_000_000
+{contract}
+"#
+    )
+}
+
+fn model(contract: &str) -> Model {
+    common::prepare(&scenario(contract)).model
+}
+
+/// Segments: 0 = (a, north), 1 = (b, south). Forms: 0 = amb, 1 = bed.
+fn exposure(model: &Model) -> Exposure {
+    Exposure::new(
+        model.years,
+        model.segments.len(),
+        model.forms.len(),
+        model.pools.len(),
+    )
+}
+
+fn set_bed_days(model: &Model, e: &mut Exposure, year: usize, days: f64) {
+    *e.cell_mut(year, 0, 1, CellMetric::LocalDays) = days;
+    *e.cell_mut(year, 0, 1, CellMetric::ClientDays) = days;
+    *e.pool_mut(year, 0, PoolMetric::VacantDays) = 0.0;
+    let _ = model;
+}
+
+#[test]
+fn money_adds_up_to_the_cent() {
+    let m = model("");
+    let mut e = exposure(&m);
+    for y in 0..3 {
+        for s in 0..2 {
+            *e.cell_mut(y, s, 0, CellMetric::LocalDays) = 1_234.567_891 * (y + s + 1) as f64;
+            *e.cell_mut(y, s, 0, CellMetric::Starts) = 7.0 + s as f64;
+        }
+        set_bed_days(&m, &mut e, y, 999.999_999);
+        *e.pool_mut(y, 0, PoolMetric::VacantDays) = 2_650.000_001;
+    }
+    let ledger = settle(&m, &e);
+    for y in 0..3 {
+        let providers: Vec<_> = (0..2).map(|p| ledger.provider(y, p).clone()).collect();
+        let municipalities: Vec<_> = (0..2).map(|i| ledger.municipality(y, i).clone()).collect();
+        let lumpsums: i64 = providers.iter().map(|p| p.lumpsum).sum();
+        if y == 0 {
+            assert_eq!(
+                lumpsums, 100_000_000,
+                "Σ provider lumpsums = region lumpsum (cents)"
+            );
+        }
+        assert_eq!(
+            municipalities.iter().map(|x| x.contribution).sum::<i64>(),
+            lumpsums,
+            "Σ contributions = Σ lumpsums"
+        );
+        let by_segment: i64 = (0..2).map(|s| ledger.costs.segment_total(y, s)).sum();
+        let by_form: i64 = (0..2)
+            .map(|f| (0..2).map(|s| ledger.costs.get(y, s, f)).sum::<i64>())
+            .sum::<i64>()
+            + (0..2).map(|s| ledger.costs.fixed(y, s)).sum::<i64>();
+        assert_eq!(by_form, by_segment, "costs by form sum to the total");
+        assert_eq!(
+            providers.iter().map(|p| p.cost).sum::<i64>(),
+            by_segment,
+            "Σ provider costs = total"
+        );
+        assert_eq!(
+            municipalities.iter().map(|x| x.own_cost).sum::<i64>(),
+            by_segment,
+            "Σ own costs = total"
+        );
+    }
+    // 1234.567891 days × €100 = €123,456.79 for (a, amb) in year 0.
+    assert_eq!(ledger.costs.get(0, 0, 0), 12_345_679);
+}
+
+#[test]
+fn downward_adjustment_exactly_at_the_threshold_and_next_year_only() {
+    let m = model("[contract]\ndownward_threshold = 0.05");
+    // p2's lumpsum is €400,000; at €200 per bed-day, 1,900 days cost exactly 5 % less.
+    for (days, expect) in [(1920.0, false), (1900.0, true), (1899.0, true)] {
+        let mut e = exposure(&m);
+        for y in 0..3 {
+            set_bed_days(&m, &mut e, y, days);
+            *e.cell_mut(y, 0, 0, CellMetric::LocalDays) = 6000.0; // p1 at its lumpsum
+        }
+        let ledger = settle(&m, &e);
+        let p2: Vec<_> = (0..3).map(|y| ledger.provider(y, 1).clone()).collect();
+        assert!(!p2[0].adjusted_down, "never retroactive");
+        assert_eq!(p2[0].lumpsum, 40_000_000);
+        assert_eq!(p2[1].adjusted_down, expect, "{days} days");
+        if expect {
+            // Set to the cost level from the next year on.
+            assert_eq!(p2[1].lumpsum, (days * 200.0 * 100.0) as i64);
+            assert!(
+                !p2[2].adjusted_down,
+                "cost now equals the lumpsum: no second cut"
+            );
+        } else {
+            assert_eq!(p2[1].lumpsum, 40_000_000);
+        }
+        let p1 = ledger.provider(1, 0);
+        assert!(
+            !p1.adjusted_down && !p1.adjusted_up_growth,
+            "p1 is on budget"
+        );
+        assert_eq!(p2[0].result, 40_000_000 - (days * 200.0 * 100.0) as i64);
+        assert_eq!(
+            p2[2].cumulative_result,
+            p2.iter().map(|p| p.result).sum::<i64>()
+        );
+    }
+}
+
+#[test]
+fn upward_adjustments_on_growth_and_shock_at_most_one_a_year() {
+    let m = model("[contract]\nupward_growth_threshold = 0.03\nshocks = { 2030 = 0.05 }");
+    let mut e = exposure(&m);
+    for y in 0..3 {
+        set_bed_days(&m, &mut e, y, 2000.0);
+        *e.cell_mut(y, 0, 0, CellMetric::LocalDays) = 6000.0;
+    }
+    // Inflow grows 10 % from 2028 to 2029: 7 points above the threshold.
+    *e.cell_mut(0, 0, 0, CellMetric::Inflow) = 100.0;
+    *e.cell_mut(1, 0, 0, CellMetric::Inflow) = 110.0;
+    *e.cell_mut(2, 0, 0, CellMetric::Inflow) = 110.0;
+    let ledger = settle(&m, &e);
+    // Growth in 2029 would raise 2030, but 2030 has a declared shock: one adjustment only.
+    let p1 = ledger.provider(2, 0);
+    assert!(p1.adjusted_up_shock && !p1.adjusted_up_growth);
+    assert_eq!(p1.lumpsum, 63_000_000, "shock: +5 % on €600,000");
+    // Without the shock the growth rule fires for 2030: +7 %.
+    let m = model("[contract]\nupward_growth_threshold = 0.03");
+    let ledger = settle(&m, &e);
+    let p1 = ledger.provider(2, 0);
+    assert!(p1.adjusted_up_growth && !p1.adjusted_up_shock);
+    assert_eq!(p1.lumpsum, 64_200_000);
+    assert!(
+        !ledger.provider(1, 0).adjusted_up_growth,
+        "no growth measured before 2029"
+    );
+    // Extra costs are shared pro rata: contributions still add up.
+    let total: i64 = (0..2).map(|p| ledger.provider(2, p).lumpsum).sum();
+    assert_eq!(
+        (0..2)
+            .map(|i| ledger.municipality(2, i).contribution)
+            .sum::<i64>(),
+        total
+    );
+}
+
+#[test]
+fn per_trajectory_and_per_day_differ_as_arithmetic_predicts() {
+    // Seed 004: a €10,000 trajectory against two episodes of €7,500 actual cost.
+    let m = model("[regimes]\ntrajectory_price = { amb = 10_000 }");
+    let mut e = exposure(&m);
+    *e.cell_mut(0, 0, 0, CellMetric::Starts) = 2.0;
+    *e.cell_mut(0, 0, 0, CellMetric::LocalDays) = 150.0; // 2 × 75 days × €100
+    let ledger = settle(&m, &e);
+    let per_day = ledger.regime_paid_to(0, Regime::PerDay, 0);
+    let per_trajectory = ledger.regime_paid_to(0, Regime::PerTrajectory, 0);
+    assert_eq!(per_day, 1_500_000);
+    assert_eq!(per_trajectory, 2_000_000);
+    assert_eq!(
+        per_trajectory - per_day,
+        500_000,
+        "2 × €10,000 − 2 × €7,500"
+    );
+    // The municipality pays what its residents' care is paid under each regime.
+    assert_eq!(
+        ledger.regime_paid_by(0, Regime::PerTrajectory, 0),
+        per_trajectory
+    );
+    assert_eq!(REGIMES.len(), 5);
+}
+
+#[test]
+fn availability_revenue_does_not_depend_on_occupancy() {
+    let m = model("");
+    let paid = |occupied: f64| {
+        let mut e = exposure(&m);
+        set_bed_days(&m, &mut e, 0, occupied);
+        *e.pool_mut(0, 0, PoolMetric::VacantDays) = 3650.0 - occupied;
+        let ledger = settle(&m, &e);
+        (
+            ledger.regime_paid_to(0, Regime::Availability, 1),
+            ledger.regime_paid_to(0, Regime::PerDay, 1),
+        )
+    };
+    let (low, low_per_day) = paid(1500.0);
+    let (high, high_per_day) = paid(3400.0);
+    assert_eq!(low, high, "availability pays kept places, not use");
+    assert!(high_per_day > low_per_day, "per day does depend on use");
+    // 3,650 place-days × (€190 × 0.85 + €10).
+    assert_eq!(
+        low,
+        (3650.0 * (190.0 * 0.85 + 10.0) * 100.0f64).round() as i64
+    );
+}
+
+#[test]
+fn shares_are_revised_prospectively_by_reach_times_average_cost() {
+    let m = model("");
+    let mut e = exposure(&m);
+    // In 2028 b's residents use twice the care of a's.
+    *e.cell_mut(0, 0, 0, CellMetric::Starts) = 10.0;
+    *e.cell_mut(0, 0, 0, CellMetric::LocalDays) = 1000.0;
+    *e.cell_mut(0, 1, 0, CellMetric::Starts) = 20.0;
+    *e.cell_mut(0, 1, 0, CellMetric::LocalDays) = 2000.0;
+    let ledger = settle(&m, &e);
+    let share = |y: usize, i: usize| ledger.municipality(y, i).share;
+    use rust_decimal::Decimal;
+    // 2028 keeps the budget table's shares: no retroactive correction.
+    assert_eq!(share(0, 0), Decimal::new(6, 1));
+    assert_eq!(share(0, 1), Decimal::new(4, 1));
+    // 2029 follows reach × average cost: one third and two thirds.
+    let third = Decimal::new(333_333_333, 9);
+    assert_eq!(share(1, 0), third);
+    assert_eq!(share(1, 1), Decimal::new(666_666_667, 9));
+    let total: i64 = (0..2).map(|p| ledger.provider(1, p).lumpsum).sum();
+    assert_eq!(
+        ledger.municipality(1, 0).contribution + ledger.municipality(1, 1).contribution,
+        total
+    );
+    // Both providers were ≥ 5 % under budget in 2028, so 2029's lumpsums were cut to cost.
+    assert_eq!(total, 30_000_000);
+    assert_eq!(ledger.municipality(1, 0).contribution, 10_000_000);
+}

@@ -279,3 +279,100 @@ fn shares_are_revised_prospectively_by_reach_times_average_cost() {
     assert_eq!(total, 30_000_000);
     assert_eq!(ledger.municipality(1, 0).contribution, 10_000_000);
 }
+
+#[test]
+fn indexation_applies_to_costs_and_lumpsum_with_the_gap_switch() {
+    use rust_decimal::Decimal;
+    let index = |gap: &str| {
+        model(&format!(
+            "[indexation]\nbase_year = 2026\ncosts = 0.10\nlumpsum = 0.05\ngap = \"{gap}\""
+        ))
+    };
+    let m = index("shrinks_task");
+    // Two years of indexation to 2028: costs × 1.21, lumpsum × 1.1025.
+    assert_eq!(m.prices.tariff[0][0], Decimal::new(12100, 2));
+    assert_eq!(m.prices.tariff[0][1], Decimal::new(13310, 2));
+    assert_eq!(m.prices.place_day[1][0], Decimal::new(1210, 2));
+    assert_eq!(m.prices.lumpsum_region[0], Decimal::new(110_250_000, 2));
+    let m = index("follows_costs");
+    assert_eq!(m.prices.lumpsum_region[0], Decimal::new(121_000_000, 2));
+}
+
+#[test]
+fn lumpsum_trend_extension_and_savings_targets() {
+    use rust_decimal::Decimal;
+    let text = scenario("")
+        .replace(
+            "region = 1_000_000",
+            "region = { 2028 = 1_000_000 }\nextend = \"trend\"\ntrend = -0.1",
+        )
+        .replace(
+            "lumpsum = 600_000",
+            "lumpsum = { 2028 = 600_000 }\nsavings_target = 50_000",
+        )
+        .replace("lumpsum = 400_000", "lumpsum = { 2028 = 400_000 }");
+    let m = common::prepare(&text).model;
+    let region: Vec<Decimal> = m.prices.lumpsum_region.clone();
+    assert_eq!(
+        region,
+        vec![
+            Decimal::new(950_000, 0),
+            Decimal::new(850_000, 0),
+            Decimal::new(760_000, 0)
+        ]
+    );
+    assert_eq!(
+        m.prices.lumpsum_municipality[0][0],
+        Decimal::new(550_000, 0)
+    );
+    assert_eq!(
+        m.prices.lumpsum_municipality[0][1],
+        Decimal::new(490_000, 0)
+    );
+}
+
+#[test]
+fn declaration_lag_moves_cost_into_later_bookings() {
+    let lagged = |days: u32| {
+        model(&format!(
+            "[declaration_lag]\ndelay = {{ distribution = \"fixed\", days = {days} }}"
+        ))
+    };
+    let fill = |m: &Model| {
+        let mut e = exposure(m);
+        for (y, d) in [(0, 1000.0), (1, 2000.0), (2, 3000.0)] {
+            *e.cell_mut(y, 0, 0, CellMetric::LocalDays) = d;
+        }
+        settle(m, &e)
+    };
+    let none = fill(&lagged(0));
+    assert_eq!(none.booked, vec![10_000_000, 20_000_000, 30_000_000]);
+    assert_eq!(none.midyear_seen, none.booked);
+    // A full year late: every year books the year before (before the horizon: the first year's level).
+    let year = fill(&lagged(365));
+    assert_eq!(year.booked, vec![10_000_000, 10_000_000, 20_000_000]);
+    assert_eq!(year.midyear_seen, vec![0, 0, 0]);
+    // 91 days late: a quarter of the year's cost lands next year; a mid-year
+    // report sees half of the first half-year booked.
+    let quarter = fill(&lagged(91));
+    let same_year = 1.0 - 91.0 / 365.0;
+    let expect =
+        |cost: f64, before: f64| ((same_year * cost + (1.0 - same_year) * before) * 100.0) as i64;
+    for (y, (cost, before)) in [
+        (100_000.0, 100_000.0),
+        (200_000.0, 100_000.0),
+        (300_000.0, 200_000.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let tolerance = 0.001 * cost * 100.0; // fractions are taken from 200,000 stratified draws
+        assert!(
+            (quarter.booked[y] - expect(*cost, *before)).abs() as f64 <= tolerance,
+            "year {y}: {}",
+            quarter.booked[y]
+        );
+    }
+    let seen = (182.5 - 91.0) / 182.5;
+    assert!((quarter.midyear_seen[0] as f64 / 10_000_000.0 - seen).abs() < 0.001);
+}

@@ -10,7 +10,7 @@ mod tables;
 
 pub use atomic::{AtomicFile, prepare_out_dir};
 pub use manifest::Manifest;
-pub use results::{YearOverview, finalize};
+pub use results::{Overview, YearOverview, finalize};
 pub use table::print_overview;
 
 /// Makes a text cell safe for spreadsheets: a leading `=`, `+`, `-` or `@`

@@ -20,6 +20,15 @@ use std::path::{Path, PathBuf};
 /// means 10× narrower blocks, not 10× the memory.
 const BLOCK_BUDGET_BYTES: usize = 16 << 20;
 
+/// What the stdout summary shows: the region per year, P(overrun) of every
+/// party per year, and the summary statistics of the derived tables.
+pub struct Overview {
+    pub years: Vec<YearOverview>,
+    /// (year, scope, name, P(cost > lumpsum)).
+    pub feasibility: Vec<(i32, &'static str, String, f64)>,
+    pub captured: Captured,
+}
+
 /// One row of the stdout table.
 #[derive(Clone, Debug)]
 pub struct YearOverview {
@@ -144,7 +153,7 @@ fn write_feasibility_and_replications(
     bin: &Path,
     columns: &[ColumnKey],
     rows: usize,
-) -> Result<Vec<YearOverview>> {
+) -> Result<(Vec<YearOverview>, Vec<(i32, &'static str, String, f64)>)> {
     let is_budget_scope = |k: &ColumnKey| k.care_form == ALL && k.area == ALL;
     // (year, scope, name) → (cost column, lumpsum column)
     let mut budget: Vec<(i32, &'static str, String, usize, usize)> = Vec::new();
@@ -262,6 +271,7 @@ fn write_feasibility_and_replications(
 
     let mut file = AtomicFile::create(&dir.join("feasibility.csv"))?;
     let mut overview = Vec::new();
+    let mut parties = Vec::new();
     {
         let mut w = csv_writer(&mut file);
         w.write_record([
@@ -309,6 +319,7 @@ fn write_feasibility_and_replications(
                 &shortfall_cells[2 + level(95)],
                 &insolvent,
             ])?;
+            parties.push((*year, *scope, name.clone(), p_overrun));
             if *scope == "region" {
                 let yi = years
                     .iter()
@@ -327,7 +338,7 @@ fn write_feasibility_and_replications(
         w.flush()?;
     }
     file.commit()?;
-    Ok(overview)
+    Ok((overview, parties))
 }
 
 /// Index of a quantile level among the summary's p-columns.
@@ -339,16 +350,20 @@ fn level(percent: u32) -> usize {
 }
 
 /// Writes all result files from `replications.bin` in `dir`, manifest last.
-pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Vec<YearOverview>> {
+pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
     let bin = dir.join(BIN);
     let columns = BinReader::open(&bin)?.columns;
     let rows = count_rows(&bin)?;
     let captured = write_summary(dir, &bin, &columns, rows)?;
-    let overview = write_feasibility_and_replications(dir, &bin, &columns, rows)?;
+    let (years, feasibility) = write_feasibility_and_replications(dir, &bin, &columns, rows)?;
     super::tables::write_tables(dir, &captured)?;
     AtomicFile::write_all(
         &dir.join(MANIFEST),
         serde_json::to_string_pretty(manifest)?.as_bytes(),
     )?;
-    Ok(overview)
+    Ok(Overview {
+        years,
+        feasibility,
+        captured,
+    })
 }

@@ -24,10 +24,12 @@ const BLOCK_BUDGET_BYTES: usize = 16 << 20;
 /// party per year, and the summary statistics of the derived tables.
 pub struct Overview {
     pub years: Vec<YearOverview>,
-    /// (year, scope, name, P(cost > lumpsum)).
-    pub feasibility: Vec<(i32, &'static str, String, f64)>,
+    pub feasibility: Vec<PartyOverrun>,
     pub captured: Captured,
 }
+
+/// (year, scope, name, P(cost > lumpsum)).
+pub type PartyOverrun = (i32, &'static str, String, f64);
 
 /// One row of the stdout table.
 #[derive(Clone, Debug)]
@@ -153,7 +155,7 @@ fn write_feasibility_and_replications(
     bin: &Path,
     columns: &[ColumnKey],
     rows: usize,
-) -> Result<(Vec<YearOverview>, Vec<(i32, &'static str, String, f64)>)> {
+) -> Result<(Vec<YearOverview>, Vec<PartyOverrun>)> {
     let is_budget_scope = |k: &ColumnKey| k.care_form == ALL && k.area == ALL;
     // (year, scope, name) → (cost column, lumpsum column)
     let mut budget: Vec<(i32, &'static str, String, usize, usize)> = Vec::new();

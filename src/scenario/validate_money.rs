@@ -166,6 +166,7 @@ fn check_providers(c: &mut Checker<'_>, s: &Scenario) {
     }
     // Every (form, area) needs a provider; overlaps need weights summing to 1.
     for form in s.care_forms.keys() {
+        let mut uncovered = Vec::new();
         for area in s.areas.keys() {
             let serving: Vec<(&String, Option<f64>)> = s
                 .providers
@@ -176,26 +177,36 @@ fn check_providers(c: &mut Checker<'_>, s: &Scenario) {
                 })
                 .map(|(n, p)| (n, p.overlap_weight))
                 .collect();
-            match serving.len() {
-                0 => c.fail(
-                    &["providers"],
-                    format!("no provider delivers `{form}` in area `{area}`"),
-                    "add the form or area to a provider's `forms`/`areas` (empty lists mean all)",
-                ),
-                1 => {}
-                _ => {
-                    let names: Vec<&str> = serving.iter().map(|(n, _)| n.as_str()).collect();
-                    let weights: Option<f64> = serving.iter().map(|(_, w)| *w).sum();
-                    if weights.is_none_or(|w| (w - 1.0).abs() > 1e-9) {
-                        c.fail(
-                            &["providers", names[0]],
-                            format!("providers {} overlap on `{form}` in `{area}` without a split rule", names.join(", ")),
-                            "give each overlapping provider an overlap_weight, summing to 1, or make their forms/areas disjoint",
-                        );
-                        return;
-                    }
-                }
+            if serving.is_empty() {
+                uncovered.push(area.as_str());
             }
+            if serving.len() < 2 {
+                continue;
+            }
+            let names: Vec<&str> = serving.iter().map(|(n, _)| n.as_str()).collect();
+            let problem = match serving.iter().map(|(_, w)| *w).sum::<Option<f64>>() {
+                None => "without a split rule (overlap_weight)".to_string(),
+                Some(w) if (w - 1.0).abs() > 1e-9 => {
+                    format!("with overlap weights summing to {w}, not 1")
+                }
+                Some(_) => continue,
+            };
+            c.fail(
+                &["providers", names[0]],
+                format!("providers {} overlap on `{form}` in `{area}` {problem}", names.join(", ")),
+                "give each overlapping provider an overlap_weight, summing to 1, or make their forms/areas disjoint",
+            );
+            return;
+        }
+        if !uncovered.is_empty() {
+            c.fail(
+                &["providers"],
+                format!(
+                    "no provider delivers `{form}` in area(s) {}",
+                    uncovered.join(", ")
+                ),
+                "add the form or area to a provider's `forms`/`areas` (empty lists mean all)",
+            );
         }
     }
 }

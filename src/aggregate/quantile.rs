@@ -102,11 +102,12 @@ pub fn euros(cents: Decimal) -> String {
     e.to_string()
 }
 
-/// Non-money numbers: four decimals, no negative zero.
+/// Non-money numbers: six decimals (enough for shares of about 1 %), no
+/// negative zero.
 pub fn number(v: f64) -> String {
-    let s = format!("{v:.4}");
-    if s == "-0.0000" {
-        "0.0000".to_string()
+    let s = format!("{v:.6}");
+    if s == "-0.000000" {
+        "0.000000".to_string()
     } else {
         s
     }

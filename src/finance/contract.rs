@@ -10,7 +10,7 @@ use crate::model::Model;
 use crate::scenario::schema_money::{ExtraCostSplit, ShareRevision};
 use crate::sim::{CellMetric, Exposure};
 use rust_decimal::Decimal;
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::prelude::FromPrimitive;
 
 /// One provider in one year, in cents.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -227,6 +227,5 @@ pub fn run_contract(
             shares = revised_shares(model, exposure, costs, y);
         }
     }
-    debug_assert!(providers.iter().all(|p| p.lumpsum.to_i64().is_some()));
     (providers, municipalities)
 }

@@ -5,147 +5,16 @@
 //! panic. Every scenario is the embedded default with exactly one change, or
 //! a small override that `extends` a copy of it.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
-use tempfile::TempDir;
+mod common;
 
-const DEFAULT: &str = include_str!("../scenarios/amsterdam-duo.toml");
-
-/// 1-based line of the (unique) occurrence of `needle` in `text`.
-fn line_of(text: &str, needle: &str) -> usize {
-    assert_eq!(
-        text.matches(needle).count(),
-        1,
-        "`{needle}` must occur exactly once"
-    );
-    text[..text.find(needle).unwrap()].matches('\n').count() + 1
-}
-
-/// The default scenario with the one occurrence of `from` replaced by `to`.
-fn edit(from: &str, to: &str) -> String {
-    assert_eq!(
-        DEFAULT.matches(from).count(),
-        1,
-        "`{from}` must occur exactly once in the default"
-    );
-    DEFAULT.replacen(from, to, 1)
-}
-
-/// What the binary did.
-struct Out {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    /// Exit code 2 and no panic.
-    fn rejected(&self) -> &Self {
-        assert_eq!(self.code, Some(2), "exit code; stderr:\n{}", self.stderr);
-        for bad in ["panicked", "RUST_BACKTRACE"] {
-            assert!(!self.stderr.contains(bad), "{bad} in:\n{}", self.stderr);
-        }
-        self
-    }
-
-    /// Rejected as bad input located at `error: FILE:LINE:COL:`, naming `field`,
-    /// with a `fix:` hint.
-    fn input_error(&self, file: &Path, line: usize, field: &str) -> &Self {
-        self.rejected().contains("fix:");
-        let prefix = format!("error: {}:{line}:", file.display());
-        let located = self.stderr.match_indices(&prefix).any(|(i, _)| {
-            let rest = &self.stderr[i + prefix.len()..];
-            let digits = rest.chars().take_while(char::is_ascii_digit).count();
-            digits > 0 && rest[digits..].starts_with(':')
-        });
-        assert!(located, "no `{prefix}COL:` in:\n{}", self.stderr);
-        let want = format!("field: {field}");
-        assert!(
-            self.stderr.lines().any(|l| l.trim() == want),
-            "no `{want}` line in:\n{}",
-            self.stderr
-        );
-        self
-    }
-
-    fn contains(&self, text: &str) -> &Self {
-        assert!(
-            self.stderr.contains(text),
-            "`{text}` not in:\n{}",
-            self.stderr
-        );
-        self
-    }
-}
-
-/// A temporary folder holding a scenario `bad.toml` (and `base.toml`).
-struct Case {
-    dir: TempDir,
-    scenario: PathBuf,
-}
-
-impl Case {
-    fn new(text: &str) -> Case {
-        let dir = tempfile::tempdir().unwrap();
-        let scenario = dir.path().join("bad.toml");
-        std::fs::write(&scenario, text).unwrap();
-        Case { dir, scenario }
-    }
-
-    /// `bad.toml` holds `text` and extends `base.toml`, a copy of the default.
-    fn over_default(text: &str) -> Case {
-        let case = Case::new(text);
-        std::fs::write(case.dir.path().join("base.toml"), DEFAULT).unwrap();
-        case
-    }
-
-    fn validate(&self) -> Out {
-        jeugdstroom(&["validate", path_str(&self.scenario)])
-    }
-
-    /// `run` with one replication must also refuse, writing nothing.
-    fn run(&self) -> Out {
-        let out_dir = self.dir.path().join("out");
-        let out = jeugdstroom(&[
-            "run",
-            path_str(&self.scenario),
-            "--replications",
-            "1",
-            "--quiet",
-            "--out",
-            path_str(&out_dir),
-        ]);
-        assert!(
-            !out_dir.join("manifest.json").exists(),
-            "run wrote a manifest"
-        );
-        out
-    }
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("temporary paths are UTF-8")
-}
-
-fn jeugdstroom(args: &[&str]) -> Out {
-    let output = Command::cargo_bin("jeugdstroom")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    Out {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
+use common::cli::*;
 
 /// Edits the default; `validate` must reject it at the line of `at`.
 fn rejects_edit_at(from: &str, to: &str, at: &str, field: &str) -> Out {
     let text = edit(from, to);
     let case = Case::new(&text);
     let out = case.validate();
-    out.input_error(&case.scenario, line_of(&text, at), field);
+    out.input_error(&case.scenario, line_of(&text, at), Some(field));
     out
 }
 
@@ -159,7 +28,7 @@ fn rejects_edit(from: &str, to: &str, field: &str) -> Out {
 fn rejects_override(text: &str, at: &str, field: &str) -> Out {
     let case = Case::over_default(text);
     let out = case.validate();
-    out.input_error(&case.scenario, line_of(text, at), field);
+    out.input_error(&case.scenario, line_of(text, at), Some(field));
     out
 }
 
@@ -408,7 +277,7 @@ fn run_rejects_bad_provider_share() {
         .input_error(
             &case.scenario,
             line_of(&text, "[providers.ambulant]"),
-            "providers",
+            Some("providers"),
         )
         .contains("provider shares sum to");
 }

@@ -2,6 +2,8 @@
 //! queueing-theory answers, and running replications through the library.
 #![allow(dead_code)]
 
+pub mod cli;
+
 use jeugdstroom::model::Model;
 use jeugdstroom::scenario::{self, Prepared};
 use jeugdstroom::sim::{CellMetric, Exposure, PoolMetric, Simulation};

@@ -68,6 +68,43 @@ pub fn print_overview(
             writeln!(out)?;
         }
     }
+    let providers: Vec<&str> = parties
+        .iter()
+        .filter(|(s, _)| *s == "provider")
+        .map(|(_, n)| *n)
+        .collect();
+    if !providers.is_empty() {
+        let share = |year: i32, name: &str, metric: &str| {
+            overview
+                .captured
+                .get(&(year, name.to_string(), metric.to_string()))
+                .and_then(|c| c[0].parse::<f64>().ok())
+                .unwrap_or(0.0)
+                * 100.0
+        };
+        writeln!(
+            out,
+            "\nLumpsum adjustments taking effect (share of futures: down / up for growth or shock)"
+        )?;
+        write!(out, "{:>6}", "year")?;
+        for name in &providers {
+            write!(out, "  {:>15.15}", name)?;
+        }
+        writeln!(out)?;
+        for r in &overview.years {
+            write!(out, "{:>6}", r.year)?;
+            for name in &providers {
+                let up = share(r.year, name, "adjusted_up_growth")
+                    + share(r.year, name, "adjusted_up_shock");
+                write!(
+                    out,
+                    "  {:>15}",
+                    format!("{:.0}% / {:.0}%", share(r.year, name, "adjusted_down"), up)
+                )?;
+            }
+            writeln!(out)?;
+        }
+    }
     if let Some(last) = overview.years.last() {
         let get = |metric: &str, stat: usize| {
             overview

@@ -30,6 +30,8 @@ pub enum Metric {
     Reneged,
     AgedOut,
     CostEur,
+    /// Part of the cost that pays for empty places (leegstand).
+    VacancyCostEur,
     LumpsumEur,
     BalanceEur,
     /// Provider: result accumulated since the start (deficits stay with it).
@@ -72,6 +74,7 @@ impl Metric {
             Metric::Reneged,
             Metric::AgedOut,
             Metric::CostEur,
+            Metric::VacancyCostEur,
             Metric::LumpsumEur,
             Metric::BalanceEur,
             Metric::CumulativeResultEur,
@@ -105,6 +108,7 @@ impl Metric {
             Metric::Reneged => "reneged",
             Metric::AgedOut => "aged_out",
             Metric::CostEur => "cost_eur",
+            Metric::VacancyCostEur => "vacancy_cost_eur",
             Metric::LumpsumEur => "lumpsum_eur",
             Metric::BalanceEur => "balance_eur",
             Metric::CumulativeResultEur => "cumulative_result_eur",

@@ -8,7 +8,7 @@ pub mod quantile;
 
 pub use metric::{Metric, ScopeKind};
 
-use crate::finance::Ledger;
+use crate::finance::{Component, Ledger};
 use crate::model::Model;
 use crate::sim::{CellMetric, Exposure, PoolMetric};
 use rust_decimal::prelude::ToPrimitive;
@@ -277,6 +277,11 @@ impl Layout {
                     .weighted(cell, n, |s, f| ledger.costs.get(y, s, f) as f64)
                     .round(),
             },
+            Metric::VacancyCostEur => self
+                .weighted(cell, n, |s, f| {
+                    ledger.costs.component(y, s, f, Component::Vacancy) as f64
+                })
+                .round(),
             Metric::LumpsumEur => money(lumpsum(ledger, scope, y, providers)),
             Metric::BalanceEur => {
                 let cost = match scope {

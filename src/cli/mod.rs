@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and dispatch. Each subcommand's
 //! work lives in its own file.
 
+mod compare;
 mod merge;
 mod run;
 mod scenario_cmd;
@@ -34,6 +35,8 @@ pub enum Command {
     },
     /// Combine shard result folders into one result.
     Merge(MergeArgs),
+    /// Run two scenarios with common random numbers and report paired differences.
+    Compare(CompareArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,6 +77,25 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Scenario A (the reference).
+    pub a: PathBuf,
+    /// Scenario B (the variant); differences are B − A.
+    pub b: PathBuf,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(2..))]
+    pub replications: Option<u64>,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..1025))]
+    pub threads: Option<u64>,
+    /// Folder for comparison.csv and the two result folders a/ and b/.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct MergeArgs {
     /// Shard result folders.
     #[arg(required = true)]
@@ -108,5 +130,6 @@ pub fn execute(cli: Cli) -> Result<(), Error> {
         Command::Validate { scenario } => scenario_cmd::validate(&scenario),
         Command::Scenario { what } => scenario_cmd::print(what),
         Command::Merge(args) => merge::merge(args),
+        Command::Compare(args) => compare::compare(args),
     }
 }

@@ -3,12 +3,14 @@
 use super::RunArgs;
 use crate::aggregate::Layout;
 use crate::error::Error;
+use crate::montecarlo::Shard;
 use crate::montecarlo::{self, Plan, binfile};
-use crate::output::{self, Manifest};
-use crate::scenario;
+use crate::output::{self, Manifest, Overview};
+use crate::scenario::{self, Prepared};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// A progress bar on stderr, hidden unless stderr is a terminal and not `--quiet`.
@@ -24,60 +26,85 @@ pub fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
-pub fn run(args: RunArgs) -> Result<(), Error> {
-    let started = Instant::now();
-    let prepared = scenario::prepare(args.scenario.as_deref())?;
-    let replications = args
-        .replications
-        .unwrap_or(prepared.default_replications as u64);
-    let seed = args.seed.unwrap_or(prepared.default_seed);
-    let threads = args
-        .threads
-        .map(|t| t as usize)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let range = args
-        .shard
-        .map_or(0..replications, |s| s.range(replications));
-    let out = args
-        .out
-        .unwrap_or_else(|| PathBuf::from("out").join(&prepared.name));
-    output::prepare_out_dir(&out)?;
+/// One simulation job: a prepared scenario, which replications, where to.
+pub struct Job<'a> {
+    pub prepared: &'a Prepared,
+    pub seed: u64,
+    /// Replications of the whole run (all shards).
+    pub replications: u64,
+    pub shard: Option<Shard>,
+    pub threads: usize,
+    pub quiet: bool,
+    pub out: &'a Path,
+}
 
-    let model = &prepared.model;
+/// Runs the job into its result folder (all files, manifest last).
+pub fn simulate(job: &Job<'_>) -> Result<Overview, Error> {
+    let started = Instant::now();
+    let range = job
+        .shard
+        .map_or(0..job.replications, |s| s.range(job.replications));
+    output::prepare_out_dir(job.out)?;
+    let model = &job.prepared.model;
     let layout = Layout::new(model);
     let plan = Plan {
-        seed,
+        seed: job.seed,
         replications: range.clone(),
-        threads,
+        threads: job.threads,
     };
-    let bar = progress_bar(range.end - range.start, args.quiet);
-    let tmp_bin = out.join(format!(".{}.tmp", binfile::FILE_NAME));
+    let bar = progress_bar(range.end - range.start, job.quiet);
+    let tmp_bin = job.out.join(format!(".{}.tmp", binfile::FILE_NAME));
     let events = montecarlo::run_to_file(model, &layout, &plan, &tmp_bin, &|done| {
         bar.set_position(done)
     })?;
     bar.finish_and_clear();
-    std::fs::rename(&tmp_bin, out.join(binfile::FILE_NAME))?;
-
+    std::fs::rename(&tmp_bin, job.out.join(binfile::FILE_NAME))?;
+    let p = job.prepared;
     let mut manifest = Manifest::new(
-        &prepared.name,
-        &prepared.sha256,
-        seed,
-        replications,
+        &p.name,
+        &p.sha256,
+        job.seed,
+        job.replications,
         [range.start, range.end],
     );
-    manifest.shard = args.shard.map(|s| s.to_string());
-    manifest.threads = threads;
+    manifest.shard = job.shard.map(|s| s.to_string());
+    manifest.threads = job.threads;
     manifest.events = events;
     manifest.wall_seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
-    let overview = output::finalize(&out, &manifest)?;
+    Ok(output::finalize(job.out, &manifest)?)
+}
+
+/// Worker threads: the flag, or all cores.
+pub fn threads(flag: Option<u64>) -> usize {
+    flag.map(|t| t as usize)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+pub fn run(args: RunArgs) -> Result<(), Error> {
+    let prepared = scenario::prepare(args.scenario.as_deref())?;
+    let replications = args
+        .replications
+        .unwrap_or(prepared.default_replications as u64);
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(&prepared.name));
+    let job = Job {
+        prepared: &prepared,
+        seed: args.seed.unwrap_or(prepared.default_seed),
+        replications,
+        shard: args.shard,
+        threads: threads(args.threads),
+        quiet: args.quiet,
+        out: &out,
+    };
+    let overview = simulate(&job)?;
+    let ran = args.shard.map_or(replications, |s| {
+        let r = s.range(replications);
+        r.end - r.start
+    });
     let mut stdout = std::io::stdout().lock();
-    output::print_overview(
-        &mut stdout,
-        &prepared.name,
-        range.end - range.start,
-        &overview,
-    )?;
-    use std::io::Write;
+    output::print_overview(&mut stdout, &prepared.name, ran, &overview)?;
     writeln!(stdout, "results: {}", out.display())?;
     Ok(())
 }

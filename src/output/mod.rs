@@ -3,6 +3,7 @@
 //! known to be incomplete.
 
 mod atomic;
+pub mod comparison;
 pub mod manifest;
 mod results;
 mod table;

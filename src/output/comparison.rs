@@ -1,0 +1,239 @@
+//! Paired comparison of two result folders run with the same seed and
+//! replication indices (common random numbers): per year and scope, the
+//! difference of means with a confidence interval from the paired
+//! replications, and how much narrower that is than independent runs.
+
+use super::atomic::AtomicFile;
+use super::safe_cell;
+use crate::aggregate::{ALL, ColumnKey};
+use crate::montecarlo::binfile::BinReader;
+use anyhow::{Result, bail};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Metrics compared, and how a replication's value is read from its column.
+const COMPARED: [(&str, &str, Reading); 4] = [
+    ("cost_eur", "cost_eur", Reading::Euros),
+    ("balance_eur", "p_overrun", Reading::Deficit),
+    ("wait_days_mean", "wait_days_mean", Reading::Plain),
+    ("vacancy_cost_eur", "vacancy_cost_eur", Reading::Euros),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reading {
+    Plain,
+    /// Cents → euros.
+    Euros,
+    /// 1 when the balance is negative (cost above lumpsum), else 0.
+    Deficit,
+}
+
+impl Reading {
+    fn read(self, v: f64) -> f64 {
+        match self {
+            Reading::Plain => v,
+            Reading::Euros => v / 100.0,
+            Reading::Deficit => f64::from(u8::from(v < 0.0)),
+        }
+    }
+}
+
+/// Running mean and sum of squared deviations (Welford).
+#[derive(Clone, Copy, Debug, Default)]
+struct Moments {
+    n: f64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Moments {
+    fn add(&mut self, x: f64) {
+        self.n += 1.0;
+        let delta = x - self.mean;
+        self.mean += delta / self.n;
+        self.m2 += delta * (x - self.mean);
+    }
+
+    fn variance(&self) -> f64 {
+        if self.n > 1.0 {
+            self.m2 / (self.n - 1.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// One compared quantity.
+#[derive(Clone, Debug)]
+pub struct ComparisonRow {
+    pub year: i32,
+    pub scope: &'static str,
+    pub name: String,
+    pub metric: &'static str,
+    pub a_mean: f64,
+    pub b_mean: f64,
+    pub diff_mean: f64,
+    /// Half-width of the 95 % interval of the paired difference.
+    pub half_width: f64,
+    /// Half-width had the two scenarios been run with independent random numbers.
+    pub independent_half_width: f64,
+}
+
+impl ComparisonRow {
+    /// Var(independent difference) / Var(paired difference).
+    pub fn variance_reduction(&self) -> Option<f64> {
+        (self.half_width > 0.0).then(|| (self.independent_half_width / self.half_width).powi(2))
+    }
+}
+
+/// Two-sided 95 % Student t quantile for `df` degrees of freedom.
+fn t95(df: f64) -> f64 {
+    const TABLE: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
+    ];
+    match df as usize {
+        0 => f64::INFINITY,
+        d if d <= 30 => TABLE[d - 1],
+        d if d <= 60 => 2.000,
+        d if d <= 120 => 1.980,
+        _ => 1.960,
+    }
+}
+
+fn key(k: &ColumnKey) -> (i32, &str, &str, &str, &str, &str) {
+    (
+        k.year,
+        &k.municipality,
+        &k.area,
+        &k.provider,
+        &k.care_form,
+        &k.metric,
+    )
+}
+
+/// Compares the replication files of two runs replication by replication.
+pub fn compare_bins(a: &Path, b: &Path) -> Result<Vec<ComparisonRow>> {
+    let mut ra = BinReader::open(a)?;
+    let mut rb = BinReader::open(b)?;
+    let b_index: HashMap<_, usize> = rb
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (key(k), i))
+        .collect();
+    // (column in A, column in B, how to read, output metric name)
+    let mut pairs = Vec::new();
+    for (i, k) in ra.columns.iter().enumerate() {
+        if k.care_form != ALL || k.area != ALL {
+            continue;
+        }
+        if let Some((_, name, reading)) = COMPARED.iter().find(|(m, _, _)| *m == k.metric)
+            && let Some(&j) = b_index.get(&key(k))
+        {
+            pairs.push((i, j, *reading, *name));
+        }
+    }
+    let mut moments = vec![[Moments::default(); 3]; pairs.len()];
+    loop {
+        let (row_a, row_b) = (ra.next_row()?, rb.next_row()?);
+        let (row_a, row_b) = match (row_a, row_b) {
+            (None, None) => break,
+            (Some(x), Some(y)) => (x, y),
+            _ => bail!("the two runs have different numbers of replications"),
+        };
+        if row_a.replication() != row_b.replication() {
+            bail!(
+                "replication {} of A meets replication {} of B",
+                row_a.replication(),
+                row_b.replication()
+            );
+        }
+        for (m, (i, j, reading, _)) in moments.iter_mut().zip(&pairs) {
+            let (x, y) = (reading.read(row_a.value(*i)), reading.read(row_b.value(*j)));
+            m[0].add(x);
+            m[1].add(y);
+            m[2].add(y - x);
+        }
+    }
+    let columns = &ra.columns;
+    Ok(pairs
+        .iter()
+        .zip(&moments)
+        .map(|((i, _, _, name), [ma, mb, md])| {
+            let k = &columns[*i];
+            let (scope, scope_name) = k.scope();
+            let t = t95(md.n - 1.0);
+            let se = |var: f64| (var / md.n.max(1.0)).sqrt();
+            ComparisonRow {
+                year: k.year,
+                scope,
+                name: scope_name.to_string(),
+                metric: name,
+                a_mean: ma.mean,
+                b_mean: mb.mean,
+                diff_mean: md.mean,
+                half_width: t * se(md.variance()),
+                independent_half_width: t * se(ma.variance() + mb.variance()),
+            }
+        })
+        .collect())
+}
+
+/// Writes `comparison.csv` (B − A).
+pub fn write_comparison(dir: &Path, rows: &[ComparisonRow]) -> Result<()> {
+    let mut file = AtomicFile::create(&dir.join("comparison.csv"))?;
+    {
+        let mut w = csv::Writer::from_writer(file.writer());
+        w.write_record([
+            "year",
+            "scope",
+            "name",
+            "metric",
+            "a_mean",
+            "b_mean",
+            "diff_mean",
+            "diff_ci95_low",
+            "diff_ci95_high",
+            "independent_ci95_half_width",
+            "variance_reduction",
+        ])?;
+        let f = |v: f64| format!("{v:.6}");
+        for r in rows {
+            w.write_record([
+                r.year.to_string(),
+                r.scope.to_string(),
+                safe_cell(&r.name).into_owned(),
+                r.metric.to_string(),
+                f(r.a_mean),
+                f(r.b_mean),
+                f(r.diff_mean),
+                f(r.diff_mean - r.half_width),
+                f(r.diff_mean + r.half_width),
+                f(r.independent_half_width),
+                r.variance_reduction()
+                    .map_or(String::new(), |v| format!("{v:.2}")),
+            ])?;
+        }
+        w.flush()?;
+    }
+    file.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn welford_matches_the_textbook_variance() {
+        let mut m = Moments::default();
+        for x in [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0] {
+            m.add(x);
+        }
+        assert!((m.mean - 5.0).abs() < 1e-12);
+        assert!((m.variance() - 32.0 / 7.0).abs() < 1e-12);
+        assert_eq!(t95(1.0), 12.706);
+        assert_eq!(t95(1000.0), 1.96);
+    }
+}

@@ -17,3 +17,4 @@ pub mod montecarlo;
 pub mod output;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;

@@ -4,14 +4,27 @@
 use super::MergeArgs;
 use crate::error::{Error, InputError};
 use crate::montecarlo::binfile::{BinReader, BinWriter, FILE_NAME as BIN};
-use crate::output::{self, Manifest};
-use std::path::PathBuf;
+use crate::output::{self, Manifest, Overview};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub fn merge(args: MergeArgs) -> Result<(), Error> {
+    let (name, replications, overview) = merge_parts(&args.shards, &args.out)?;
+    output::print_overview(
+        &mut std::io::stdout().lock(),
+        &name,
+        replications,
+        &overview,
+    )?;
+    Ok(())
+}
+
+/// Merges shard folders into `out`; returns the scenario name, the
+/// replication count and the overview of the merged result.
+pub fn merge_parts(shards: &[PathBuf], out: &Path) -> Result<(String, u64, Overview), Error> {
     let started = Instant::now();
     let mut parts: Vec<(PathBuf, Manifest)> = Vec::new();
-    for dir in &args.shards {
+    for dir in shards {
         let manifest = Manifest::read(dir).map_err(|e| {
             InputError::new(format!("{} is not a complete result folder: {e:#}", dir.display()))
                 .field("SHARD_DIR")
@@ -25,7 +38,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Error> {
             InputError::new(format!(
                 "{} has {what} {b}, but {} has {a}",
                 dir.display(),
-                args.shards[0].display()
+                shards[0].display()
             ))
             .field(what.to_string())
             .fix("merge only shards of one run: same scenario, seed, replication count and tool version")
@@ -83,8 +96,8 @@ pub fn merge(args: MergeArgs) -> Result<(), Error> {
         .into());
     }
 
-    output::prepare_out_dir(&args.out)?;
-    let tmp = args.out.join(format!(".{BIN}.tmp"));
+    output::prepare_out_dir(out)?;
+    let tmp = out.join(format!(".{BIN}.tmp"));
     let mut writer: Option<BinWriter> = None;
     let mut events = 0;
     for (dir, m) in &parts {
@@ -99,7 +112,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Error> {
         events += m.events;
     }
     writer.expect("at least one shard").finish()?;
-    std::fs::rename(&tmp, args.out.join(BIN))?;
+    std::fs::rename(&tmp, out.join(BIN))?;
 
     let mut manifest = Manifest::new(
         &first.scenario,
@@ -112,12 +125,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Error> {
     manifest.events = events;
     manifest.wall_seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     manifest.parts = parts.iter().map(|(d, _)| d.display().to_string()).collect();
-    let overview = output::finalize(&args.out, &manifest)?;
-    output::print_overview(
-        &mut std::io::stdout().lock(),
-        &first.scenario,
-        first.replications,
-        &overview,
-    )?;
-    Ok(())
+    manifest.overrides = first.overrides.clone();
+    let overview = output::finalize(out, &manifest)?;
+    Ok((first.scenario.clone(), first.replications, overview))
 }

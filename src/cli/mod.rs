@@ -5,6 +5,7 @@ mod compare;
 mod merge;
 mod run;
 mod scenario_cmd;
+mod sweep;
 
 use crate::error::Error;
 use crate::montecarlo::Shard;
@@ -37,6 +38,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// Run two scenarios with common random numbers and report paired differences.
     Compare(CompareArgs),
+    /// Run every point of a parameter sweep (grid or one at a time), shardable.
+    Sweep(SweepArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +99,29 @@ pub struct CompareArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// Sweep file: base scenario, mode, replications, seed and [parameters].
+    pub file: PathBuf,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub replications: Option<u64>,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..1025))]
+    pub threads: Option<u64>,
+    /// Run only slice K of N of the (point, replication) work units.
+    #[arg(long, value_parser = parse_shard, conflicts_with = "merge")]
+    pub shard: Option<Shard>,
+    /// Merge these shard folders of the sweep instead of simulating.
+    #[arg(long, num_args = 1..)]
+    pub merge: Vec<PathBuf>,
+    /// Result folder (default: out/sweep-<file name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct MergeArgs {
     /// Shard result folders.
     #[arg(required = true)]
@@ -131,5 +157,6 @@ pub fn execute(cli: Cli) -> Result<(), Error> {
         Command::Scenario { what } => scenario_cmd::print(what),
         Command::Merge(args) => merge::merge(args),
         Command::Compare(args) => compare::compare(args),
+        Command::Sweep(args) => sweep::sweep(args),
     }
 }

@@ -3,13 +3,13 @@
 use super::RunArgs;
 use crate::aggregate::Layout;
 use crate::error::Error;
-use crate::montecarlo::Shard;
 use crate::montecarlo::{self, Plan, binfile};
 use crate::output::{self, Manifest, Overview};
 use crate::scenario::{self, Prepared};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -32,7 +32,11 @@ pub struct Job<'a> {
     pub seed: u64,
     /// Replications of the whole run (all shards).
     pub replications: u64,
-    pub shard: Option<Shard>,
+    /// The replications this job runs, and the shard they are (if any).
+    pub range: Range<u64>,
+    pub shard: Option<String>,
+    /// Sweep overrides, recorded in the manifest.
+    pub overrides: Vec<String>,
     pub threads: usize,
     pub quiet: bool,
     pub out: &'a Path,
@@ -41,9 +45,7 @@ pub struct Job<'a> {
 /// Runs the job into its result folder (all files, manifest last).
 pub fn simulate(job: &Job<'_>) -> Result<Overview, Error> {
     let started = Instant::now();
-    let range = job
-        .shard
-        .map_or(0..job.replications, |s| s.range(job.replications));
+    let range = job.range.clone();
     output::prepare_out_dir(job.out)?;
     let model = &job.prepared.model;
     let layout = Layout::new(model);
@@ -67,7 +69,8 @@ pub fn simulate(job: &Job<'_>) -> Result<Overview, Error> {
         job.replications,
         [range.start, range.end],
     );
-    manifest.shard = job.shard.map(|s| s.to_string());
+    manifest.shard = job.shard.clone();
+    manifest.overrides = job.overrides.clone();
     manifest.threads = job.threads;
     manifest.events = events;
     manifest.wall_seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
@@ -93,7 +96,11 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
         prepared: &prepared,
         seed: args.seed.unwrap_or(prepared.default_seed),
         replications,
-        shard: args.shard,
+        range: args
+            .shard
+            .map_or(0..replications, |s| s.range(replications)),
+        shard: args.shard.map(|s| s.to_string()),
+        overrides: Vec::new(),
         threads: threads(args.threads),
         quiet: args.quiet,
         out: &out,

@@ -30,6 +30,9 @@ pub struct Manifest {
     /// For a merged result: the folders it was merged from.
     #[serde(default)]
     pub parts: Vec<String>,
+    /// For a sweep point: the overrides (`path=value`) applied to the base scenario.
+    #[serde(default)]
+    pub overrides: Vec<String>,
 }
 
 /// Versions pinned with `=` in Cargo.toml; a test checks they agree.
@@ -67,6 +70,7 @@ impl Manifest {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             parts: Vec::new(),
+            overrides: Vec::new(),
         }
     }
 

@@ -6,6 +6,7 @@ mod atomic;
 pub mod comparison;
 pub mod manifest;
 mod results;
+pub mod sweep_tables;
 mod table;
 mod tables;
 

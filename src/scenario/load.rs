@@ -141,8 +141,53 @@ fn read_chain(
 
 /// Loads a scenario from text; `origin` names it in errors and `dir` anchors relative paths.
 pub fn load_str(origin: &str, text: &str, dir: &Path) -> Result<Loaded, InputError> {
+    load_str_with(origin, text, dir, &[])
+}
+
+/// A sweep override: a dotted path into the scenario and its new value.
+pub type Override = (String, toml::Value);
+
+/// Sets a dotted path of the merged scenario; the path must already exist
+/// (a sweep varies parameters of its base, it does not invent new ones).
+fn apply_override(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<(), String> {
+    let segments: Vec<&str> = path.split('.').collect();
+    let mut current = table;
+    for (i, seg) in segments.iter().enumerate() {
+        let missing = || {
+            format!(
+                "`{}` does not exist in the scenario",
+                segments[..=i].join(".")
+            )
+        };
+        if i + 1 == segments.len() {
+            let slot = current.get_mut(*seg).ok_or_else(missing)?;
+            *slot = value;
+            return Ok(());
+        }
+        current = match current.get_mut(*seg) {
+            Some(toml::Value::Table(t)) => t,
+            _ => return Err(missing()),
+        };
+    }
+    Err("empty parameter path".to_string())
+}
+
+/// Like `load_str`, with overrides applied to the merged scenario first.
+pub fn load_str_with(
+    origin: &str,
+    text: &str,
+    dir: &Path,
+    overrides: &[Override],
+) -> Result<Loaded, InputError> {
     let mut sources = Sources::default();
-    let merged = read_chain(origin, text.to_string(), dir, &mut sources, 0)?;
+    let mut merged = read_chain(origin, text.to_string(), dir, &mut sources, 0)?;
+    for (path, value) in overrides {
+        apply_override(&mut merged, path, value.clone()).map_err(|why| {
+            InputError::new(format!("sweep parameter `{path}`: {why}"))
+                .field(path.clone())
+                .fix("use the dotted path of a value the base scenario sets, e.g. care_forms.residential.tariff")
+        })?;
+    }
     let value = toml::Value::Table(merged.clone());
     let scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
         let mut path: Vec<String> = e
@@ -189,13 +234,18 @@ fn unknown_field(message: &str) -> Option<String> {
 
 /// Loads a scenario file from disk.
 pub fn load_file(path: &Path) -> Result<Loaded, InputError> {
+    load_file_with(path, &[])
+}
+
+/// Loads a scenario file with sweep overrides applied.
+pub fn load_file_with(path: &Path, overrides: &[Override]) -> Result<Loaded, InputError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         InputError::new(format!("cannot read scenario {}: {e}", path.display()))
             .fix("check the path; `jeugdstroom scenario default > my.toml` writes a starting point")
             .in_file(path)
     })?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    load_str(&path.display().to_string(), &text, &dir)
+    load_str_with(&path.display().to_string(), &text, &dir, overrides)
 }
 
 /// Loads the embedded default; relative paths resolve against the working directory.

@@ -10,7 +10,10 @@ pub mod schema_money;
 pub mod validate;
 mod validate_money;
 
-pub use load::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, Loaded, load_default, load_file, load_str};
+pub use load::{
+    DEFAULT_ORIGIN, DEFAULT_SCENARIO, Loaded, Override, load_default, load_file, load_file_with,
+    load_str, load_str_with,
+};
 pub use locate::Sources;
 
 use crate::error::InputErrors;

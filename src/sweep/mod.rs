@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn shards_cover_every_unit_once() {
-        let mut covered = vec![0u32; 3 * 10];
+        let mut covered = [0u32; 3 * 10];
         for k in 1..=4 {
             for (p, range) in shard_units(3, 10, k, 4) {
                 for r in range {

@@ -5,6 +5,7 @@ mod compare;
 mod merge;
 mod run;
 mod scenario_cmd;
+mod slurm;
 mod sweep;
 
 use crate::error::Error;
@@ -40,6 +41,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Run every point of a parameter sweep (grid or one at a time), shardable.
     Sweep(SweepArgs),
+    /// Write an sbatch job array (one task per shard) and a dependent merge job.
+    Slurm(SlurmArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,6 +125,42 @@ pub struct SweepArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct SlurmArgs {
+    /// Scenario to run in shards.
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// Sweep file to run in shards.
+    #[arg(long)]
+    pub sweep: Option<PathBuf>,
+    /// Number of shards (array tasks).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..100_001))]
+    pub shards: u64,
+    /// Result folder: shard-K/, merged/ and the scripts in slurm/.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub replications: Option<u64>,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[arg(long)]
+    pub partition: Option<String>,
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Wall-time limit per task (Slurm format, e.g. 02:00:00).
+    #[arg(long, default_value = "01:00:00", value_parser = slurm::parse_time)]
+    pub time: String,
+    /// Memory per task (Slurm format, e.g. 4G).
+    #[arg(long, default_value = "2G")]
+    pub mem: String,
+    /// CPUs per task = threads per shard.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..1025))]
+    pub cpus_per_task: u64,
+    /// jeugdstroom binary the jobs call (default: this one).
+    #[arg(long)]
+    pub binary: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct MergeArgs {
     /// Shard result folders.
     #[arg(required = true)]
@@ -158,5 +197,6 @@ pub fn execute(cli: Cli) -> Result<(), Error> {
         Command::Merge(args) => merge::merge(args),
         Command::Compare(args) => compare::compare(args),
         Command::Sweep(args) => sweep::sweep(args),
+        Command::Slurm(args) => slurm::slurm(args),
     }
 }

@@ -124,7 +124,14 @@ pub fn sweep(args: SweepArgs) -> Result<(), Error> {
             );
         }
     }
-    if args.shard.is_none() {
+    if let Some(shard) = args.shard {
+        // The shard is complete: a manifest marks it (Slurm re-runs skip it).
+        let manifest = serde_json::json!({ "tool": "jeugdstroom", "sweep_shard": shard.to_string(), "points": sweep.points.len() });
+        crate::output::AtomicFile::write_all(
+            &out.join("manifest.json"),
+            manifest.to_string().as_bytes(),
+        )?;
+    } else {
         let points: Vec<PointResult> = prepared
             .iter()
             .enumerate()

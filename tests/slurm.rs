@@ -1,0 +1,139 @@
+//! The generated sbatch scripts, run locally per array index (as Slurm
+//! would run them), give the same result as one unsharded run; re-running
+//! a finished task skips it. `scripts/slurm-test.sh` does the same on a
+//! real single-node Slurm cluster.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn bash(script: &Path, task: Option<u32>) -> std::process::Output {
+    let mut cmd = std::process::Command::new("bash");
+    cmd.arg(script);
+    if let Some(k) = task {
+        cmd.env("SLURM_ARRAY_TASK_ID", k.to_string());
+    }
+    cmd.env("SLURM_CPUS_PER_TASK", "1").output().unwrap()
+}
+
+#[test]
+fn sbatch_bodies_run_per_array_index_reproduce_the_unsharded_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("it's a scenario.toml"); // a quote in the path must not break the script
+    std::fs::write(&scenario, include_str!("../scenarios/amsterdam-duo.toml")).unwrap();
+    let out = tmp.path().join("cluster out");
+    Command::cargo_bin("jeugdstroom")
+        .unwrap()
+        .args([
+            "slurm",
+            "--shards",
+            "3",
+            "--replications",
+            "5",
+            "--seed",
+            "8",
+            "--time",
+            "00:10:00",
+            "--scenario",
+        ])
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .arg("--binary")
+        .arg(assert_cmd::cargo::cargo_bin("jeugdstroom"))
+        .assert()
+        .success();
+    let scripts = out.join("slurm");
+    let array = std::fs::read_to_string(scripts.join("array.sbatch")).unwrap();
+    assert!(array.contains("#SBATCH --array=1-3") && array.contains("#SBATCH --time=00:10:00"));
+    assert!(
+        std::fs::read_to_string(scripts.join("submit.sh"))
+            .unwrap()
+            .contains("--dependency=afterok:")
+    );
+    for k in 1..=3 {
+        let run = bash(&scripts.join("array.sbatch"), Some(k));
+        assert!(
+            run.status.success(),
+            "task {k}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    // Re-running a finished task skips it.
+    let again = bash(&scripts.join("array.sbatch"), Some(2));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("complete; skipping"));
+    let merge = bash(&scripts.join("merge.sbatch"), None);
+    assert!(
+        merge.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merge.stderr)
+    );
+
+    let whole = tmp.path().join("whole");
+    Command::cargo_bin("jeugdstroom")
+        .unwrap()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--replications", "5", "--seed", "8", "--quiet", "--out"])
+        .arg(&whole)
+        .assert()
+        .success();
+    for f in [
+        "summary.csv",
+        "feasibility.csv",
+        "replications.csv",
+        "providers.csv",
+    ] {
+        let a = std::fs::read(whole.join(f)).unwrap();
+        let b = std::fs::read(out.join("merged").join(f)).unwrap();
+        assert!(
+            a == b,
+            "{f} differs between the Slurm-style shards and one run"
+        );
+    }
+}
+
+#[test]
+fn bad_slurm_flags_are_refused() {
+    for args in [
+        vec![
+            "slurm",
+            "--shards",
+            "2",
+            "--out",
+            "o",
+            "--scenario",
+            "scenarios/amsterdam-duo.toml",
+            "--time",
+            "2h",
+        ],
+        vec![
+            "slurm",
+            "--shards",
+            "0",
+            "--out",
+            "o",
+            "--scenario",
+            "scenarios/amsterdam-duo.toml",
+        ],
+        vec!["slurm", "--shards", "2", "--out", "o"],
+        vec![
+            "slurm",
+            "--shards",
+            "2",
+            "--out",
+            "o",
+            "--scenario",
+            "missing.toml",
+        ],
+    ] {
+        let out = Command::cargo_bin("jeugdstroom")
+            .unwrap()
+            .args(&args)
+            .assert()
+            .code(2);
+        assert!(
+            !String::from_utf8_lossy(&out.get_output().stderr).contains("panicked"),
+            "{args:?}"
+        );
+    }
+}

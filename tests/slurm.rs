@@ -137,3 +137,58 @@ fn bad_slurm_flags_are_refused() {
         );
     }
 }
+
+#[test]
+fn sweep_shards_through_sbatch_bodies_equal_an_unsharded_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = include_str!("../scenarios/amsterdam-duo.toml")
+        .replace("warmup_years = 5", "warmup_years = 1");
+    std::fs::write(tmp.path().join("base.toml"), base).unwrap();
+    let sweep = tmp.path().join("sweep.toml");
+    std::fs::write(
+        &sweep,
+        "base = \"base.toml\"\nmode = \"one_at_a_time\"\nreplications = 3\nseed = 2\n[parameters]\n\
+         \"arrivals.trend\" = [0.01, 0.03]\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("cluster");
+    Command::cargo_bin("jeugdstroom")
+        .unwrap()
+        .args(["slurm", "--shards", "2", "--sweep"])
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&out)
+        .arg("--binary")
+        .arg(assert_cmd::cargo::cargo_bin("jeugdstroom"))
+        .assert()
+        .success();
+    for k in 1..=2 {
+        assert!(
+            bash(&out.join("slurm").join("array.sbatch"), Some(k))
+                .status
+                .success()
+        );
+    }
+    let merge = bash(&out.join("slurm").join("merge.sbatch"), None);
+    assert!(
+        merge.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merge.stderr)
+    );
+    let local = tmp.path().join("local");
+    Command::cargo_bin("jeugdstroom")
+        .unwrap()
+        .arg("sweep")
+        .arg(&sweep)
+        .args(["--quiet", "--out"])
+        .arg(&local)
+        .assert()
+        .success();
+    for f in ["sweep.csv", "tornado.csv"] {
+        assert!(
+            std::fs::read(local.join(f)).unwrap()
+                == std::fs::read(out.join("merged").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}

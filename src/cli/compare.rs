@@ -27,14 +27,25 @@ pub fn compare(args: CompareArgs) -> Result<(), Error> {
         .fix("compare scenarios over the same years (start_year and years)")
         .into());
     }
-    let replications = args.replications.unwrap_or(a.default_replications as u64);
-    let seed = args.seed.unwrap_or(a.default_seed);
+    let replications = args
+        .sim
+        .replications
+        .unwrap_or(a.default_replications as u64);
+    if replications < 2 {
+        return Err(
+            InputError::new("a paired comparison needs at least 2 replications")
+                .field("--replications")
+                .fix("use --replications 2 or more (a few hundred for tight intervals)")
+                .into(),
+        );
+    }
+    let seed = args.sim.seed.unwrap_or(a.default_seed);
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(format!("compare-{}-vs-{}", a.name, b.name)));
     output::prepare_out_dir(&out)?;
-    let threads = threads(args.threads);
+    let threads = threads(args.sim.threads);
     for (prepared, sub) in [(&a, "a"), (&b, "b")] {
         let dir = out.join(sub);
         let job = Job {
@@ -45,7 +56,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Error> {
             shard: None,
             overrides: Vec::new(),
             threads,
-            quiet: args.quiet,
+            quiet: args.sim.quiet,
             out: &dir,
         };
         simulate(&job)?;

@@ -62,6 +62,19 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
 pub struct RunArgs {
     /// Scenario file (TOML); omit for the embedded default.
     pub scenario: Option<PathBuf>,
+    #[command(flatten)]
+    pub sim: SimFlags,
+    /// Run only slice K of N of the replications (1-based), for clusters.
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Result folder (default: out/<scenario name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Flags every simulating command shares.
+#[derive(Debug, clap::Args)]
+pub struct SimFlags {
     /// Number of replications (default: the scenario's `simulation.replications`).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub replications: Option<u64>,
@@ -71,12 +84,6 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..1025))]
     pub threads: Option<u64>,
-    /// Run only slice K of N of the replications (1-based), for clusters.
-    #[arg(long, value_parser = parse_shard)]
-    pub shard: Option<Shard>,
-    /// Result folder (default: out/<scenario name>).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -88,29 +95,19 @@ pub struct CompareArgs {
     pub a: PathBuf,
     /// Scenario B (the variant); differences are B − A.
     pub b: PathBuf,
-    #[arg(long, value_parser = clap::value_parser!(u64).range(2..))]
-    pub replications: Option<u64>,
-    #[arg(long)]
-    pub seed: Option<u64>,
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..1025))]
-    pub threads: Option<u64>,
+    #[command(flatten)]
+    pub sim: SimFlags,
     /// Folder for comparison.csv and the two result folders a/ and b/.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    #[arg(long)]
-    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct SweepArgs {
     /// Sweep file: base scenario, mode, replications, seed and [parameters].
     pub file: PathBuf,
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub replications: Option<u64>,
-    #[arg(long)]
-    pub seed: Option<u64>,
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..1025))]
-    pub threads: Option<u64>,
+    #[command(flatten)]
+    pub sim: SimFlags,
     /// Run only slice K of N of the (point, replication) work units.
     #[arg(long, value_parser = parse_shard, conflicts_with = "merge")]
     pub shard: Option<Shard>,
@@ -120,8 +117,6 @@ pub struct SweepArgs {
     /// Result folder (default: out/sweep-<file name>).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    #[arg(long)]
-    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]

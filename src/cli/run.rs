@@ -86,6 +86,7 @@ pub fn threads(flag: Option<u64>) -> usize {
 pub fn run(args: RunArgs) -> Result<(), Error> {
     let prepared = scenario::prepare(args.scenario.as_deref())?;
     let replications = args
+        .sim
         .replications
         .unwrap_or(prepared.default_replications as u64);
     let out = args
@@ -94,15 +95,15 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
         .unwrap_or_else(|| PathBuf::from("out").join(&prepared.name));
     let job = Job {
         prepared: &prepared,
-        seed: args.seed.unwrap_or(prepared.default_seed),
+        seed: args.sim.seed.unwrap_or(prepared.default_seed),
         replications,
         range: args
             .shard
             .map_or(0..replications, |s| s.range(replications)),
         shard: args.shard.map(|s| s.to_string()),
         overrides: Vec::new(),
-        threads: threads(args.threads),
-        quiet: args.quiet,
+        threads: threads(args.sim.threads),
+        quiet: args.sim.quiet,
         out: &out,
     };
     let overview = simulate(&job)?;

@@ -62,10 +62,11 @@ pub fn sweep(args: SweepArgs) -> Result<(), Error> {
         return Err(InputErrors(failures).into());
     };
     let replications = args
+        .sim
         .replications
         .or(sweep.replications)
         .unwrap_or(first.default_replications as u64);
-    let seed = args.seed.or(sweep.seed).unwrap_or(first.default_seed);
+    let seed = args.sim.seed.or(sweep.seed).unwrap_or(first.default_seed);
     crate::output::prepare_out_dir(&out)?;
 
     if !args.merge.is_empty() {
@@ -112,8 +113,8 @@ pub fn sweep(args: SweepArgs) -> Result<(), Error> {
                     .iter()
                     .map(|(k, v)| format!("{k}={v}"))
                     .collect(),
-                threads: threads(args.threads),
-                quiet: args.quiet,
+                threads: threads(args.sim.threads),
+                quiet: args.sim.quiet,
                 out: &dir,
             };
             simulate(&job)?;

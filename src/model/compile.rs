@@ -245,6 +245,17 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
         }
     }
 
+    // A scenario that would simulate more than 50 million arrivals a year is a
+    // unit mistake (all of the Netherlands has well under half a million).
+    let busiest_year = (0..years)
+        .map(|y| streams.iter().map(|st| st.rate_per_day[y]).sum::<f64>() * DAYS_PER_YEAR)
+        .fold(0.0f64, f64::max);
+    if busiest_year.is_nan() || busiest_year > 5e7 {
+        return Err(loaded
+            .sources
+            .error(&["arrivals", "rate_per_1000"], format!("the scenario generates {busiest_year:.3e} arrivals a year"))
+            .fix("check youth numbers, rate_per_1000, usage multipliers and growth for a unit mistake"));
+    }
     let relapse = match &s.relapse {
         Some(r) => Some(RelapseRule {
             probability: r.probability,

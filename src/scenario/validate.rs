@@ -12,6 +12,10 @@ use std::collections::BTreeMap;
 pub const PRIORITIES: [&str; 3] = ["crisis", "safety", "regular"];
 
 const SUM_TOLERANCE: f64 = 1e-6;
+/// Upper bound for any amount, count or price (keeps cents inside i64).
+const MAX_AMOUNT: f64 = 1e12;
+/// Durations longer than a century are a unit mistake.
+const MAX_DAYS: f64 = 36_500.0;
 
 pub(super) struct Checker<'a> {
     sources: &'a Sources,
@@ -26,6 +30,19 @@ impl Checker<'_> {
             .push(self.sources.error(path, message).fix(fix.to_string()));
     }
 
+    pub(super) fn at_most(&mut self, path: &[&str], value: f64, max: f64, unit: &str) {
+        if value > max {
+            self.fail(
+                path,
+                format!(
+                    "`{}` = {value} is implausibly large (at most {max} {unit})",
+                    path.join(".")
+                ),
+                "check the unit and the number of digits",
+            );
+        }
+    }
+
     pub(super) fn non_negative(&mut self, path: &[&str], value: f64) {
         if value.is_nan() || value < 0.0 || !value.is_finite() {
             self.fail(
@@ -37,6 +54,7 @@ impl Checker<'_> {
                 "use a value of 0 or more",
             );
         }
+        self.at_most(path, value, MAX_AMOUNT, "");
     }
 
     pub(super) fn probability(&mut self, path: &[&str], value: f64) {
@@ -98,12 +116,15 @@ impl Checker<'_> {
             DurationSpec::Exponential { mean } => {
                 p.push("mean");
                 self.positive(&p, *mean);
+                self.at_most(&p, *mean, MAX_DAYS, "days");
             }
             DurationSpec::Lognormal { mean, cv } | DurationSpec::Gamma { mean, cv } => {
                 p.push("mean");
                 self.positive(&p, *mean);
+                self.at_most(&p, *mean, MAX_DAYS, "days");
                 p.pop();
                 p.push("cv");
+                self.at_most(&p, *cv, 10.0, "(coefficient of variation)");
                 if cv.is_nan() || *cv <= 0.0 || !cv.is_finite() {
                     self.fail(
                         &p,
@@ -118,11 +139,13 @@ impl Checker<'_> {
             DurationSpec::Fixed { days } => {
                 p.push("days");
                 self.non_negative(&p, *days);
+                self.at_most(&p, *days, MAX_DAYS, "days");
             }
             DurationSpec::Uniform { min, max } => {
                 p.push("min");
                 self.non_negative(&p, *min);
-                if min > max {
+                self.at_most(&p, *max, MAX_DAYS, "days");
+                if max.is_nan() || min > max {
                     p.pop();
                     p.push("max");
                     self.fail(
@@ -284,7 +307,10 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
         }
         if let Some(g) = &a.growth {
             c.profile_years(&["areas", name, "growth"], g);
-            if g.extreme_values().iter().any(|v| v.is_nan() || *v <= -1.0) {
+            if g.extreme_values()
+                .iter()
+                .any(|v| v.is_nan() || *v <= -1.0 || *v > 1.0)
+            {
                 c.fail(
                     &["areas", name, "growth"],
                     "growth must be above −1 (−100 %)".into(),
@@ -304,6 +330,20 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
     }
     // Arrivals.
     c.non_negative_profile(&["arrivals", "rate_per_1000"], &s.arrivals.rate_per_1000);
+    for v in s.arrivals.rate_per_1000.extreme_values() {
+        c.at_most(
+            &["arrivals", "rate_per_1000"],
+            v,
+            10_000.0,
+            "episodes per 1,000 youth per year",
+        );
+    }
+    c.at_most(
+        &["arrivals", "trend"],
+        s.arrivals.trend,
+        1.0,
+        "(100 % growth per year)",
+    );
     if s.arrivals.trend.is_nan() || s.arrivals.trend <= -1.0 {
         c.fail(
             &["arrivals", "trend"],

@@ -15,6 +15,7 @@ pub mod finance;
 pub mod model;
 pub mod montecarlo;
 pub mod output;
+pub mod queueing;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;

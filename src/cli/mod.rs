@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and dispatch. Each subcommand's
 //! work lives in its own file.
 
+mod capacity;
 mod compare;
 mod merge;
 mod run;
@@ -43,6 +44,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Write an sbatch job array (one task per shard) and a dependent merge job.
     Slurm(SlurmArgs),
+    /// Advise places per area and care form for a target probability of immediate admission.
+    Capacity(CapacityArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -155,6 +158,31 @@ pub struct SlurmArgs {
     pub binary: Option<PathBuf>,
 }
 
+fn parse_target(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v < 1.0 => Ok(v),
+        _ => Err(format!(
+            "`{s}` is not a probability strictly between 0 and 1, e.g. 0.95"
+        )),
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CapacityArgs {
+    pub scenario: PathBuf,
+    /// Target probability of immediate admission.
+    #[arg(long, default_value_t = 0.95, value_parser = parse_target)]
+    pub target: f64,
+    /// Replications for the load estimate and the simulated check.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+    pub replications: u64,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// CSV to write (default: out/<scenario>-capacity.csv).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
     /// Shard result folders.
@@ -193,5 +221,6 @@ pub fn execute(cli: Cli) -> Result<(), Error> {
         Command::Compare(args) => compare::compare(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Slurm(args) => slurm::slurm(args),
+        Command::Capacity(args) => capacity::capacity(args),
     }
 }

@@ -26,12 +26,14 @@ pub enum CellMetric {
     WaitingEnd,
     /// Sum of waiting days of this year's starts (immediate starts add 0).
     WaitDaysSum,
+    /// Starts that had to wait (or were blocked) first.
+    WaitedStarts,
     Reneged,
     AgedOut,
 }
 
 impl CellMetric {
-    pub const COUNT: usize = 13;
+    pub const COUNT: usize = 14;
 }
 
 /// Per (year, pool) quantities.

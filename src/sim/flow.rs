@@ -69,6 +69,9 @@ impl Simulation<'_> {
         let segment = c.segment as usize;
         self.count(segment, form, CellMetric::Starts, 1.0);
         self.count(segment, form, CellMetric::WaitDaysSum, waited);
+        if waited > 0.0 {
+            self.count(segment, form, CellMetric::WaitedStarts, 1.0);
+        }
         if out_of_region {
             self.count(segment, form, CellMetric::OutOfRegionStarts, 1.0);
         }

@@ -93,14 +93,5 @@ pub fn std_error(v: &[f64]) -> f64 {
     (var / v.len() as f64).sqrt()
 }
 
-/// Erlang-B blocking probability B(c, a), by the stable recursion.
-pub fn erlang_b(c: u32, a: f64) -> f64 {
-    (1..=c).fold(1.0, |b, k| a * b / (k as f64 + a * b))
-}
-
-/// Erlang-C probability of waiting C(c, a) for a < c.
-pub fn erlang_c(c: u32, a: f64) -> f64 {
-    let b = erlang_b(c, a);
-    let rho = a / c as f64;
-    b / (1.0 - rho * (1.0 - b))
-}
+#[allow(unused_imports)]
+pub use jeugdstroom::queueing::{erlang_b, erlang_c};

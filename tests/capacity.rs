@@ -1,0 +1,74 @@
+//! `capacity`: Erlang-based advice, confirmed by simulation, and the
+//! 85 %-occupancy rule shown to under-provide a small unit.
+
+mod common;
+
+use assert_cmd::Command;
+
+#[test]
+fn advice_meets_the_target_in_simulation_and_beats_the_85_percent_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    // λ = 0.2/day, mean stay 20 days → offered load 4 Erlang; out-of-region when full (loss system).
+    let text = common::single_form(
+        73.0,
+        r#"{ distribution = "exponential", mean = 20 }"#,
+        "capacity = { scope = \"region\", places = 5 }\noverflow = { policy = \"out_of_region\", tariff_multiplier = 1.5 }\nfixed_cost_per_place_day = 100",
+        1,
+        2,
+    );
+    let scenario = tmp.path().join("small.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let out = tmp.path().join("capacity.csv");
+    Command::cargo_bin("jeugdstroom")
+        .unwrap()
+        .arg("capacity")
+        .arg(&scenario)
+        .args(["--target", "0.95", "--replications", "300", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_path(&out)
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 1);
+    let r = &rows[0];
+    let num = |i: usize| r[i].parse::<f64>().unwrap();
+    // Offered load ≈ 4 (Poisson mean per day-average; 300 replications of a year).
+    assert!((num(3) - 4.0).abs() < 0.2, "load {}", num(3));
+    // B(7, 4) = 0.063 > 5 % ≥ B(8, 4) = 0.030: eight places.
+    assert_eq!(&r[7], "8");
+    // The simulation confirms: the share admitted at once is about 1 − B(8, 4) = 0.970.
+    let simulated = num(9);
+    let n_starts: f64 = 300.0 * 73.0;
+    let tolerance = 4.0 * (0.03f64 * 0.97 / n_starts).sqrt() * 3.0; // correlated within a year: ×3
+    assert!(
+        (simulated - 0.9696).abs() < tolerance,
+        "simulated {simulated}"
+    );
+    // 85 % occupancy gives 5 places and admits only 80 % at once (1 − B(5, 4)).
+    assert_eq!(&r[12], "5");
+    let expected = 1.0 - common::erlang_b(5, num(3));
+    assert!(
+        (num(13) - expected).abs() < 1e-4 && num(13) < 0.85,
+        "{} vs {expected}",
+        num(13)
+    );
+    // Vacancy cost of the advice: (8 − 4 × 0.970) empty places × €100 × 365.
+    assert!((num(11) - (8.0 - num(3) * 0.9696) * 36_500.0).abs() < 36_500.0 * 0.25);
+}
+
+#[test]
+fn capacity_rejects_a_target_outside_zero_one() {
+    Command::cargo_bin("jeugdstroom")
+        .unwrap()
+        .args([
+            "capacity",
+            "scenarios/amsterdam-duo.toml",
+            "--target",
+            "1.5",
+        ])
+        .assert()
+        .code(2);
+}

@@ -327,3 +327,58 @@ fn arrival_rates_follow_population_usage_and_trend() {
         );
     }
 }
+
+/// Reserved places (vacancy buffer): regular arrivals may only take
+/// c − r places, crisis and safety all c. The occupancy is a birth–death
+/// chain with arrival rate λ below c − r and λ_urgent above; blocking per
+/// class follows from its stationary distribution (PASTA).
+#[test]
+fn reserved_places_match_the_birth_death_chain() {
+    let (c, r, lambda, mu) = (6usize, 2usize, 0.25, 1.0 / 20.0); // a = 5 Erlang
+    let urgent_share = 0.2;
+    let text = single_form(
+        lambda * 365.0,
+        r#"{ distribution = "exponential", mean = 20 }"#,
+        &format!(
+            "capacity = {{ scope = \"region\", places = {c}, reserved = {r} }}\n\
+             overflow = {{ policy = \"out_of_region\", tariff_multiplier = 1.5 }}"
+        ),
+        8,
+        1,
+    )
+    .replace(
+        "priority = { regular = 1.0 }",
+        "priority = { regular = 0.8, crisis = 0.2 }",
+    );
+    let model = prepare(&text).model;
+    // Stationary distribution of the chain.
+    let mut weights = vec![1.0f64];
+    for n in 1..=c {
+        let rate_in = if n - 1 < c - r {
+            lambda
+        } else {
+            lambda * urgent_share
+        };
+        weights.push(weights[n - 1] * rate_in / (n as f64 * mu));
+    }
+    let norm: f64 = weights.iter().sum();
+    let pi: Vec<f64> = weights.iter().map(|w| w / norm).collect();
+    let regular_blocked: f64 = pi[c - r..].iter().sum();
+    let urgent_blocked = pi[c];
+    let shares = per_replication(&model, 41, 200, |e| {
+        total(e, CellMetric::OutOfRegionStarts, 0..8) / total(e, CellMetric::Starts, 0..8)
+    });
+    // Mixed blocking over both classes.
+    let expected = 0.8 * regular_blocked + 0.2 * urgent_blocked;
+    let (m, se) = (mean(&shares), std_error(&shares));
+    assert!(
+        (m - expected).abs() < Z * se,
+        "blocked {m:.4} vs chain {expected:.4} (se {se:.4})"
+    );
+    // The test can tell a buffer from none: without it the loss would be B(6, 5).
+    assert!((expected - erlang_b(c as u32, lambda / mu)).abs() > Z * se);
+    assert!(
+        urgent_blocked < regular_blocked / 5.0,
+        "the buffer protects urgent arrivals"
+    );
+}

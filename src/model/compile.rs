@@ -172,7 +172,10 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
     for (fi, f) in s.care_forms.values().enumerate() {
         match &f.capacity {
             Capacity::Unlimited => {}
-            Capacity::Region { places: p } => {
+            Capacity::Region {
+                places: p,
+                reserved,
+            } => {
                 for a in 0..n_areas {
                     pool_of[fi * n_areas + a] = pools.len() as u32;
                 }
@@ -180,10 +183,14 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
                     form: fi,
                     area: None,
                     capacity: places(p),
+                    reserved: *reserved,
                     catchment: region_catchment.clone(),
                 });
             }
-            Capacity::Area { places: per_area } => {
+            Capacity::Area {
+                places: per_area,
+                reserved,
+            } => {
                 for (ai, an) in area_names.iter().enumerate() {
                     let capacity = per_area.get(an).map_or_else(|| vec![0; years], &places);
                     pool_of[fi * n_areas + ai] = pools.len() as u32;
@@ -191,6 +198,7 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
                         form: fi,
                         area: Some(ai),
                         capacity,
+                        reserved: *reserved,
                         catchment: area_catchment[ai].clone(),
                     });
                 }

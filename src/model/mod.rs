@@ -63,6 +63,8 @@ pub struct Pool {
     pub area: Option<usize>,
     /// Places per horizon year.
     pub capacity: Vec<u32>,
+    /// Places only `crisis` and `safety` clients may take (vacancy buffer).
+    pub reserved: u32,
     /// Segments served and their share of the pool's youth (sums to 1);
     /// used to attribute vacancy cost to municipalities.
     pub catchment: Vec<(usize, f64)>,

@@ -230,9 +230,18 @@ pub enum Capacity {
     #[default]
     Unlimited,
     /// Places per area (areas not listed have no places of this form).
-    Area { places: BTreeMap<String, Profile> },
+    Area {
+        places: BTreeMap<String, Profile>,
+        /// Places per pool kept free for `crisis` and `safety` arrivals (vacancy buffer).
+        #[serde(default)]
+        reserved: u32,
+    },
     /// One regional pool shared by all areas.
-    Region { places: Profile },
+    Region {
+        places: Profile,
+        #[serde(default)]
+        reserved: u32,
+    },
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

@@ -427,10 +427,10 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
         }
         match &f.capacity {
             Capacity::Unlimited => {}
-            Capacity::Region { places } => {
+            Capacity::Region { places, .. } => {
                 c.non_negative_profile(&["care_forms", name, "capacity", "places"], places)
             }
-            Capacity::Area { places } => {
+            Capacity::Area { places, .. } => {
                 for (area, p) in places {
                     let path = [
                         "care_forms",

@@ -3,6 +3,9 @@
 
 use super::{CellMetric, Client, Event, Simulation, Status};
 use crate::model::{DAYS_PER_YEAR, NO_POOL, OverflowRule};
+
+/// Index of the `regular` priority class (crisis 0, safety 1, regular 2).
+const REGULAR: u8 = 2;
 use rand::Rng;
 
 /// Where a client was before a move, released after the new place is taken
@@ -24,10 +27,17 @@ enum ExitKind {
 }
 
 impl Simulation<'_> {
-    fn has_room(&self, pool: u32) -> bool {
+    /// A place is free for a client of `priority`: regular clients may not
+    /// take the places reserved for crisis and safety arrivals.
+    fn has_room(&self, pool: u32, priority: u8) -> bool {
         pool == NO_POOL || {
             let p = &self.pools[pool as usize];
-            p.occupied < p.capacity
+            let reserved = if priority == REGULAR {
+                self.model.pools[pool as usize].reserved
+            } else {
+                0
+            };
+            p.occupied + reserved < p.capacity
         }
     }
 
@@ -45,9 +55,9 @@ impl Simulation<'_> {
     /// Places a client who needs `form`: start, or apply the form's overflow rule.
     pub(super) fn place(&mut self, client: u32, form: usize, t: f64) {
         let model = self.model;
-        let segment = self.clients[client as usize].segment as usize;
-        let pool = model.pool(form, model.segments[segment].area);
-        if self.has_room(pool) {
+        let c = self.clients[client as usize];
+        let pool = model.pool(form, model.segments[c.segment as usize].area);
+        if self.has_room(pool, c.priority) {
             self.start(client, form, pool, false, t);
             return;
         }
@@ -201,12 +211,17 @@ impl Simulation<'_> {
     /// Hands free places of `pool` to its waiting list, best priority first.
     pub(super) fn refill(&mut self, pool: u32, t: f64) {
         let form = self.model.pools[pool as usize].form;
-        while self.has_room(pool) {
+        loop {
+            let admits = |priority: u8| self.has_room(pool, priority);
+            let admitted: [bool; 3] = [admits(0), admits(1), admits(2)];
             let clients = &self.clients;
-            let Some(client) = self.waiting[pool as usize].pop(|c, g| {
-                let c = &clients[c as usize];
-                c.generation == g && matches!(c.status, Status::Waiting | Status::Blocked)
-            }) else {
+            let Some(client) = self.waiting[pool as usize].pop(
+                |priority| admitted[priority as usize],
+                |c, g| {
+                    let c = &clients[c as usize];
+                    c.generation == g && matches!(c.status, Status::Waiting | Status::Blocked)
+                },
+            ) else {
                 return;
             };
             let c = self.clients[client as usize];
@@ -244,7 +259,7 @@ impl Simulation<'_> {
         let segment = c.segment as usize;
         let pool = model.pool(to, model.segments[segment].area);
         let before = self.placement(client);
-        if !self.has_room(pool) && model.forms[to].block_on_full {
+        if !self.has_room(pool, c.priority) && model.forms[to].block_on_full {
             // Verstopping: stay in the current form until a place frees up.
             let cell = self.cell_index(segment, before.form);
             self.integrate_cell(cell, t);

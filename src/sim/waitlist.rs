@@ -18,9 +18,17 @@ impl WaitList {
         self.by_priority[priority as usize].push_back((client, generation));
     }
 
-    /// Pops the first entry for which `is_current` holds, dropping stale ones.
-    pub fn pop(&mut self, mut is_current: impl FnMut(u32, u32) -> bool) -> Option<u32> {
-        for queue in &mut self.by_priority {
+    /// Pops the first entry, by priority class, of a class that `admits`,
+    /// for which `is_current` holds; stale entries are dropped on the way.
+    pub fn pop(
+        &mut self,
+        admits: impl Fn(u8) -> bool,
+        mut is_current: impl FnMut(u32, u32) -> bool,
+    ) -> Option<u32> {
+        for (priority, queue) in self.by_priority.iter_mut().enumerate() {
+            if !admits(priority as u8) {
+                continue;
+            }
             while let Some((client, generation)) = queue.pop_front() {
                 if is_current(client, generation) {
                     return Some(client);
@@ -43,9 +51,14 @@ mod tests {
         w.push(0, 3, 0);
         w.push(1, 4, 7);
         let current = |c: u32, g: u32| !(c == 4 && g == 7);
-        assert_eq!(w.pop(current), Some(3));
-        assert_eq!(w.pop(current), Some(1));
-        assert_eq!(w.pop(current), Some(2));
-        assert_eq!(w.pop(current), None);
+        let all = |_: u8| true;
+        assert_eq!(
+            w.pop(|p| p == 2, current),
+            Some(1),
+            "only the admitted class"
+        );
+        assert_eq!(w.pop(all, current), Some(3));
+        assert_eq!(w.pop(all, current), Some(2));
+        assert_eq!(w.pop(all, current), None);
     }
 }

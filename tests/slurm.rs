@@ -15,6 +15,14 @@ fn bash(script: &Path, task: Option<u32>) -> std::process::Output {
     cmd.env("SLURM_CPUS_PER_TASK", "1").output().unwrap()
 }
 
+fn assert_ran(output: &std::process::Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 #[test]
 fn sbatch_bodies_run_per_array_index_reproduce_the_unsharded_run() {
     let tmp = tempfile::tempdir().unwrap();
@@ -51,22 +59,13 @@ fn sbatch_bodies_run_per_array_index_reproduce_the_unsharded_run() {
             .contains("--dependency=afterok:")
     );
     for k in 1..=3 {
-        let run = bash(&scripts.join("array.sbatch"), Some(k));
-        assert!(
-            run.status.success(),
-            "task {k}: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        assert_ran(&bash(&scripts.join("array.sbatch"), Some(k)));
     }
     // Re-running a finished task skips it.
     let again = bash(&scripts.join("array.sbatch"), Some(2));
     assert!(String::from_utf8_lossy(&again.stdout).contains("complete; skipping"));
     let merge = bash(&scripts.join("merge.sbatch"), None);
-    assert!(
-        merge.status.success(),
-        "{}",
-        String::from_utf8_lossy(&merge.stderr)
-    );
+    assert_ran(&merge);
 
     let whole = tmp.path().join("whole");
     Command::cargo_bin("jeugdstroom")
@@ -163,18 +162,10 @@ fn sweep_shards_through_sbatch_bodies_equal_an_unsharded_sweep() {
         .assert()
         .success();
     for k in 1..=2 {
-        assert!(
-            bash(&out.join("slurm").join("array.sbatch"), Some(k))
-                .status
-                .success()
-        );
+        assert_ran(&bash(&out.join("slurm").join("array.sbatch"), Some(k)));
     }
     let merge = bash(&out.join("slurm").join("merge.sbatch"), None);
-    assert!(
-        merge.status.success(),
-        "{}",
-        String::from_utf8_lossy(&merge.stderr)
-    );
+    assert_ran(&merge);
     let local = tmp.path().join("local");
     Command::cargo_bin("jeugdstroom")
         .unwrap()

@@ -44,75 +44,68 @@ fn write(dir: &Path, file: &str, header: &[&str], rows: Vec<Vec<String>>) -> Res
     out.commit()
 }
 
+/// A per-party table: one row per (year, party) that has `key_metric`, and
+/// one column per (header, metric, statistic).
+fn party_table(
+    dir: &Path,
+    file: &str,
+    captured: &Captured,
+    party: &str,
+    key_metric: &str,
+    columns: &[(&str, &str, usize)],
+) -> Result<()> {
+    let mut header = vec!["year", party];
+    header.extend(columns.iter().map(|(h, _, _)| *h));
+    let rows = parties(captured, key_metric)
+        .into_iter()
+        .map(|(y, n)| {
+            let mut row = vec![y.to_string(), safe_cell(&n).into_owned()];
+            row.extend(
+                columns
+                    .iter()
+                    .map(|(_, m, stat)| cell(captured, y, &n, m, *stat).to_string()),
+            );
+            row
+        })
+        .collect();
+    write(dir, file, &header, rows)
+}
+
 pub fn write_tables(dir: &Path, captured: &Captured) -> Result<()> {
     let get = |y: i32, n: &str, m: &str, s: usize| cell(captured, y, n, m, s).to_string();
-    let providers = parties(captured, "cumulative_result_eur")
-        .into_iter()
-        .map(|(y, n)| {
-            vec![
-                y.to_string(),
-                safe_cell(&n).into_owned(),
-                get(y, &n, "lumpsum_eur", MEAN),
-                get(y, &n, "cost_eur", MEAN),
-                get(y, &n, "balance_eur", MEAN),
-                get(y, &n, "cumulative_result_eur", MEAN),
-                get(y, &n, "cumulative_result_eur", P05),
-                get(y, &n, "adjusted_down", MEAN),
-                get(y, &n, "adjusted_up_growth", MEAN),
-                get(y, &n, "adjusted_up_shock", MEAN),
-                get(y, &n, "insolvent", MEAN),
-            ]
-        })
-        .collect();
-    write(
+    party_table(
         dir,
         "providers.csv",
+        captured,
+        "provider",
+        "cumulative_result_eur",
         &[
-            "year",
-            "provider",
-            "lumpsum_mean_eur",
-            "cost_mean_eur",
-            "result_mean_eur",
-            "cumulative_result_mean_eur",
-            "cumulative_result_p05_eur",
-            "p_adjusted_down",
-            "p_adjusted_up_growth",
-            "p_adjusted_up_shock",
-            "p_insolvent",
+            ("lumpsum_mean_eur", "lumpsum_eur", MEAN),
+            ("cost_mean_eur", "cost_eur", MEAN),
+            ("result_mean_eur", "balance_eur", MEAN),
+            ("cumulative_result_mean_eur", "cumulative_result_eur", MEAN),
+            ("cumulative_result_p05_eur", "cumulative_result_eur", P05),
+            ("p_adjusted_down", "adjusted_down", MEAN),
+            ("p_adjusted_up_growth", "adjusted_up_growth", MEAN),
+            ("p_adjusted_up_shock", "adjusted_up_shock", MEAN),
+            ("p_insolvent", "insolvent", MEAN),
         ],
-        providers,
     )?;
-    let municipalities = parties(captured, "contribution_share")
-        .into_iter()
-        .map(|(y, n)| {
-            vec![
-                y.to_string(),
-                safe_cell(&n).into_owned(),
-                get(y, &n, "lumpsum_eur", MEAN),
-                get(y, &n, "contribution_share", MEAN),
-                get(y, &n, "contribution_share", SD),
-                get(y, &n, "contribution_share", P05),
-                get(y, &n, "contribution_share", P95),
-                get(y, &n, "cost_eur", MEAN),
-                get(y, &n, "balance_eur", MEAN),
-            ]
-        })
-        .collect();
-    write(
+    party_table(
         dir,
         "municipalities.csv",
+        captured,
+        "municipality",
+        "contribution_share",
         &[
-            "year",
-            "municipality",
-            "contribution_mean_eur",
-            "share_mean",
-            "share_sd",
-            "share_p05",
-            "share_p95",
-            "own_cost_mean_eur",
-            "balance_mean_eur",
+            ("contribution_mean_eur", "lumpsum_eur", MEAN),
+            ("share_mean", "contribution_share", MEAN),
+            ("share_sd", "contribution_share", SD),
+            ("share_p05", "contribution_share", P05),
+            ("share_p95", "contribution_share", P95),
+            ("own_cost_mean_eur", "cost_eur", MEAN),
+            ("balance_mean_eur", "balance_eur", MEAN),
         ],
-        municipalities,
     )?;
     let years: BTreeSet<i32> = captured.keys().map(|(y, _, _)| *y).collect();
     let municipality_names: Vec<String> = parties(captured, "contribution_share")

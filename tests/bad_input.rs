@@ -57,7 +57,7 @@ fn string_where_a_number_is_expected() {
         "extension_probability = \"high\"\n",
         "care_forms.secure.extension_probability",
     )
-    .contains("invalid type");
+    .contains("expected a number");
 }
 
 // ---------------------------------------------------------------- ranges

@@ -29,9 +29,21 @@ pub enum Metric {
     OutOfRegionStarts,
     Reneged,
     AgedOut,
+    /// Mean number waiting at home over the year.
+    WaitingMean,
+    /// Region: 90th percentile of days waited by the year's starts (to 5 days).
+    WaitDaysP90,
+    Substituted,
+    Escalated,
+    Diverted,
+    TransferredOut,
+    /// Places at year end (capacity path, after losses).
+    Places,
     CostEur,
     /// Part of the cost that pays for empty places (leegstand).
     VacancyCostEur,
+    /// One-off cost of closed places (afbouw friction).
+    FrictionCostEur,
     LumpsumEur,
     BalanceEur,
     /// Provider: result accumulated since the start (deficits stay with it).
@@ -73,8 +85,16 @@ impl Metric {
             Metric::OutOfRegionStarts,
             Metric::Reneged,
             Metric::AgedOut,
+            Metric::WaitingMean,
+            Metric::WaitDaysP90,
+            Metric::Substituted,
+            Metric::Escalated,
+            Metric::Diverted,
+            Metric::TransferredOut,
+            Metric::Places,
             Metric::CostEur,
             Metric::VacancyCostEur,
+            Metric::FrictionCostEur,
             Metric::LumpsumEur,
             Metric::BalanceEur,
             Metric::CumulativeResultEur,
@@ -107,8 +127,16 @@ impl Metric {
             Metric::OutOfRegionStarts => "out_of_region_starts",
             Metric::Reneged => "reneged",
             Metric::AgedOut => "aged_out",
+            Metric::WaitingMean => "waiting_mean",
+            Metric::WaitDaysP90 => "wait_days_p90",
+            Metric::Substituted => "substituted",
+            Metric::Escalated => "escalated",
+            Metric::Diverted => "diverted",
+            Metric::TransferredOut => "transferred_out",
+            Metric::Places => "places",
             Metric::CostEur => "cost_eur",
             Metric::VacancyCostEur => "vacancy_cost_eur",
+            Metric::FrictionCostEur => "friction_cost_eur",
             Metric::LumpsumEur => "lumpsum_eur",
             Metric::BalanceEur => "balance_eur",
             Metric::CumulativeResultEur => "cumulative_result_eur",
@@ -133,7 +161,11 @@ impl Metric {
     fn is_place_metric(self) -> bool {
         matches!(
             self,
-            Metric::PlaceDaysOccupied | Metric::PlaceDaysVacant | Metric::Occupancy
+            Metric::PlaceDaysOccupied
+                | Metric::PlaceDaysVacant
+                | Metric::Occupancy
+                | Metric::Places
+                | Metric::FrictionCostEur
         )
     }
 
@@ -159,6 +191,7 @@ impl Metric {
         let all_forms = form.is_none();
         match self {
             m if m.is_place_metric() => has_places,
+            Metric::WaitDaysP90 => scope == Region,
             Metric::LumpsumEur | Metric::BalanceEur => all_forms && scope != Area,
             Metric::CumulativeResultEur
             | Metric::AdjustedDown

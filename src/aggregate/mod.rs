@@ -229,16 +229,19 @@ impl Layout {
                 }
             })
         };
-        let vacant = || -> f64 {
+        let pools = |m: PoolMetric| -> f64 {
             model
                 .pools
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| cell.form.is_none_or(|f| f == p.form))
-                .map(|(pi, _)| {
-                    e.pool(y, pi, PoolMetric::VacantDays) * self.pool_weight[cell.scope][pi]
-                })
+                .map(|(pi, _)| e.pool(y, pi, m) * self.pool_weight[cell.scope][pi])
                 .sum()
+        };
+        let vacant = || pools(PoolMetric::VacantDays);
+        let component = |c: Component| {
+            self.weighted(cell, n, |s, f| ledger.costs.component(y, s, f, c) as f64)
+                .round()
         };
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
         let scope = self.scopes[cell.scope];
@@ -263,6 +266,16 @@ impl Layout {
             Metric::OutOfRegionStarts => sum(CellMetric::OutOfRegionStarts),
             Metric::Reneged => sum(CellMetric::Reneged),
             Metric::AgedOut => sum(CellMetric::AgedOut),
+            Metric::WaitingMean => sum(CellMetric::WaitingDays) / crate::model::DAYS_PER_YEAR,
+            Metric::WaitDaysP90 => match cell.form {
+                Some(f) => e.wait_quantile(y, f..f + 1, 0.9),
+                None => e.wait_quantile(y, 0..self.forms, 0.9),
+            },
+            Metric::Substituted => sum(CellMetric::Substituted),
+            Metric::Escalated => sum(CellMetric::Escalated),
+            Metric::Diverted => sum(CellMetric::Diverted),
+            Metric::TransferredOut => sum(CellMetric::TransferredOut),
+            Metric::Places => pools(PoolMetric::Capacity),
             Metric::CostEur => match (scope, cell.form) {
                 (Scope::Region, None) => money(providers.map(|p| ledger.provider(y, p).cost).sum()),
                 (Scope::Municipality(m), None) => money(ledger.municipality(y, m).own_cost),
@@ -277,11 +290,8 @@ impl Layout {
                     .weighted(cell, n, |s, f| ledger.costs.get(y, s, f) as f64)
                     .round(),
             },
-            Metric::VacancyCostEur => self
-                .weighted(cell, n, |s, f| {
-                    ledger.costs.component(y, s, f, Component::Vacancy) as f64
-                })
-                .round(),
+            Metric::VacancyCostEur => component(Component::Vacancy),
+            Metric::FrictionCostEur => component(Component::Friction),
             Metric::LumpsumEur => money(lumpsum(ledger, scope, y, providers)),
             Metric::BalanceEur => {
                 let cost = match scope {

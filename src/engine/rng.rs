@@ -27,6 +27,12 @@ pub enum Purpose {
     InitialState = 8,
     /// Free for models with purposes beyond the common ones.
     Other = 9,
+    /// Arrivals diverted at the door (access rules).
+    Diversion = 10,
+    /// Escalation while waiting.
+    Escalation = 11,
+    /// Parameter draws of one replication (uncertain effects).
+    Parameters = 12,
 }
 
 /// Derives independent streams from a master seed.

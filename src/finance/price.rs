@@ -16,9 +16,11 @@ pub enum Component {
     PlaceOccupied,
     /// Fixed cost of vacant place-days (leegstand), attributed by youth share.
     Vacancy,
+    /// One-off cost of places closed in the year (afbouw), by youth share.
+    Friction,
 }
 
-const COMPONENTS: usize = 3;
+const COMPONENTS: usize = 4;
 
 /// Costs in cents per (year, segment, form, component), plus the fixed yearly
 /// amounts (area teams, crisis service) per (year, segment).
@@ -46,7 +48,7 @@ impl Costs {
         self.cells[i..i + COMPONENTS].iter().sum()
     }
 
-    /// Area teams and crisis service attributed to the segment.
+    /// Area teams, crisis service and interventions attributed to the segment.
     pub fn fixed(&self, year: usize, segment: usize) -> i64 {
         self.fixed[year * self.segments + segment]
     }
@@ -88,7 +90,12 @@ pub fn price(model: &Model, exposure: &Exposure) -> Costs {
             for f in 0..forms {
                 let local = days(exposure.cell(y, s, f, CellMetric::LocalDays));
                 let away = days(exposure.cell(y, s, f, CellMetric::OutOfRegionDays));
-                let tariff = p.tariff[f][y];
+                let factor = exposure.tariff_factor[f * model.years + y];
+                let tariff = if factor == 1.0 {
+                    p.tariff[f][y]
+                } else {
+                    (p.tariff[f][y] * Decimal::new((factor * 1e6).round() as i64, 6)).round_dp(6)
+                };
                 let i = out.index(y, s, f);
                 out.cells[i + Component::Variable as usize] =
                     cents(tariff * local + tariff * p.out_of_region_multiplier[f] * away);
@@ -99,18 +106,25 @@ pub fn price(model: &Model, exposure: &Exposure) -> Costs {
             }
             let area = segment.area;
             let fixed = p.area_teams[area][y] * share(&model.area_catchment[area], s)
-                + p.crisis_service[y] * share(&model.region_catchment, s);
+                + (p.crisis_service[y] + p.interventions[y]) * share(&model.region_catchment, s);
             out.fixed[y * segments + s] = cents(fixed);
         }
         for (pi, pool) in model.pools.iter().enumerate() {
-            let cost =
+            let vacancy =
                 p.place_day[pool.form][y] * days(exposure.pool(y, pi, PoolMetric::VacantDays));
-            if cost.is_zero() {
-                continue;
-            }
-            for &(s, w) in &pool.catchment {
-                let i = out.index(y, s, pool.form) + Component::Vacancy as usize;
-                out.cells[i] += cents(cost * weight(w));
+            let friction = p.friction_per_closed_place[pool.form][y]
+                * Decimal::from(model.closed_places[pi][y]);
+            for (component, cost) in [
+                (Component::Vacancy, vacancy),
+                (Component::Friction, friction),
+            ] {
+                if cost.is_zero() {
+                    continue;
+                }
+                for &(s, w) in &pool.catchment {
+                    let i = out.index(y, s, pool.form) + component as usize;
+                    out.cells[i] += cents(cost * weight(w));
+                }
             }
         }
     }

@@ -2,6 +2,7 @@
 //! build distributions and read the CSV inputs.
 
 use super::csv_input::{CaseloadNames, read_caseload, read_durations};
+use super::landscape::{apply_staff, compile_interventions};
 use super::money::{compile_money, compile_prices};
 use super::*;
 use crate::error::{InputError, InputErrors};
@@ -108,21 +109,44 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
     }
 
     // Care forms.
+    let form_index = |name: &str| {
+        form_names
+            .iter()
+            .position(|n| n == name)
+            .expect("validated")
+    };
     let mut forms = Vec::new();
     for (name, f) in &s.care_forms {
-        let mut acc = 0.0;
-        let transitions = f
-            .transitions
-            .iter()
-            .filter(|(_, p)| **p > 0.0)
-            .map(|(to, p)| {
-                acc += p;
-                (
-                    form_names.iter().position(|n| n == to).expect("validated") as u8,
-                    acc,
-                )
+        let transitions = (0..years as i32)
+            .map(|y| {
+                let mut acc = 0.0;
+                f.transitions
+                    .iter()
+                    .map(|(to, p)| (to, p.at(start + y)))
+                    .filter(|(_, p)| *p > 0.0)
+                    .map(|(to, p)| {
+                        acc += p;
+                        (form_index(to) as u8, acc)
+                    })
+                    .collect()
             })
             .collect();
+        let optional = |p: &Option<Profile>, default: f64| {
+            p.as_ref()
+                .map_or_else(|| vec![default; years], |p| per_year(p, start, years))
+        };
+        let escalation = match &f.escalation {
+            Some(e) => Some(EscalationRule {
+                to: form_index(&e.to) as u8,
+                probability: e.probability,
+                delay: duration(
+                    &e.delay,
+                    loaded,
+                    &["care_forms", name, "escalation", "delay"],
+                )?,
+            }),
+            None => None,
+        };
         let (overflow, patience) = match &f.overflow {
             Overflow::Wait { patience } => (
                 OverflowRule::Wait,
@@ -133,6 +157,7 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
             ),
             Overflow::OutOfRegion { .. } => (OverflowRule::OutOfRegion, None),
             Overflow::AlwaysGrant => (OverflowRule::AlwaysGrant, None),
+            Overflow::Substitute { to } => (OverflowRule::Substitute(form_index(to) as u8), None),
         };
         let bands: Vec<(f64, f64, f64)> = f.age.iter().map(|b| (b.from, b.to, b.weight)).collect();
         forms.push(Form {
@@ -140,12 +165,14 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
             label: f.label.clone().unwrap_or_else(|| name.clone()),
             kind: f.kind,
             duration: duration(&f.duration, loaded, &["care_forms", name, "duration"])?,
+            duration_scale: optional(&f.duration_scale, 1.0),
             age: AgeDistribution::new(&bands),
             transitions,
             overflow,
             patience,
             block_on_full: f.when_full_on_transfer == TransferWhenFull::Block,
-            extension_probability: f.extension_probability,
+            extension_probability: optional(&f.extension_probability, 0.0),
+            escalation,
             has_places: !matches!(f.capacity, Capacity::Unlimited),
         });
     }
@@ -186,6 +213,19 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
                     reserved: *reserved,
                     catchment: region_catchment.clone(),
                 });
+            }
+            Capacity::Staff(_) => {
+                // Places follow from FTE once the money side is compiled.
+                for (ai, catchment) in area_catchment.iter().enumerate() {
+                    pool_of[fi * n_areas + ai] = pools.len() as u32;
+                    pools.push(Pool {
+                        form: fi,
+                        area: Some(ai),
+                        capacity: vec![0; years],
+                        reserved: 0,
+                        catchment: catchment.clone(),
+                    });
+                }
             }
             Capacity::Area {
                 places: per_area,
@@ -290,12 +330,30 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
         None => Vec::new(),
     };
 
-    let prices = compile_prices(s, &segments);
+    // Planned closures (afbouw), before any provider failure lowers the paths.
+    let closed_places = pools
+        .iter()
+        .map(|p| {
+            (0..years)
+                .map(|y| {
+                    if y == 0 {
+                        0
+                    } else {
+                        p.capacity[y - 1].saturating_sub(p.capacity[y])
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let (interventions, capacity_losses) =
+        compile_interventions(s, &form_names, &area_names, &pool_of, &mut pools);
+    let mut prices = compile_prices(s, &segments);
     let lag_delay = match &s.declaration_lag {
         Some(lag) => Some(duration(&lag.delay, loaded, &["declaration_lag", "delay"])?),
         None => None,
     };
     let money = compile_money(s, &forms, &prices, lag_delay);
+    apply_staff(s, &mut pools, &mut prices, &money);
 
     Ok(Model {
         name: s.name.clone(),
@@ -315,6 +373,9 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
         hard_exit_age_days: s.ageing.hard_exit_age * DAYS_PER_YEAR,
         relapse,
         initial,
+        interventions,
+        capacity_losses,
+        closed_places,
         prices,
         money,
     })

@@ -4,10 +4,12 @@
 mod compile;
 mod csv_input;
 pub mod distribution;
+pub mod landscape;
 pub mod money;
 
 pub use compile::compile;
 pub use distribution::{AgeDistribution, Duration};
+pub use landscape::{CapacityLoss, EscalationRule, InterventionModel};
 pub use money::{Money, Prices};
 
 use rust_decimal::Decimal;
@@ -37,6 +39,8 @@ pub enum OverflowRule {
     Wait,
     OutOfRegion,
     AlwaysGrant,
+    /// Start in this form instead (substitution during phase-out).
+    Substitute(u8),
 }
 
 #[derive(Clone, Debug)]
@@ -45,14 +49,18 @@ pub struct Form {
     pub label: String,
     pub kind: crate::scenario::schema::CareKind,
     pub duration: Duration,
+    /// [year] multiplier on sampled episode lengths.
+    pub duration_scale: Vec<f64>,
     pub age: AgeDistribution,
-    /// (target form, cumulative probability); the remainder exits.
-    pub transitions: Vec<(u8, f64)>,
+    /// [year] (target form, cumulative probability); the remainder exits.
+    pub transitions: Vec<Vec<(u8, f64)>>,
     pub overflow: OverflowRule,
     pub patience: Option<Duration>,
     /// A transfer into this form when full blocks in the current form.
     pub block_on_full: bool,
-    pub extension_probability: f64,
+    /// [year] probability of extended youth care at the exit age.
+    pub extension_probability: Vec<f64>,
+    pub escalation: Option<EscalationRule>,
     pub has_places: bool,
 }
 
@@ -126,6 +134,11 @@ pub struct Model {
     pub hard_exit_age_days: f64,
     pub relapse: Option<RelapseRule>,
     pub initial: Vec<InitialClient>,
+    pub interventions: Vec<InterventionModel>,
+    /// Places lost during the horizon (provider failure), in time order.
+    pub capacity_losses: Vec<CapacityLoss>,
+    /// [pool][year] places closed by the capacity path at the start of the year.
+    pub closed_places: Vec<Vec<u32>>,
     pub prices: Prices,
     pub money: Money,
 }

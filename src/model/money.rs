@@ -5,7 +5,7 @@
 use super::{Duration, Form, Segment, compile::money};
 use crate::engine::{Purpose, StreamFactory};
 use crate::scenario::profile::Profile;
-use crate::scenario::schema::{Extend, Overflow, Scenario};
+use crate::scenario::schema::{Capacity, Extend, Overflow, Scenario};
 use crate::scenario::schema_money::{ExtraCostSplit, IndexGap, ShareRevision};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -27,6 +27,12 @@ pub struct Prices {
     pub lumpsum_region: Vec<Decimal>,
     /// [municipality][year] budget-table contribution after savings and indexation.
     pub lumpsum_municipality: Vec<Vec<Decimal>>,
+    /// [form][year] one-off cost per closed place (afbouw friction).
+    pub friction_per_closed_place: Vec<Vec<Decimal>>,
+    /// [form][year] yearly cost of one FTE of a staff-based form.
+    pub staff_cost_per_fte: Vec<Vec<Decimal>>,
+    /// [year] cost of the running interventions.
+    pub interventions: Vec<Decimal>,
 }
 
 #[derive(Clone, Debug)]
@@ -242,6 +248,24 @@ pub fn compile_prices(s: &Scenario, segments: &[Segment]) -> Prices {
             .map_or_else(|| zero.clone(), &cost_path),
         lumpsum_region: indexed(region, &lumpsum_index),
         lumpsum_municipality,
+        friction_per_closed_place: s
+            .care_forms
+            .values()
+            .map(|f| {
+                f.friction_cost_per_closed_place
+                    .as_ref()
+                    .map_or_else(|| zero.clone(), &cost_path)
+            })
+            .collect(),
+        staff_cost_per_fte: s
+            .care_forms
+            .values()
+            .map(|f| match &f.capacity {
+                Capacity::Staff(staff) => cost_path(&staff.cost_per_fte),
+                _ => zero.clone(),
+            })
+            .collect(),
+        interventions: indexed(super::landscape::intervention_costs(s), &cost_index),
     }
 }
 

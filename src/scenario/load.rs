@@ -60,7 +60,7 @@ fn resolve_paths(table: &mut toml::Table, dir: &Path) {
 /// it replaces the base table instead of merging into it, so a variant can
 /// switch `policy = "out_of_region"` to `policy = "wait"` without inheriting
 /// `tariff_multiplier`.
-const KIND_KEYS: [&str; 4] = ["distribution", "policy", "scope", "shape"];
+const KIND_KEYS: [&str; 5] = ["distribution", "policy", "scope", "shape", "lever"];
 
 /// Overlays `over` onto `base`: tables merge key by key, anything else (and
 /// any table naming its kind) is replaced.

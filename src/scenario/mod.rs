@@ -6,8 +6,10 @@ mod load;
 mod locate;
 pub mod profile;
 pub mod schema;
+pub mod schema_landscape;
 pub mod schema_money;
 pub mod validate;
+mod validate_landscape;
 mod validate_money;
 
 pub use load::{

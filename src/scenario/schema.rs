@@ -3,6 +3,7 @@
 //! `validate` checks meaning and `model::compile` turns it into indices.
 
 use super::profile::Profile;
+use super::schema_landscape::{Escalation, Intervention, Staff};
 use super::schema_money::{Contract, DeclarationLag, Indexation, Provider, Regimes};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -47,6 +48,9 @@ pub struct Scenario {
     pub regimes: Regimes,
     #[serde(default)]
     pub declaration_lag: Option<DeclarationLag>,
+    /// Policy interventions and shocks, by name.
+    #[serde(default)]
+    pub interventions: BTreeMap<String, Intervention>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -162,9 +166,13 @@ pub struct CareForm {
     /// Priority mix for arrivals entering this form; defaults to `arrivals.priority`.
     #[serde(default)]
     pub priority: Option<BTreeMap<String, f64>>,
+    /// Multiplier on episode length per year (1 = as `duration`); e.g. a
+    /// faster step-down `{ shape = "linear", from = 1, to = 0.8, start = 2028, end = 2032 }`.
+    #[serde(default)]
+    pub duration_scale: Option<Profile>,
     /// Probability of moving to another form at the end of an episode; the remainder exits care.
     #[serde(default)]
-    pub transitions: BTreeMap<String, f64>,
+    pub transitions: BTreeMap<String, Profile>,
     #[serde(default)]
     pub capacity: Capacity,
     #[serde(default)]
@@ -179,7 +187,14 @@ pub struct CareForm {
     pub fixed_cost_per_place_day: Option<Profile>,
     /// Probability that a client in this form at 18 continues (verlengde jeugdhulp) up to 23.
     #[serde(default)]
-    pub extension_probability: f64,
+    pub extension_probability: Option<Profile>,
+    /// One-off cost per place closed (afbouw: redundancy, buildings), euros,
+    /// booked in the year the capacity path drops.
+    #[serde(default)]
+    pub friction_cost_per_closed_place: Option<Profile>,
+    /// Escalation while waiting for this form.
+    #[serde(default)]
+    pub escalation: Option<Escalation>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -242,6 +257,8 @@ pub enum Capacity {
         #[serde(default)]
         reserved: u32,
     },
+    /// Places per area from staff: FTE × caseload per FTE.
+    Staff(Staff),
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -257,6 +274,9 @@ pub enum Overflow {
     OutOfRegion { tariff_multiplier: f64 },
     /// Continuity of care: capacity is exceeded and the cost incurred.
     AlwaysGrant,
+    /// Substitution during phase-out: the client starts in form `to` instead
+    /// (its tariff and duration), e.g. residential → family_home.
+    Substitute { to: String },
 }
 
 impl Default for Overflow {

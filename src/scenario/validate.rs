@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 /// Priority classes in the order they are served: crisis first.
 pub const PRIORITIES: [&str; 3] = ["crisis", "safety", "regular"];
 
-const SUM_TOLERANCE: f64 = 1e-6;
+pub(super) const SUM_TOLERANCE: f64 = 1e-6;
 /// Upper bound for any amount, count or price (keeps cents inside i64).
-const MAX_AMOUNT: f64 = 1e12;
+pub(super) const MAX_AMOUNT: f64 = 1e12;
 /// Durations longer than a century are a unit mistake.
 const MAX_DAYS: f64 = 36_500.0;
 
@@ -412,21 +412,8 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
         if let Some(p) = &f.priority {
             check_priorities(&mut c, &at("priority"), p);
         }
-        for (to, p) in &f.transitions {
-            let path = ["care_forms", name.as_str(), "transitions", to.as_str()];
-            c.known(&path, to, form_names(), "care form");
-            c.probability(&path, *p);
-        }
-        let sum: f64 = f.transitions.values().sum();
-        if sum > 1.0 + SUM_TOLERANCE {
-            c.fail(
-                &at("transitions"),
-                format!("transition probabilities of `{name}` sum to {sum:.4}, above 1"),
-                "lower them so they sum to at most 1; the remainder exits care",
-            );
-        }
         match &f.capacity {
-            Capacity::Unlimited => {}
+            Capacity::Unlimited | Capacity::Staff(_) => {}
             Capacity::Region { places, .. } => {
                 c.non_negative_profile(&["care_forms", name, "capacity", "places"], places)
             }
@@ -457,7 +444,6 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
         if let Some(fc) = &f.fixed_cost_per_place_day {
             c.non_negative_profile(&at("fixed_cost_per_place_day"), fc);
         }
-        c.probability(&at("extension_probability"), f.extension_probability);
     }
     if s.ageing.exit_age.is_nan()
         || s.ageing.exit_age <= 0.0
@@ -498,6 +484,7 @@ pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
         );
     }
     super::validate_money::check(&mut c, s);
+    super::validate_landscape::check(&mut c, s);
     if c.errors.is_empty() {
         Ok(())
     } else {

@@ -30,11 +30,26 @@ pub enum CellMetric {
     WaitedStarts,
     Reneged,
     AgedOut,
+    /// Arrivals for this (full) form started in a substitute form instead.
+    Substituted,
+    /// Clients who escalated while waiting for this form.
+    Escalated,
+    /// Arrivals for this form diverted at the door (access rules).
+    Diverted,
+    /// Clients moved out of region from this form when places were lost.
+    TransferredOut,
+    /// Days spent waiting at home for this form (waiting list × time).
+    WaitingDays,
 }
 
 impl CellMetric {
-    pub const COUNT: usize = 14;
+    pub const COUNT: usize = 19;
 }
+
+/// Waiting-time histogram: bin 0 holds immediate starts, bin k ≥ 1 waits in
+/// ((k − 1)·`WAIT_BIN_DAYS`, k·`WAIT_BIN_DAYS`]; the last bin is open.
+pub const WAIT_BINS: usize = 200;
+pub const WAIT_BIN_DAYS: f64 = 5.0;
 
 /// Per (year, pool) quantities.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +81,10 @@ pub struct Exposure {
     pub initial_waiting: Vec<f64>,
     /// Events processed, warm-up included.
     pub events: u64,
+    /// [(year × forms + form) × WAIT_BINS + bin] starts by days waited.
+    pub wait_histogram: Vec<u32>,
+    /// [form × years + year] tariff multiplier of this replication (tariff shocks).
+    pub tariff_factor: Vec<f64>,
 }
 
 impl Exposure {
@@ -80,7 +99,46 @@ impl Exposure {
             initial_active: vec![0.0; segments * forms],
             initial_waiting: vec![0.0; segments * forms],
             events: 0,
+            wait_histogram: vec![0; years * forms * WAIT_BINS],
+            tariff_factor: vec![1.0; forms * years],
         }
+    }
+
+    /// Records a start after `waited` days.
+    #[inline]
+    pub fn record_wait(&mut self, year: usize, form: usize, waited: f64) {
+        let bin = if waited <= 0.0 {
+            0
+        } else {
+            (1 + (waited / WAIT_BIN_DAYS) as usize).min(WAIT_BINS - 1)
+        };
+        self.wait_histogram[(year * self.forms + form) * WAIT_BINS + bin] += 1;
+    }
+
+    /// The `q` quantile of days waited by the year's starts in `forms`
+    /// (upper edge of the bin that reaches it, so within `WAIT_BIN_DAYS`
+    /// above the exact value; 0 without starts).
+    pub fn wait_quantile(&self, year: usize, forms: std::ops::Range<usize>, q: f64) -> f64 {
+        let mut counts = [0u64; WAIT_BINS];
+        for f in forms {
+            let row = &self.wait_histogram[(year * self.forms + f) * WAIT_BINS..][..WAIT_BINS];
+            for (c, v) in counts.iter_mut().zip(row) {
+                *c += u64::from(*v);
+            }
+        }
+        let total: u64 = counts.iter().sum();
+        if total == 0 {
+            return 0.0;
+        }
+        let target = (q * total as f64).ceil().max(1.0) as u64;
+        let mut seen = 0;
+        for (bin, c) in counts.iter().enumerate() {
+            seen += c;
+            if seen >= target {
+                return bin as f64 * WAIT_BIN_DAYS;
+            }
+        }
+        (WAIT_BINS - 1) as f64 * WAIT_BIN_DAYS
     }
 
     pub fn reset(&mut self) {
@@ -89,6 +147,8 @@ impl Exposure {
         self.initial_active.fill(0.0);
         self.initial_waiting.fill(0.0);
         self.events = 0;
+        self.wait_histogram.fill(0);
+        self.tariff_factor.fill(1.0);
     }
 
     #[inline]

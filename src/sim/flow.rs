@@ -65,6 +65,11 @@ impl Simulation<'_> {
             OverflowRule::Wait => self.enqueue(client, form, pool, t),
             OverflowRule::OutOfRegion => self.start(client, form, NO_POOL, true, t),
             OverflowRule::AlwaysGrant => self.start(client, form, pool, false, t),
+            OverflowRule::Substitute(to) => {
+                // Validation rules out cycles, so the chain ends.
+                self.count(c.segment as usize, form, CellMetric::Substituted, 1.0);
+                self.place(client, to as usize, t);
+            }
         }
     }
 
@@ -85,9 +90,14 @@ impl Simulation<'_> {
         if out_of_region {
             self.count(segment, form, CellMetric::OutOfRegionStarts, 1.0);
         }
-        let duration = self.model.forms[form]
-            .duration
-            .sample(&mut self.streams().durations[form]);
+        if let Some(y) = self.recording() {
+            self.exposure.record_wait(y, form, waited);
+        }
+        let scale = self.levers.duration[self.levers.at(form, self.slot())];
+        let duration = scale
+            * self.model.forms[form]
+                .duration
+                .sample(&mut self.streams().durations[form]);
         self.occupy(client, form, pool, out_of_region, t);
         self.clients[client as usize].planned_end = t + duration;
         self.schedule_episode_event(client, t);
@@ -197,13 +207,23 @@ impl Simulation<'_> {
                 .schedule(limit.max(t), Event::AgeCheck { client, generation });
         }
         let model = self.model;
-        if let Some(patience) = model.forms[form].patience.as_ref()
-            && c.status == Status::Waiting
-        {
+        if c.status != Status::Waiting {
+            return;
+        }
+        if let Some(patience) = model.forms[form].patience.as_ref() {
             let wait = patience.sample(&mut self.streams().patience[form]);
             if t + wait < horizon_end {
                 self.queue
                     .schedule(t + wait, Event::Renege { client, generation });
+            }
+        }
+        if let Some(rule) = model.forms[form].escalation.as_ref() {
+            let rng = &mut self.streams().escalation[form];
+            let at_risk = rng.random::<f64>() < rule.probability;
+            let delay = rule.delay.sample(rng);
+            if at_risk && t + delay < horizon_end {
+                self.queue
+                    .schedule(t + delay, Event::Escalate { client, generation });
             }
         }
     }
@@ -242,10 +262,11 @@ impl Simulation<'_> {
         let c = self.clients[client as usize];
         let form = c.form as usize;
         let u: f64 = self.streams().routing[form].random();
-        let next = self.model.forms[form]
-            .transitions
+        let slot = self.slot();
+        let keep = self.levers.transition[self.levers.at(form, slot)];
+        let next = self.model.forms[form].transitions[slot]
             .iter()
-            .find(|(_, cum)| u < *cum)
+            .find(|(_, cum)| u < *cum * keep)
             .map(|(to, _)| *to as usize);
         match next {
             None => self.exit(client, ExitKind::Discharged, t),
@@ -284,7 +305,7 @@ impl Simulation<'_> {
         let c = self.clients[client as usize];
         if !c.extended && model.hard_exit_age_days > model.exit_age_days {
             let form = c.form as usize;
-            let p = model.forms[form].extension_probability;
+            let p = model.forms[form].extension_probability[self.slot()];
             let u: f64 = self.streams().extension[form].random();
             if u < p {
                 // Verlengde jeugdhulp: continue up to the hard exit age.
@@ -310,6 +331,17 @@ impl Simulation<'_> {
         }
     }
 
+    /// Leaves the waiting list of `form` without starting (escalation).
+    pub(super) fn leave_waiting_list(&mut self, client: u32, t: f64) {
+        let c = self.clients[client as usize];
+        let cell = self.cell_index(c.segment as usize, c.form as usize);
+        self.integrate_cell(cell, t);
+        self.cells[cell].waiting -= 1;
+        let cl = &mut self.clients[client as usize];
+        cl.status = Status::Free;
+        cl.generation = cl.generation.wrapping_add(1);
+    }
+
     pub(super) fn on_renege(&mut self, client: u32, t: f64) {
         self.exit(client, ExitKind::Reneged, t);
     }
@@ -327,11 +359,7 @@ impl Simulation<'_> {
         let c = self.clients[client as usize];
         let (segment, form) = (c.segment as usize, c.form as usize);
         match c.status {
-            Status::Waiting => {
-                let cell = self.cell_index(segment, form);
-                self.integrate_cell(cell, t);
-                self.cells[cell].waiting -= 1;
-            }
+            Status::Waiting => self.leave_waiting_list(client, t),
             Status::InCare | Status::Blocked => {
                 let before = self.placement(client);
                 // Invalidate the waiting-list entry of a blocked client first.
@@ -363,8 +391,9 @@ impl Simulation<'_> {
         let Some(rule) = &model.relapse else {
             return false;
         };
+        let probability = rule.probability * self.levers.relapse[self.slot()];
         let streams = self.streams();
-        let relapses = streams.relapse.random::<f64>() < rule.probability;
+        let relapses = streams.relapse.random::<f64>() < probability;
         let back = t + rule.delay.sample(&mut streams.relapse);
         let c = &mut self.clients[client as usize];
         if !relapses

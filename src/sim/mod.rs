@@ -5,12 +5,16 @@
 
 pub mod exposure;
 mod flow;
+mod landscape;
+mod levers;
 mod waitlist;
 
 pub use exposure::{CellMetric, Exposure, PoolMetric};
 
 use crate::engine::{EventQueue, Purpose, StreamFactory, StreamRng};
 use crate::model::{DAYS_PER_YEAR, InitialStatus, Model, NO_POOL};
+use levers::Levers;
+use rand::Rng;
 use rand_distr::{Distribution, Exp1};
 use waitlist::WaitList;
 
@@ -21,6 +25,8 @@ enum Event {
     AgeCheck { client: u32, generation: u32 },
     Renege { client: u32, generation: u32 },
     Relapse { client: u32, generation: u32 },
+    Escalate { client: u32, generation: u32 },
+    CapacityLoss { index: u32 },
     YearEnd,
 }
 
@@ -76,8 +82,11 @@ struct Streams {
     ages: Vec<StreamRng>,
     extension: Vec<StreamRng>,
     patience: Vec<StreamRng>,
+    diversion: Vec<StreamRng>,
+    escalation: Vec<StreamRng>,
     relapse: StreamRng,
     initial: StreamRng,
+    parameters: StreamRng,
 }
 
 impl Streams {
@@ -95,8 +104,11 @@ impl Streams {
             ages: per(Purpose::Ages, forms),
             extension: per(Purpose::Extension, forms),
             patience: per(Purpose::Patience, forms),
+            diversion: per(Purpose::Diversion, forms),
+            escalation: per(Purpose::Escalation, forms),
             relapse: factory.stream(replication, Purpose::Relapse, 0),
             initial: factory.stream(replication, Purpose::InitialState, 0),
+            parameters: factory.stream(replication, Purpose::Parameters, 0),
         }
     }
 }
@@ -111,6 +123,7 @@ pub struct Simulation<'m> {
     pools: Vec<PoolState>,
     waiting: Vec<WaitList>,
     exposure: Exposure,
+    levers: Levers,
     streams: Option<Streams>,
     /// Current simulation year; negative during warm-up.
     year: i32,
@@ -132,6 +145,7 @@ impl<'m> Simulation<'m> {
                 model.forms.len(),
                 model.pools.len(),
             ),
+            levers: Levers::new(model),
             streams: None,
             year: 0,
         }
@@ -162,7 +176,12 @@ impl<'m> Simulation<'m> {
         }
         self.waiting.iter_mut().for_each(WaitList::clear);
         self.exposure.reset();
-        self.streams = Some(Streams::new(factory, replication, model));
+        let mut streams = Streams::new(factory, replication, model);
+        self.levers.draw(model, &mut streams.parameters);
+        self.exposure
+            .tariff_factor
+            .copy_from_slice(&self.levers.tariff);
+        self.streams = Some(streams);
         self.year = -(model.warmup_years as i32);
 
         self.load_initial_caseload();
@@ -174,6 +193,14 @@ impl<'m> Simulation<'m> {
         }
         self.queue
             .schedule((self.year + 1) as f64 * DAYS_PER_YEAR, Event::YearEnd);
+        for (index, loss) in model.capacity_losses.iter().enumerate() {
+            self.queue.schedule(
+                loss.time,
+                Event::CapacityLoss {
+                    index: index as u32,
+                },
+            );
+        }
 
         while let Some(next) = self.queue.pop() {
             let t = next.time;
@@ -199,6 +226,12 @@ impl<'m> Simulation<'m> {
                         self.on_relapse(client, t);
                     }
                 }
+                Event::Escalate { client, generation } => {
+                    if self.current(client, generation) {
+                        self.on_escalate(client, t);
+                    }
+                }
+                Event::CapacityLoss { index } => self.on_capacity_loss(index as usize, t),
                 Event::YearEnd => {
                     if self.on_year_end(t) {
                         break;
@@ -221,6 +254,12 @@ impl<'m> Simulation<'m> {
         self.clients[client as usize].generation == generation
     }
 
+    /// Horizon year index of the current year (warm-up uses the first year).
+    #[inline]
+    fn slot(&self) -> usize {
+        self.model.year_slot(self.year)
+    }
+
     #[inline]
     fn recording(&self) -> Option<usize> {
         (self.year >= 0).then_some(self.year as usize)
@@ -231,14 +270,16 @@ impl<'m> Simulation<'m> {
     /// non-homogeneous Poisson process with per-year rates).
     fn schedule_arrival(&mut self, stream: u32, from: f64) {
         let model = self.model;
-        let rates = &model.streams[stream as usize].rate_per_day;
+        let s = &model.streams[stream as usize];
+        let rates = &s.rate_per_day;
         let mut remaining: f64 = Exp1.sample(&mut self.streams().arrivals[stream as usize]);
         let mut t = from;
         let horizon_end = model.years as f64 * DAYS_PER_YEAR;
         while t < horizon_end {
             let y = (t / DAYS_PER_YEAR).floor() as i32;
             let year_end = (y + 1) as f64 * DAYS_PER_YEAR;
-            let rate = rates[model.year_slot(y)];
+            let slot = model.year_slot(y);
+            let rate = rates[slot] * self.levers.inflow[self.levers.at(s.form, slot)];
             if rate > 0.0 {
                 let dt = remaining / rate;
                 if t + dt < year_end {
@@ -254,6 +295,13 @@ impl<'m> Simulation<'m> {
     fn on_arrival(&mut self, stream: u32, t: f64) {
         let model = self.model;
         let s = &model.streams[stream as usize];
+        let divert = self.levers.divert[self.levers.at(s.form, self.slot())];
+        if divert > 0.0 && self.streams().diversion[s.form].random::<f64>() < divert {
+            // Verantwoord nee zeggen: referred to basic care, not counted as inflow.
+            self.count(s.segment, s.form, CellMetric::Diverted, 1.0);
+            self.schedule_arrival(stream, t);
+            return;
+        }
         let age = model.forms[s.form]
             .age
             .sample(&mut self.streams().ages[s.form]);
@@ -428,6 +476,7 @@ impl<'m> Simulation<'m> {
             *e.cell_mut(y, segment, form, CellMetric::OutOfRegionDays) +=
                 c.out_of_region as f64 * dt;
             *e.cell_mut(y, segment, form, CellMetric::BlockedDays) += c.blocked as f64 * dt;
+            *e.cell_mut(y, segment, form, CellMetric::WaitingDays) += c.waiting as f64 * dt;
         }
     }
 

@@ -1,0 +1,158 @@
+//! Scenario sections that change the care landscape over time: escalation
+//! while waiting, staff-based (FTE) capacity with a budget-capped mode, and
+//! interventions and shocks with uncertain effects.
+
+use super::profile::Profile;
+use super::schema::DurationSpec;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Escalation while waiting (boeggolf / waterbed, seed 003): a share of the
+/// clients waiting for this form come to need `to` after a delay if they are
+/// still waiting then.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    /// Care form needed after escalation (e.g. `residential`).
+    pub to: String,
+    /// Share of waiting clients at risk of escalation.
+    pub probability: f64,
+    /// Days from joining the list to escalation, for those at risk.
+    pub delay: DurationSpec,
+}
+
+/// Ambulant capacity from staff: places = FTE × caseload per FTE per area.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Staff {
+    /// Planned FTE per area (formatie). In budget-capped mode only the ratio
+    /// between areas is used.
+    pub fte: BTreeMap<String, Profile>,
+    /// Clients one FTE carries at a time (caseload).
+    pub caseload_per_fte: f64,
+    /// Yearly cost of one FTE in euros (salary, overhead); paid whether the
+    /// caseload is full or not.
+    pub cost_per_fte: Profile,
+    /// Years between a planned FTE increase and the staff being at work
+    /// (recruitment and training); decreases take effect at once.
+    #[serde(default)]
+    pub lead_time_years: u32,
+    /// `planned`: the FTE plan; `budget_capped`: as many FTE as the provider's
+    /// lumpsum pays for after its fixed costs.
+    #[serde(default)]
+    pub mode: StaffMode,
+    /// Share of the provider's lumpsum (after fixed costs) available for this
+    /// form's staff in budget-capped mode.
+    #[serde(default = "one")]
+    pub budget_share: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffMode {
+    #[default]
+    Planned,
+    BudgetCapped,
+}
+
+/// What an intervention or shock acts on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Lever {
+    /// Arrival rate × (1 + effect): prevention, normalisation, POH-jeugd
+    /// (effect < 0), or a demand shock (effect > 0).
+    Inflow,
+    /// Episode length × (1 + effect): faster step-down (effect < 0).
+    Duration,
+    /// Transition probabilities × (1 − effect): stronger outflow.
+    Exit,
+    /// Share `effect` of arrivals diverted to basic care (verantwoord nee zeggen).
+    Access,
+    /// Relapse probability × (1 − effect): re-entry reduction.
+    Relapse,
+    /// Tariff × (1 + effect): a tariff shock.
+    Tariff,
+    /// `places` places of `form` in `area` lost on day `day` of `start`
+    /// (provider failure); their clients move out of region.
+    CapacityLoss,
+}
+
+/// An effect size: a number, or a normal distribution drawn once per replication.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Effect {
+    Fixed(f64),
+    Uncertain { mean: f64, sd: f64 },
+}
+
+impl Effect {
+    pub fn mean(&self) -> f64 {
+        match self {
+            Effect::Fixed(v) => *v,
+            Effect::Uncertain { mean, .. } => *mean,
+        }
+    }
+
+    pub fn sd(&self) -> f64 {
+        match self {
+            Effect::Fixed(_) => 0.0,
+            Effect::Uncertain { sd, .. } => *sd,
+        }
+    }
+}
+
+/// A policy intervention or a shock.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Intervention {
+    #[serde(default)]
+    pub label: Option<String>,
+    /// What it acts on (`inflow`, `duration`, `exit`, `access`, `relapse`,
+    /// `tariff`, `capacity_loss`).
+    pub lever: Lever,
+    /// Care forms affected (entry forms for `inflow`/`access`); empty = all.
+    #[serde(default)]
+    pub forms: Vec<String>,
+    /// First year of the intervention (and of its cost).
+    pub start: i32,
+    /// Last year of the effect (and cost); none = to the end of the horizon.
+    #[serde(default)]
+    pub end: Option<i32>,
+    /// Years between the start and the first effect (prevention works with a lag).
+    #[serde(default)]
+    pub lag_years: u32,
+    /// Years over which the effect grows to full size (0 or 1 = at once).
+    #[serde(default)]
+    pub ramp_years: u32,
+    /// How the effect grows: `linear`, `front_loaded`, `back_loaded` or `step`.
+    #[serde(default = "linear")]
+    pub ramp: String,
+    /// Effect size (see `lever`); `{ mean, sd }` draws it once per replication.
+    #[serde(default = "no_effect")]
+    pub effect: Effect,
+    /// Cost of the intervention in euros per year while it runs.
+    #[serde(default)]
+    pub cost_per_year: Option<Profile>,
+    /// `capacity_loss`: the area whose pool loses places (omit for a regional pool).
+    #[serde(default)]
+    pub area: Option<String>,
+    /// `capacity_loss`: places lost.
+    #[serde(default)]
+    pub places: u32,
+    /// `capacity_loss`: day of the start year on which the places are lost (0–364).
+    #[serde(default)]
+    pub day: u32,
+}
+
+fn linear() -> String {
+    "linear".to_string()
+}
+
+fn no_effect() -> Effect {
+    Effect::Fixed(0.0)
+}

@@ -1,0 +1,63 @@
+//! Landscape events: escalation while waiting and places lost at a date
+//! (provider failure).
+
+use super::{CellMetric, Simulation, Status};
+use crate::model::NO_POOL;
+
+impl Simulation<'_> {
+    /// Boeggolf: a client still waiting escalates to a heavier form.
+    pub(super) fn on_escalate(&mut self, client: u32, t: f64) {
+        let c = self.clients[client as usize];
+        if c.status != Status::Waiting {
+            return;
+        }
+        let (segment, form) = (c.segment as usize, c.form as usize);
+        let Some(rule) = self.model.forms[form].escalation.as_ref() else {
+            return;
+        };
+        self.count(segment, form, CellMetric::Escalated, 1.0);
+        self.leave_waiting_list(client, t);
+        // The wait so far stays on record: `since` is kept for the new form.
+        let cl = &mut self.clients[client as usize];
+        cl.since = t;
+        self.place(client, rule.to as usize, t);
+    }
+
+    /// Places of a pool are lost: capacity drops at once and the clients in
+    /// excess of it move out of region (most recent placements first), with
+    /// their episode unchanged.
+    pub(super) fn on_capacity_loss(&mut self, index: usize, t: f64) {
+        let loss = &self.model.capacity_losses[index];
+        let pool = loss.pool;
+        self.integrate_pool(pool, t);
+        let state = &mut self.pools[pool];
+        state.capacity = state.capacity.saturating_sub(loss.places);
+        let excess = state.occupied.saturating_sub(state.capacity) as usize;
+        if excess == 0 {
+            return;
+        }
+        let mut movers: Vec<(f64, u32)> = self
+            .clients
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                c.pool == pool as u32 && matches!(c.status, Status::InCare | Status::Blocked)
+            })
+            .map(|(i, c)| (c.since, i as u32))
+            .collect();
+        movers.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for &(_, client) in movers.iter().take(excess) {
+            let c = self.clients[client as usize];
+            let (segment, form) = (c.segment as usize, c.form as usize);
+            let cell = self.cell_index(segment, form);
+            self.integrate_cell(cell, t);
+            self.cells[cell].local -= 1;
+            self.cells[cell].out_of_region += 1;
+            self.pools[pool].occupied -= 1;
+            self.count(segment, form, CellMetric::TransferredOut, 1.0);
+            let cl = &mut self.clients[client as usize];
+            cl.pool = NO_POOL;
+            cl.out_of_region = true;
+        }
+    }
+}

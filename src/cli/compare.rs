@@ -58,6 +58,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Error> {
             threads,
             quiet: args.sim.quiet,
             out: &dir,
+            views_from: None,
         };
         simulate(&job)?;
     }

@@ -26,7 +26,13 @@ pub fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
+/// Budget-capped (A) beside demand-led (B) view, paired replication by replication.
+pub const VIEWS: &str = "views.csv";
+/// Folder of the demand-led run inside a budget-capped run's result folder.
+pub const DEMAND_LED_DIR: &str = "demand_led";
+
 /// One simulation job: a prepared scenario, which replications, where to.
+#[derive(Clone)]
 pub struct Job<'a> {
     pub prepared: &'a Prepared,
     pub seed: u64,
@@ -40,6 +46,8 @@ pub struct Job<'a> {
     pub threads: usize,
     pub quiet: bool,
     pub out: &'a Path,
+    /// A finished demand-led run to pair with this one in `views.csv`.
+    pub views_from: Option<PathBuf>,
 }
 
 /// Runs the job into its result folder (all files, manifest last).
@@ -61,6 +69,13 @@ pub fn simulate(job: &Job<'_>) -> Result<Overview, Error> {
     })?;
     bar.finish_and_clear();
     std::fs::rename(&tmp_bin, job.out.join(binfile::FILE_NAME))?;
+    if let Some(twin) = &job.views_from {
+        let rows = output::comparison::compare_bins(
+            &job.out.join(binfile::FILE_NAME),
+            &twin.join(binfile::FILE_NAME),
+        )?;
+        output::comparison::write_pairs(&job.out.join(VIEWS), &rows)?;
+    }
     let p = job.prepared;
     let mut manifest = Manifest::new(
         &p.name,
@@ -93,7 +108,8 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(&prepared.name));
-    let job = Job {
+    let twin_dir = out.join(DEMAND_LED_DIR);
+    let mut job = Job {
         prepared: &prepared,
         seed: args.sim.seed.unwrap_or(prepared.default_seed),
         replications,
@@ -105,7 +121,20 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
         threads: threads(args.sim.threads),
         quiet: args.sim.quiet,
         out: &out,
+        views_from: None,
     };
+    // Budget-capped staff: the demand-led view runs first (same seeds), so
+    // the main folder's manifest is still written last.
+    if let (Some(twin), None) = (&prepared.demand_led, args.shard) {
+        output::prepare_out_dir(&out)?;
+        simulate(&Job {
+            prepared: twin,
+            out: &twin_dir,
+            views_from: None,
+            ..job.clone()
+        })?;
+        job.views_from = Some(twin_dir.clone());
+    }
     let overview = simulate(&job)?;
     let ran = args.shard.map_or(replications, |s| {
         let r = s.range(replications);
@@ -113,6 +142,9 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
     });
     let mut stdout = std::io::stdout().lock();
     output::print_overview(&mut stdout, &prepared.name, ran, &overview)?;
+    if job.views_from.is_some() {
+        output::views::print_views(&mut stdout, &out.join(VIEWS))?;
+    }
     writeln!(stdout, "results: {}", out.display())?;
     Ok(())
 }

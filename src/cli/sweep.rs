@@ -116,6 +116,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Error> {
                 threads: threads(args.sim.threads),
                 quiet: args.sim.quiet,
                 out: &dir,
+                views_from: None,
             };
             simulate(&job)?;
             println!(

@@ -94,7 +94,12 @@ pub fn compile_interventions(
                 .as_ref()
                 .and_then(|a| area_names.iter().position(|n| n == a))
                 .unwrap_or(0);
-            let pool = pool_of[form * area_names.len() + area] as usize;
+            let pool = pool_of[form * area_names.len() + area];
+            if pool == super::NO_POOL {
+                // The demand-led view of a staff form has no places to lose.
+                continue;
+            }
+            let pool = pool as usize;
             let year = (i.start - start) as usize;
             for y in year + 1..years {
                 let c = &mut pools[pool].capacity[y];

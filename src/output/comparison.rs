@@ -12,11 +12,14 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// Metrics compared, and how a replication's value is read from its column.
-const COMPARED: [(&str, &str, Reading); 4] = [
+const COMPARED: [(&str, &str, Reading); 7] = [
     ("cost_eur", "cost_eur", Reading::Euros),
     ("balance_eur", "p_overrun", Reading::Deficit),
     ("wait_days_mean", "wait_days_mean", Reading::Plain),
+    ("wait_days_p90", "wait_days_p90", Reading::Plain),
+    ("waiting_mean", "waiting_mean", Reading::Plain),
     ("vacancy_cost_eur", "vacancy_cost_eur", Reading::Euros),
+    ("friction_cost_eur", "friction_cost_eur", Reading::Euros),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,7 +186,12 @@ pub fn compare_bins(a: &Path, b: &Path) -> Result<Vec<ComparisonRow>> {
 
 /// Writes `comparison.csv` (B − A).
 pub fn write_comparison(dir: &Path, rows: &[ComparisonRow]) -> Result<()> {
-    let mut file = AtomicFile::create(&dir.join("comparison.csv"))?;
+    write_pairs(&dir.join("comparison.csv"), rows)
+}
+
+/// Writes paired rows (B − A) to `path`.
+pub fn write_pairs(path: &Path, rows: &[ComparisonRow]) -> Result<()> {
+    let mut file = AtomicFile::create(path)?;
     {
         let mut w = csv::Writer::from_writer(file.writer());
         w.write_record([

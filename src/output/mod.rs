@@ -9,6 +9,7 @@ mod results;
 pub mod sweep_tables;
 mod table;
 mod tables;
+pub mod views;
 
 pub use atomic::{AtomicFile, prepare_out_dir};
 pub use manifest::Manifest;

@@ -87,6 +87,7 @@ fn read_chain(
     depth: usize,
 ) -> Result<toml::Table, InputError> {
     let mut table = parse_table(origin, &text)?;
+    super::year_order::check(origin, &text)?;
     sources.push(origin.to_string(), text);
     resolve_paths(&mut table, dir);
     let Some(extends) = table.remove("extends") else {

@@ -11,6 +11,7 @@ pub mod schema_money;
 pub mod validate;
 mod validate_landscape;
 mod validate_money;
+mod year_order;
 
 pub use load::{
     DEFAULT_ORIGIN, DEFAULT_SCENARIO, Loaded, Override, load_default, load_file, load_file_with,
@@ -33,6 +34,10 @@ pub struct Prepared {
     pub sha256: String,
     pub default_replications: u32,
     pub default_seed: u64,
+    /// For a scenario with budget-capped staff: the same scenario demand-led
+    /// (every client granted at once, staff paid per client), run beside it
+    /// so the result shows both views.
+    pub demand_led: Option<Box<Prepared>>,
 }
 
 /// Loads (the file, or the embedded default), validates and compiles.
@@ -46,16 +51,65 @@ pub fn prepare(path: Option<&Path>) -> Result<Prepared, InputErrors> {
 }
 
 /// Validates and compiles an already loaded scenario.
-pub fn prepare_loaded(loaded: Loaded) -> Result<Prepared, InputErrors> {
+pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
     validate::validate(&loaded.scenario, &loaded.sources)?;
     let model = model::compile(&loaded)?;
+    let sha256 = content_hash(&loaded.merged);
+    let demand_led = match demand_led_twin(&loaded.scenario) {
+        Some(twin) => {
+            let original = std::mem::replace(&mut loaded.scenario, twin);
+            let twin_model = model::compile(&loaded)?;
+            let twin = Prepared {
+                model: twin_model,
+                name: loaded.scenario.name.clone(),
+                sha256: format!("{sha256}+demand-led"),
+                default_replications: original.simulation.replications,
+                default_seed: original.simulation.seed,
+                demand_led: None,
+            };
+            loaded.scenario = original;
+            Some(Box::new(twin))
+        }
+        None => None,
+    };
     Ok(Prepared {
         model,
         name: loaded.scenario.name.clone(),
-        sha256: content_hash(&loaded.merged),
+        sha256,
         default_replications: loaded.scenario.simulation.replications,
         default_seed: loaded.scenario.simulation.seed,
+        demand_led,
     })
+}
+
+/// The demand-led view of a scenario with budget-capped staff: those forms
+/// get unlimited capacity and a tariff that pays the staff per client-day
+/// (cost per FTE ÷ caseload ÷ 365), so the run shows what granting every
+/// client at once would cost.
+fn demand_led_twin(s: &schema::Scenario) -> Option<schema::Scenario> {
+    use schema::{Capacity, Overflow};
+    use schema_landscape::StaffMode;
+    let capped = |f: &schema::CareForm| matches!(&f.capacity, Capacity::Staff(st) if st.mode == StaffMode::BudgetCapped);
+    if !s.care_forms.values().any(capped) {
+        return None;
+    }
+    let mut twin = s.clone();
+    twin.name = format!("{}-demand-led", s.name);
+    let years = s.horizon.start_year..s.horizon.start_year + s.horizon.years as i32;
+    for form in twin.care_forms.values_mut().filter(|f| capped(f)) {
+        let Capacity::Staff(staff) = &form.capacity else {
+            continue;
+        };
+        let per_day = |y: i32| {
+            form.tariff.at(y)
+                + staff.cost_per_fte.at(y) / (staff.caseload_per_fte * model::DAYS_PER_YEAR)
+        };
+        form.tariff = profile::Profile::Table(years.clone().map(|y| (y, per_day(y))).collect());
+        form.capacity = Capacity::Unlimited;
+        form.overflow = Overflow::AlwaysGrant;
+        form.escalation = None;
+    }
+    Some(twin)
 }
 
 fn hex(bytes: &[u8]) -> String {

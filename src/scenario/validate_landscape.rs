@@ -231,20 +231,29 @@ fn check_intervention(c: &mut Checker<'_>, s: &Scenario, name: &str, i: &Interve
         return;
     }
     let (lo, hi) = effect_range(i.lever);
-    let (low, high) = (mean - 3.0 * sd, mean + 3.0 * sd);
-    if !mean.is_finite() || low < lo || high > hi {
-        let what = if lo < 0.0 {
-            "would make a rate, duration or tariff negative"
-        } else {
-            "is a share and must stay within 0–1"
-        };
+    if lo < 0.0 {
+        // A multiplier (1 + effect): draws beyond three sd below the mean
+        // would still be common enough to matter, so they must stay valid.
+        let (low, high) = (mean - 3.0 * sd, mean + 3.0 * sd);
+        if !mean.is_finite() || low < lo || high > hi {
+            c.fail(
+                &at("effect"),
+                format!(
+                    "effect {mean} − 3 × {sd} of a `{}` intervention would make a rate, duration or tariff negative (mean ± 3 sd must lie in {lo} … {hi})",
+                    lever_name(i.lever)
+                ),
+                "write the effect as a fraction (−0.1 = 10 % less) with mean − 3 sd above −1",
+            );
+        }
+    } else if !mean.is_finite() || mean < lo || mean > hi {
+        // A share: draws are kept inside 0–1, the mean must be a share.
         c.fail(
             &at("effect"),
             format!(
-                "effect {mean} ± 3 × {sd} of a `{}` intervention {what} (allowed {lo} … {hi})",
+                "effect {mean} of a `{}` intervention is a share and must lie in 0 … 1",
                 lever_name(i.lever)
             ),
-            "write the effect as a fraction (−0.1 = 10 % less) and keep mean ± 3 sd inside the range",
+            "write the share as a fraction, e.g. 0.05 for 5 %",
         );
     }
     if i.places != 0 || i.area.is_some() {

@@ -159,7 +159,39 @@ fn reserved_places_above_capacity() {
         "capacity =",
         "care_forms.family_home.capacity.reserved",
     )
-    .contains("500 reserved places exceed the 330 places in 2028");
+    .contains("500 reserved places leave no place of the 330 in 2028");
+}
+
+#[test]
+fn reserved_places_equal_to_all_places() {
+    let text = form(
+        "family_home",
+        "capacity = { scope = \"region\", places = 330, reserved = 330 }",
+    );
+    rejects_override(
+        &text,
+        "capacity =",
+        "care_forms.family_home.capacity.reserved",
+    )
+    .contains("for regular clients");
+}
+
+#[test]
+fn implausible_lag_years() {
+    let text = intervention(
+        "poh",
+        "lever = \"inflow\"\nstart = 2029\nlag_years = 4000000000\neffect = -0.1",
+    );
+    rejects_override(&text, "lag_years", "interventions.poh.lag_years");
+}
+
+#[test]
+fn capacity_loss_above_the_pool() {
+    let text = intervention(
+        "failure",
+        "lever = \"capacity_loss\"\nforms = [\"family_home\"]\nstart = 2030\nplaces = 1000",
+    );
+    rejects_override(&text, "places", "interventions.failure.places").contains("1000 places lost");
 }
 
 // ---------------------------------------------------------------- staff capacity
@@ -320,8 +352,9 @@ fn inflow_effect_uncertain_beyond_minus_one() {
     // mean − 3 sd = −1.4: a sizeable share of replications would draw < −1.
     let text = poh("mean = -0.05, sd = 0.02", "mean = -0.5, sd = 0.3");
     rejects_override(&text, "effect =", "interventions.poh.effect")
-        .contains("effect -0.5 ± 3 × 0.3")
-        .contains("allowed -1 … 10");
+        .contains("effect -0.5")
+        .contains("3 × 0.3")
+        .contains("negative");
 }
 
 #[test]
@@ -329,7 +362,8 @@ fn access_effect_above_one() {
     let text = poh("lever = \"inflow\"", "lever = \"access\"")
         .replace("effect = { mean = -0.05, sd = 0.02 }", "effect = 1.5");
     rejects_override(&text, "effect =", "interventions.poh.effect")
-        .contains("must stay within 0–1");
+        .contains("effect 1.5 of a `access` intervention")
+        .contains("0 … 1");
 }
 
 #[test]
@@ -436,4 +470,15 @@ fn landscape_override_validates() {
         "{}",
         out.stdout
     );
+}
+
+#[test]
+fn profile_years_written_in_decreasing_order() {
+    let text = form(
+        "residential",
+        "tariff = { 2028 = 380, 2031 = 400, 2030 = 390 }",
+    );
+    rejects_override(&text, "tariff =", "care_forms.residential.tariff")
+        .contains("year 2030")
+        .contains("years must increase");
 }

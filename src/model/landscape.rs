@@ -112,13 +112,13 @@ pub fn compile_interventions(
             });
             continue;
         }
-        let first = i.start + i.lag_years as i32;
+        let first = i.start.saturating_add(i.lag_years.min(1000) as i32);
         let ramp = Profile::Shape {
             shape: shape(&i.ramp),
             from: 0.0,
             to: 1.0,
             start: first - 1,
-            end: first - 1 + i.ramp_years.max(1) as i32,
+            end: first - 1 + i.ramp_years.clamp(1, 1000) as i32,
         };
         let active = (0..years as i32)
             .map(|y| {

@@ -108,12 +108,12 @@ fn check_capacity(c: &mut Checker<'_>, s: &Scenario, name: &str, capacity: &Capa
     let reserved_check = |c: &mut Checker<'_>, reserved: u32, places: &Profile, what: &str| {
         if let Some(y) = years.clone().find(|&y| {
             let p = places.at(y).round();
-            p > 0.0 && f64::from(reserved) > p
+            p > 0.0 && f64::from(reserved) >= p
         }) {
             c.fail(
                 &["care_forms", name, "capacity", "reserved"],
                 format!(
-                    "{reserved} reserved places exceed the {} places{what} in {y}",
+                    "{reserved} reserved places leave no place of the {}{what} in {y} for regular clients",
                     places.at(y).round()
                 ),
                 "reserve fewer places than the pool has (a buffer is a part of the places)",
@@ -215,6 +215,15 @@ fn check_intervention(c: &mut Checker<'_>, s: &Scenario, name: &str, i: &Interve
             "use one of: linear, step, front_loaded, back_loaded",
         );
     }
+    for (key, years) in [("lag_years", i.lag_years), ("ramp_years", i.ramp_years)] {
+        if years > 100 {
+            c.fail(
+                &["interventions", name, key],
+                format!("{key} = {years} is implausible"),
+                "use a number of years within the horizon, e.g. 0–5",
+            );
+        }
+    }
     if let Some(cost) = &i.cost_per_year {
         c.non_negative_profile(&at("cost_per_year"), cost);
     }
@@ -311,6 +320,27 @@ fn check_capacity_loss(c: &mut Checker<'_>, s: &Scenario, name: &str, i: &Interv
             format!("`{form}` has unlimited capacity, so it has no places to lose"),
             fix_form,
         ),
+    }
+    let pool_places = match (&f.capacity, &i.area) {
+        (Capacity::Region { places, .. }, _) => Some(places.at(i.start)),
+        (Capacity::Area { places, .. }, Some(area)) => {
+            Some(places.get(area).map_or(0.0, |p| p.at(i.start)))
+        }
+        _ => None,
+    };
+    if let Some(p) = pool_places
+        && f64::from(i.places) > p.round()
+    {
+        c.fail(
+            &at("places"),
+            format!(
+                "{} places lost, but the pool has {} places in {}",
+                i.places,
+                p.round(),
+                i.start
+            ),
+            "lose at most the places the pool has that year",
+        );
     }
     if i.places == 0 {
         c.fail(

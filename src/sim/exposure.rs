@@ -59,12 +59,14 @@ pub enum PoolMetric {
     VacantDays,
     /// Highest number of occupied places at any moment of the year.
     PeakOccupied,
-    /// Places available (capacity) in the year.
+    /// Places available (capacity) at year end.
     Capacity,
+    /// Occupied places at year end.
+    OccupiedEnd,
 }
 
 impl PoolMetric {
-    pub const COUNT: usize = 4;
+    pub const COUNT: usize = 5;
 }
 
 #[derive(Clone, Debug)]

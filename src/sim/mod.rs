@@ -425,6 +425,7 @@ impl<'m> Simulation<'m> {
             }
             for (p, state) in self.pools.iter().enumerate() {
                 *self.exposure.pool_mut(y, p, PoolMetric::Capacity) = state.capacity as f64;
+                *self.exposure.pool_mut(y, p, PoolMetric::OccupiedEnd) = state.occupied as f64;
             }
         }
         self.year += 1;

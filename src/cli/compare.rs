@@ -7,6 +7,7 @@ use super::CompareArgs;
 use super::run::{Job, simulate, threads};
 use crate::error::{Error, InputError};
 use crate::montecarlo::binfile::FILE_NAME as BIN;
+use crate::output::comparison::{CUMULATIVE_COST, payback_year};
 use crate::output::{self, Manifest};
 use crate::scenario;
 use std::io::Write;
@@ -74,8 +75,13 @@ pub fn compare(args: CompareArgs) -> Result<(), Error> {
     )?;
     writeln!(
         stdout,
-        "{:>6}  {:>22}  {:>14}  {:>22}  {:>10}",
-        "year", "Δ expected cost €M", "± 95 % (CRN)", "Δ P(cost > lumpsum)", "var. red."
+        "{:>6}  {:>22}  {:>14}  {:>18}  {:>22}  {:>10}",
+        "year",
+        "Δ expected cost €M",
+        "± 95 % (CRN)",
+        "Δ cumulative €M",
+        "Δ P(cost > lumpsum)",
+        "var. red."
     )?;
     for r in rows
         .iter()
@@ -85,16 +91,35 @@ pub fn compare(args: CompareArgs) -> Result<(), Error> {
             .iter()
             .find(|o| o.year == r.year && o.scope == "region" && o.metric == "p_overrun")
             .map_or(0.0, |o| o.diff_mean);
+        let cumulative = rows
+            .iter()
+            .find(|o| o.year == r.year && o.scope == "region" && o.metric == CUMULATIVE_COST)
+            .map_or(0.0, |o| o.diff_mean);
         writeln!(
             stdout,
-            "{:>6}  {:>22.2}  {:>14.2}  {:>21.1}%  {:>10}",
+            "{:>6}  {:>22.2}  {:>14.2}  {:>18.2}  {:>21.1}%  {:>10}",
             r.year,
             r.diff_mean / 1e6,
             r.half_width / 1e6,
+            cumulative / 1e6,
             p * 100.0,
             r.variance_reduction()
                 .map_or("—".to_string(), |v| format!("{v:.0}×"))
         )?;
+    }
+    let invested = rows
+        .iter()
+        .any(|r| r.metric == CUMULATIVE_COST && r.scope == "region" && r.diff_mean > 0.0);
+    match (payback_year(&rows), invested) {
+        (Some(year), _) => writeln!(
+            stdout,
+            "B pays back against A in {year}: from then on its cumulative cost stays below A's"
+        )?,
+        (None, true) => writeln!(
+            stdout,
+            "B does not pay back against A within the horizon (its cumulative cost stays above A's at the end)"
+        )?,
+        (None, false) => writeln!(stdout, "B never costs more than A cumulatively")?,
     }
     writeln!(
         stdout,

@@ -138,7 +138,14 @@ pub fn compare_bins(a: &Path, b: &Path) -> Result<Vec<ComparisonRow>> {
             pairs.push((i, j, *reading, *name));
         }
     }
+    // Region cost per year, in year order: also compared cumulatively (the
+    // cost of a transition so far, and when it pays back).
+    let mut yearly_cost: Vec<usize> = (0..pairs.len())
+        .filter(|&k| pairs[k].3 == "cost_eur" && ra.columns[pairs[k].0].scope().0 == "region")
+        .collect();
+    yearly_cost.sort_by_key(|&k| ra.columns[pairs[k].0].year);
     let mut moments = vec![[Moments::default(); 3]; pairs.len()];
+    let mut cumulative = vec![[Moments::default(); 3]; yearly_cost.len()];
     loop {
         let (row_a, row_b) = (ra.next_row()?, rb.next_row()?);
         let (row_a, row_b) = match (row_a, row_b) {
@@ -159,29 +166,64 @@ pub fn compare_bins(a: &Path, b: &Path) -> Result<Vec<ComparisonRow>> {
             m[1].add(y);
             m[2].add(y - x);
         }
+        let (mut sum_a, mut sum_b) = (0.0, 0.0);
+        for (m, &k) in cumulative.iter_mut().zip(&yearly_cost) {
+            let (i, j, reading, _) = pairs[k];
+            sum_a += reading.read(row_a.value(i));
+            sum_b += reading.read(row_b.value(j));
+            m[0].add(sum_a);
+            m[1].add(sum_b);
+            m[2].add(sum_b - sum_a);
+        }
     }
     let columns = &ra.columns;
-    Ok(pairs
+    let row = |column: usize, metric: &'static str, [ma, mb, md]: &[Moments; 3]| {
+        let k = &columns[column];
+        let (scope, scope_name) = k.scope();
+        let t = t95(md.n - 1.0);
+        let se = |var: f64| (var / md.n.max(1.0)).sqrt();
+        ComparisonRow {
+            year: k.year,
+            scope,
+            name: scope_name.to_string(),
+            metric,
+            a_mean: ma.mean,
+            b_mean: mb.mean,
+            diff_mean: md.mean,
+            half_width: t * se(md.variance()),
+            independent_half_width: t * se(ma.variance() + mb.variance()),
+        }
+    };
+    let mut rows: Vec<ComparisonRow> = pairs
         .iter()
         .zip(&moments)
-        .map(|((i, _, _, name), [ma, mb, md])| {
-            let k = &columns[*i];
-            let (scope, scope_name) = k.scope();
-            let t = t95(md.n - 1.0);
-            let se = |var: f64| (var / md.n.max(1.0)).sqrt();
-            ComparisonRow {
-                year: k.year,
-                scope,
-                name: scope_name.to_string(),
-                metric: name,
-                a_mean: ma.mean,
-                b_mean: mb.mean,
-                diff_mean: md.mean,
-                half_width: t * se(md.variance()),
-                independent_half_width: t * se(ma.variance() + mb.variance()),
-            }
-        })
-        .collect())
+        .map(|((i, _, _, name), m)| row(*i, name, m))
+        .collect();
+    rows.extend(
+        yearly_cost
+            .iter()
+            .zip(&cumulative)
+            .map(|(&k, m)| row(pairs[k].0, CUMULATIVE_COST, m)),
+    );
+    Ok(rows)
+}
+
+/// Metric name of the paired cumulative region cost (from the first year on).
+pub const CUMULATIVE_COST: &str = "cumulative_cost_eur";
+
+/// The payback year of B against A: the first year from which B's
+/// cumulative cost stays below A's for the rest of the horizon, after B cost
+/// more at some point (an investment). `None` when B never cost more or
+/// never catches up.
+pub fn payback_year(rows: &[ComparisonRow]) -> Option<i32> {
+    let cumulative: Vec<&ComparisonRow> = rows
+        .iter()
+        .filter(|r| r.metric == CUMULATIVE_COST && r.scope == "region")
+        .collect();
+    let invested = cumulative.iter().position(|r| r.diff_mean > 0.0)?;
+    let first = (invested..cumulative.len())
+        .find(|&k| cumulative[k..].iter().all(|r| r.diff_mean < 0.0))?;
+    Some(cumulative[first].year)
 }
 
 /// Writes `comparison.csv` (B − A).
@@ -232,6 +274,36 @@ pub fn write_pairs(path: &Path, rows: &[ComparisonRow]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cumulative(year: i32, diff_mean: f64) -> ComparisonRow {
+        ComparisonRow {
+            year,
+            scope: "region",
+            name: "region".into(),
+            metric: CUMULATIVE_COST,
+            a_mean: 0.0,
+            b_mean: 0.0,
+            diff_mean,
+            half_width: 0.0,
+            independent_half_width: 0.0,
+        }
+    }
+
+    #[test]
+    fn payback_is_the_first_year_the_cumulative_gap_stays_negative() {
+        let rows = |d: &[f64]| -> Vec<ComparisonRow> {
+            d.iter()
+                .enumerate()
+                .map(|(k, v)| cumulative(2028 + k as i32, *v))
+                .collect()
+        };
+        assert_eq!(
+            payback_year(&rows(&[5.0, 2.0, -1.0, 1.0, -2.0, -3.0])),
+            Some(2032)
+        );
+        assert_eq!(payback_year(&rows(&[5.0, 6.0, 7.0])), None);
+        assert_eq!(payback_year(&rows(&[-1.0, -2.0])), None);
+    }
 
     #[test]
     fn welford_matches_the_textbook_variance() {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// Metrics compared, and how a replication's value is read from its column.
-const COMPARED: [(&str, &str, Reading); 7] = [
+const COMPARED: [(&str, &str, Reading); 9] = [
     ("cost_eur", "cost_eur", Reading::Euros),
     ("balance_eur", "p_overrun", Reading::Deficit),
     ("wait_days_mean", "wait_days_mean", Reading::Plain),
@@ -20,6 +20,12 @@ const COMPARED: [(&str, &str, Reading); 7] = [
     ("waiting_mean", "waiting_mean", Reading::Plain),
     ("vacancy_cost_eur", "vacancy_cost_eur", Reading::Euros),
     ("friction_cost_eur", "friction_cost_eur", Reading::Euros),
+    ("reneged", "reneged", Reading::Plain),
+    (
+        "out_of_region_starts",
+        "out_of_region_starts",
+        Reading::Plain,
+    ),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

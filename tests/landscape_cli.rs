@@ -2,7 +2,10 @@
 //! runs, results with uncertain interventions stay byte-identical across
 //! threads and shards, and a budget-capped run shows both views.
 
+mod common;
+
 use assert_cmd::Command;
+use common::cli::{read_result as read, run_into};
 use std::path::Path;
 
 const FILES: [&str; 3] = ["summary.csv", "feasibility.csv", "replications.csv"];
@@ -12,18 +15,7 @@ fn jeugdstroom() -> Command {
 }
 
 fn run(scenario: &str, args: &[&str], out: &Path) {
-    jeugdstroom()
-        .arg("run")
-        .arg(scenario)
-        .args(args)
-        .args(["--quiet", "--out"])
-        .arg(out)
-        .assert()
-        .success();
-}
-
-fn read(dir: &Path, file: &str) -> Vec<u8> {
-    std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(file).display()))
+    run_into(&[&[scenario], args].concat(), out);
 }
 
 #[test]

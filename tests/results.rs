@@ -12,19 +12,7 @@ fn jeugdstroom() -> Command {
     Command::cargo_bin("jeugdstroom").expect("binary built")
 }
 
-fn run(args: &[&str], out: &Path) {
-    jeugdstroom()
-        .arg("run")
-        .args(args)
-        .args(["--quiet", "--out"])
-        .arg(out)
-        .assert()
-        .success();
-}
-
-fn read(dir: &Path, file: &str) -> Vec<u8> {
-    std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(file).display()))
-}
+use common::cli::{read_result as read, run_into as run};
 
 #[test]
 fn output_is_identical_for_any_thread_count() {

@@ -36,6 +36,17 @@ pub struct Out {
 }
 
 impl Out {
+    /// Exit code 0 and `validate`'s ok line for a variant of the default.
+    pub fn accepted(&self) -> &Self {
+        assert_eq!(self.code, Some(0), "stderr:\n{}", self.stderr);
+        assert!(
+            self.stdout.starts_with("ok: amsterdam-duo"),
+            "{}",
+            self.stdout
+        );
+        self
+    }
+
     /// Exit code 2 and no panic.
     pub fn rejected(&self) -> &Self {
         assert_eq!(self.code, Some(2), "exit code; stderr:\n{}", self.stderr);
@@ -142,4 +153,21 @@ pub fn jeugdstroom(args: &[&str]) -> Out {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
+}
+
+/// `jeugdstroom run ARGS --quiet --out OUT`, which must succeed.
+pub fn run_into(args: &[&str], out: &Path) {
+    Command::cargo_bin("jeugdstroom")
+        .expect("binary built")
+        .arg("run")
+        .args(args)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// The bytes of a result file.
+pub fn read_result(dir: &Path, file: &str) -> Vec<u8> {
+    std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(file).display()))
 }

@@ -518,3 +518,37 @@ age = [ { from = 0, to = 1, weight = 1 } ]"#,
         "2029 transfer share {m:.4} ± {se:.4}"
     );
 }
+
+/// A tariff shock changes prices, not clients: the same replication costs
+/// exactly (1 + effect) × the variable cost from the shock year on.
+#[test]
+fn tariff_shock_multiplies_the_variable_cost() {
+    let base = prepare(&intervention_scenario("")).model;
+    let shocked = prepare(&intervention_scenario(
+        r#"[interventions.inspection]
+lever = "tariff"
+start = 2030
+effect = 0.08"#,
+    ))
+    .model;
+    let a = per_replication(&base, 4, 3, |e| e.clone());
+    let b = per_replication(&shocked, 4, 3, |e| e.clone());
+    for (ea, eb) in a.iter().zip(&b) {
+        let (ca, cb) = (finance::price(&base, ea), finance::price(&shocked, eb));
+        for y in 0..4 {
+            let variable = |c: &finance::Costs| c.component(y, 0, 0, finance::Component::Variable);
+            assert_eq!(
+                total(ea, CellMetric::ClientDays, y..y + 1),
+                total(eb, CellMetric::ClientDays, y..y + 1),
+                "same clients"
+            );
+            let factor = if y >= 2 { 1.08 } else { 1.0 };
+            let expected = variable(&ca) as f64 * factor;
+            assert!(
+                (variable(&cb) as f64 - expected).abs() <= 1.0,
+                "year {y}: {} vs {expected}",
+                variable(&cb)
+            );
+        }
+    }
+}

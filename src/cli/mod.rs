@@ -205,6 +205,13 @@ pub fn main() -> i32 {
     };
     match execute(cli) {
         Ok(()) => 0,
+        // `… | head`: the reader has gone; the result files are complete.
+        Err(Error::Internal(e))
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            0
+        }
         Err(e) => {
             eprintln!("{e}");
             e.exit_code()

@@ -16,6 +16,7 @@ pub mod model;
 pub mod montecarlo;
 pub mod output;
 pub mod queueing;
+pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;

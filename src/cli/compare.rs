@@ -16,6 +16,7 @@ use std::time::Instant;
 
 pub fn compare(args: CompareArgs) -> Result<(), Error> {
     let started = Instant::now();
+    let lang = args.report.then(|| args.lang.lang()).transpose()?;
     let a = scenario::prepare(Some(&args.a))?;
     let b = scenario::prepare(Some(&args.b))?;
     if a.model.start_year != b.model.start_year || a.model.years != b.model.years {
@@ -146,5 +147,8 @@ pub fn compare(args: CompareArgs) -> Result<(), Error> {
             .map_err(anyhow::Error::from)?
             .as_bytes(),
     )?;
+    if let Some(lang) = lang {
+        super::report_cmd::write_and_tell(&out, None, lang)?;
+    }
     Ok(())
 }

@@ -113,6 +113,11 @@ pub fn merge_parts(shards: &[PathBuf], out: &Path) -> Result<(String, u64, Overv
     }
     writer.expect("at least one shard").finish()?;
     std::fs::rename(&tmp, out.join(BIN))?;
+    // Same scenario in every shard (checked above): keep its assumptions.
+    let assumptions = parts[0].0.join(crate::scenario::assumptions::FILE_NAME);
+    if let Ok(bytes) = std::fs::read(&assumptions) {
+        output::AtomicFile::write_all(&out.join(crate::scenario::assumptions::FILE_NAME), &bytes)?;
+    }
 
     let mut manifest = Manifest::new(
         &first.scenario,

@@ -4,6 +4,7 @@
 mod capacity;
 mod compare;
 mod merge;
+mod report_cmd;
 mod run;
 mod scenario_cmd;
 mod slurm;
@@ -23,6 +24,10 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// On an internal error, print its whole chain of causes (and a
+    /// backtrace with RUST_BACKTRACE=1) instead of one line.
+    #[arg(long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -46,6 +51,27 @@ pub enum Command {
     Slurm(SlurmArgs),
     /// Advise places per area and care form for a target probability of immediate admission.
     Capacity(CapacityArgs),
+    /// Write the HTML report (and report.xlsx beside it) of a result folder.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// A result folder written by `run`, `merge` or `compare`.
+    pub dir: PathBuf,
+    /// HTML file to write (default: RESULT_DIR/report.html); the workbook goes beside it.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub lang: LangFlag,
+}
+
+/// Language of the report.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LangFlag {
+    /// `en` (English) or `nl` (Dutch labels and number formats).
+    #[arg(long = "lang", default_value = "en")]
+    pub code: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +99,11 @@ pub struct RunArgs {
     /// Result folder (default: out/<scenario name>).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also write the HTML report and report.xlsx into the result folder.
+    #[arg(long)]
+    pub report: bool,
+    #[command(flatten)]
+    pub lang: LangFlag,
 }
 
 /// Flags every simulating command shares.
@@ -103,6 +134,11 @@ pub struct CompareArgs {
     /// Folder for comparison.csv and the two result folders a/ and b/.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also write the HTML report of the comparison and report.xlsx.
+    #[arg(long)]
+    pub report: bool,
+    #[command(flatten)]
+    pub lang: LangFlag,
 }
 
 #[derive(Debug, clap::Args)]
@@ -203,6 +239,7 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    let verbose = cli.verbose;
     match execute(cli) {
         Ok(()) => 0,
         // `… | head`: the reader has gone; the result files are complete.
@@ -211,6 +248,10 @@ pub fn main() -> i32 {
                 .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
         {
             0
+        }
+        Err(Error::Internal(e)) if verbose => {
+            eprintln!("error: internal: {e:?}");
+            1
         }
         Err(e) => {
             eprintln!("{e}");
@@ -229,5 +270,6 @@ pub fn execute(cli: Cli) -> Result<(), Error> {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Slurm(args) => slurm::slurm(args),
         Command::Capacity(args) => capacity::capacity(args),
+        Command::Report(args) => report_cmd::report(args),
     }
 }

@@ -77,6 +77,12 @@ pub fn simulate(job: &Job<'_>) -> Result<Overview, Error> {
         output::comparison::write_pairs(&job.out.join(VIEWS), &rows)?;
     }
     let p = job.prepared;
+    output::AtomicFile::write_all(
+        &job.out.join(crate::scenario::assumptions::FILE_NAME),
+        serde_json::to_string_pretty(&p.assumptions)
+            .map_err(anyhow::Error::from)?
+            .as_bytes(),
+    )?;
     let mut manifest = Manifest::new(
         &p.name,
         &p.sha256,
@@ -99,6 +105,8 @@ pub fn threads(flag: Option<u64>) -> usize {
 }
 
 pub fn run(args: RunArgs) -> Result<(), Error> {
+    // A bad --lang fails before the simulation, not after it.
+    let lang = args.report.then(|| args.lang.lang()).transpose()?;
     let prepared = scenario::prepare(args.scenario.as_deref())?;
     let replications = args
         .sim
@@ -146,5 +154,13 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
         output::views::print_views(&mut stdout, &out.join(VIEWS))?;
     }
     writeln!(stdout, "results: {}", out.display())?;
+    drop(stdout);
+    if let Some(lang) = lang {
+        if args.shard.is_some() {
+            println!("(no report for a single shard: merge the shards, then `jeugdstroom report`)");
+        } else {
+            super::report_cmd::write_and_tell(&out, None, lang)?;
+        }
+    }
     Ok(())
 }

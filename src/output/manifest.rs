@@ -89,7 +89,7 @@ fn host() -> String {
 }
 
 /// Current time as RFC 3339 UTC, without a date crate.
-fn now_utc() -> String {
+pub fn now_utc() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);

@@ -95,6 +95,41 @@ impl Sources {
         Location::from_offset(origin, text, offset)
     }
 
+    /// Where `path` is set (the named file first) and the comment written
+    /// with it: the comment lines right above its line and a trailing comment.
+    pub fn annotation(&self, path: &[&str]) -> Option<(String, String)> {
+        for (origin, text) in &self.files {
+            let Ok(t) = DeTable::parse(text) else {
+                continue;
+            };
+            if !find_exact(t.get_ref(), path) {
+                continue;
+            }
+            let offset = find_in_table(t.get_ref(), path).map_or(0, |r| r.start);
+            let location = Location::from_offset(origin, text, offset);
+            let lines: Vec<&str> = text.lines().collect();
+            let index = location.line.saturating_sub(1);
+            let mut above: Vec<&str> = lines[..index.min(lines.len())]
+                .iter()
+                .rev()
+                .take_while(|l| l.trim_start().starts_with('#'))
+                .map(|l| l.trim_start().trim_start_matches('#').trim())
+                .collect();
+            above.reverse();
+            let trailing = lines
+                .get(index)
+                .and_then(|l| l.split_once(" # "))
+                .map(|(_, c)| c.trim());
+            let comment = above
+                .into_iter()
+                .chain(trailing)
+                .collect::<Vec<_>>()
+                .join(" ");
+            return Some((format!("{}:{}", origin, location.line), comment));
+        }
+        None
+    }
+
     /// An error at `path` in file `index` of the chain.
     pub fn error_at(&self, index: usize, path: &[&str], message: impl Into<String>) -> InputError {
         InputError::new(message)

@@ -2,6 +2,7 @@
 //! loading with `extends` (`load`), error locations (`locate`) and checks of
 //! meaning (`validate`). `prepare` runs all of it and compiles the model.
 
+pub mod assumptions;
 mod load;
 mod locate;
 pub mod profile;
@@ -38,6 +39,8 @@ pub struct Prepared {
     /// (every client granted at once, staff paid per client), run beside it
     /// so the result shows both views.
     pub demand_led: Option<Box<Prepared>>,
+    /// Key parameters with their source comments (for the report).
+    pub assumptions: Vec<assumptions::Assumption>,
 }
 
 /// Loads (the file, or the embedded default), validates and compiles.
@@ -55,6 +58,7 @@ pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
     validate::validate(&loaded.scenario, &loaded.sources)?;
     let model = model::compile(&loaded)?;
     let sha256 = content_hash(&loaded.merged);
+    let assumptions = assumptions::collect(&loaded);
     let demand_led = match demand_led_twin(&loaded.scenario) {
         Some(twin) => {
             let original = std::mem::replace(&mut loaded.scenario, twin);
@@ -66,6 +70,7 @@ pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
                 default_replications: original.simulation.replications,
                 default_seed: original.simulation.seed,
                 demand_led: None,
+                assumptions: assumptions.clone(),
             };
             loaded.scenario = original;
             Some(Box::new(twin))
@@ -79,6 +84,7 @@ pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
         default_replications: loaded.scenario.simulation.replications,
         default_seed: loaded.scenario.simulation.seed,
         demand_led,
+        assumptions,
     })
 }
 

@@ -1,0 +1,296 @@
+//! What a report reads from a result folder: the manifest, `summary.csv`
+//! (quantiles per year, scope, care form and metric), `feasibility.csv` and
+//! the assumptions; for a `compare` folder both sides and `comparison.csv`.
+
+use crate::error::{Error, InputError};
+use crate::output::Manifest;
+use crate::scenario::assumptions::{self, Assumption};
+use anyhow::Context;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Mean and quantiles of one summary row.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stat {
+    pub mean: f64,
+    pub p05: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+}
+
+/// (year, municipality, area, provider, care form, metric)
+type Key = (i32, String, String, String, String, String);
+
+#[derive(Clone, Debug)]
+pub struct FeasibilityRow {
+    pub year: i32,
+    pub scope: String,
+    pub name: String,
+    pub lumpsum: f64,
+    pub cost_mean: f64,
+    pub cost_p50: f64,
+    pub cost_p95: f64,
+    pub p_overrun: f64,
+    pub expected_shortfall: f64,
+    pub p_insolvent: Option<f64>,
+}
+
+/// One simulated scenario's results.
+pub struct Run {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+    pub years: Vec<i32>,
+    pub forms: Vec<String>,
+    pub areas: Vec<String>,
+    stats: HashMap<Key, Stat>,
+    pub feasibility: Vec<FeasibilityRow>,
+    pub assumptions: Vec<Assumption>,
+}
+
+/// A paired difference row of `comparison.csv` (B − A).
+#[derive(Clone, Debug)]
+pub struct Paired {
+    pub year: i32,
+    pub metric: String,
+    pub a_mean: f64,
+    pub b_mean: f64,
+    pub diff: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// A result folder: one run, or a comparison of two.
+pub enum Results {
+    Single(Box<Run>),
+    Comparison {
+        a: Box<Run>,
+        b: Box<Run>,
+        paired: Vec<Paired>,
+    },
+}
+
+const ALL: &str = "all";
+
+fn missing(dir: &Path, what: &str, fix: &str) -> Error {
+    InputError::new(format!("{} has no {what}", dir.display()))
+        .field("RESULT_DIR")
+        .fix(fix)
+        .into()
+}
+
+impl Results {
+    pub fn load(dir: &Path) -> Result<Results, Error> {
+        if dir.join("comparison.csv").exists() && dir.join("a").is_dir() {
+            let a = Run::load(&dir.join("a"))?;
+            let b = Run::load(&dir.join("b"))?;
+            check_manifest(dir)?;
+            let paired = read_paired(&dir.join("comparison.csv"))?;
+            return Ok(Results::Comparison {
+                a: Box::new(a),
+                b: Box::new(b),
+                paired,
+            });
+        }
+        Ok(Results::Single(Box::new(Run::load(dir)?)))
+    }
+}
+
+/// A finished folder of this tool version (the manifest is written last).
+fn check_manifest(dir: &Path) -> Result<Manifest, Error> {
+    if !dir.is_dir() {
+        return Err(missing(
+            dir,
+            "folder",
+            "pass the folder a `run`, `merge` or `compare` wrote",
+        ));
+    }
+    if !dir.join(crate::output::manifest::FILE_NAME).exists() {
+        return Err(missing(
+            dir,
+            "manifest.json (the run did not finish)",
+            "finish the run (or merge its shards) first; manifest.json is written last",
+        ));
+    }
+    let manifest = Manifest::read(dir).map_err(|e| {
+        Error::from(
+            InputError::new(format!(
+                "{}: unreadable manifest.json: {e:#}",
+                dir.display()
+            ))
+            .field("manifest.json")
+            .fix("re-run; the folder was not written by this tool version"),
+        )
+    })?;
+    let ours = env!("CARGO_PKG_VERSION");
+    if manifest.tool != "jeugdstroom" || manifest.version != ours {
+        return Err(InputError::new(format!(
+            "{} was written by {} {}, this is jeugdstroom {ours}",
+            dir.display(),
+            manifest.tool,
+            manifest.version
+        ))
+        .field("manifest.json")
+        .fix("re-run the scenario with this version, or report with the version that wrote it")
+        .into());
+    }
+    Ok(manifest)
+}
+
+impl Run {
+    pub fn load(dir: &Path) -> Result<Run, Error> {
+        let manifest = check_manifest(dir)?;
+        for file in ["summary.csv", "feasibility.csv"] {
+            if !dir.join(file).exists() {
+                return Err(missing(
+                    dir,
+                    file,
+                    "re-run the scenario; the folder is incomplete",
+                ));
+            }
+        }
+        let mut stats = HashMap::new();
+        let (mut years, mut forms, mut areas) = (BTreeSet::new(), Vec::new(), Vec::new());
+        let mut reader = csv::Reader::from_path(dir.join("summary.csv"))
+            .with_context(|| format!("{}", dir.join("summary.csv").display()))?;
+        for record in reader.records() {
+            let r = record.context("summary.csv")?;
+            let num = |i: usize| {
+                r.get(i)
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .unwrap_or(f64::NAN)
+            };
+            let year: i32 = r[0].parse().context("summary.csv: year")?;
+            years.insert(year);
+            if !forms.iter().any(|f| f == &r[4]) && &r[4] != ALL {
+                forms.push(r[4].to_string());
+            }
+            if !areas.iter().any(|a| a == &r[2]) && &r[2] != ALL {
+                areas.push(r[2].to_string());
+            }
+            let stat = Stat {
+                mean: num(6),
+                p05: num(8),
+                p25: num(10),
+                p50: num(11),
+                p75: num(12),
+                p95: num(14),
+            };
+            let key = (
+                year,
+                r[1].into(),
+                r[2].into(),
+                r[3].into(),
+                r[4].into(),
+                r[5].into(),
+            );
+            stats.insert(key, stat);
+        }
+        let feasibility = read_feasibility(&dir.join("feasibility.csv"))?;
+        let assumptions = std::fs::read(dir.join(assumptions::FILE_NAME))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        Ok(Run {
+            dir: dir.to_path_buf(),
+            manifest,
+            years: years.into_iter().collect(),
+            forms,
+            areas,
+            stats,
+            feasibility,
+            assumptions,
+        })
+    }
+
+    /// A region-wide statistic (`form` = None for all forms).
+    pub fn region(&self, year: i32, form: Option<&str>, metric: &str) -> Option<Stat> {
+        self.stat(year, ALL, ALL, form, metric)
+    }
+
+    pub fn area(&self, year: i32, area: &str, form: &str, metric: &str) -> Option<Stat> {
+        self.stat(year, ALL, area, Some(form), metric)
+    }
+
+    fn stat(&self, year: i32, m: &str, a: &str, form: Option<&str>, metric: &str) -> Option<Stat> {
+        let key = (
+            year,
+            m.to_string(),
+            a.to_string(),
+            ALL.to_string(),
+            form.unwrap_or(ALL).to_string(),
+            metric.to_string(),
+        );
+        self.stats.get(&key).copied()
+    }
+
+    /// Feasibility rows of one scope kind (`region`, `municipality`, `provider`).
+    pub fn feasibility_of<'a>(
+        &'a self,
+        scope: &'a str,
+    ) -> impl Iterator<Item = &'a FeasibilityRow> {
+        self.feasibility.iter().filter(move |r| r.scope == scope)
+    }
+
+    /// Care forms with places (those reporting `places`).
+    pub fn forms_with_places(&self) -> Vec<&str> {
+        let first = self.years.first().copied().unwrap_or(0);
+        self.forms
+            .iter()
+            .filter(|f| self.region(first, Some(f), "places").is_some())
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+fn read_feasibility(path: &Path) -> Result<Vec<FeasibilityRow>, Error> {
+    let mut reader = csv::Reader::from_path(path).with_context(|| path.display().to_string())?;
+    let headers = reader.headers().context("feasibility.csv")?.clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let r = record.context("feasibility.csv")?;
+        let num = |name: &str| {
+            col(name)
+                .and_then(|i| r.get(i))
+                .and_then(|v| v.parse::<f64>().ok())
+        };
+        let text = |name: &str| col(name).and_then(|i| r.get(i)).unwrap_or("").to_string();
+        rows.push(FeasibilityRow {
+            year: num("year").unwrap_or(0.0) as i32,
+            scope: text("scope"),
+            name: text("name"),
+            lumpsum: num("lumpsum_eur").unwrap_or(f64::NAN),
+            cost_mean: num("cost_mean_eur").unwrap_or(f64::NAN),
+            cost_p50: num("cost_p50_eur").unwrap_or(f64::NAN),
+            cost_p95: num("cost_p95_eur").unwrap_or(f64::NAN),
+            p_overrun: num("p_overrun").unwrap_or(f64::NAN),
+            expected_shortfall: num("expected_shortfall_eur").unwrap_or(f64::NAN),
+            p_insolvent: num("p_insolvent"),
+        });
+    }
+    Ok(rows)
+}
+
+fn read_paired(path: &Path) -> Result<Vec<Paired>, Error> {
+    let mut reader = csv::Reader::from_path(path).with_context(|| path.display().to_string())?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let r = record.context("comparison.csv")?;
+        if &r[1] != "region" {
+            continue;
+        }
+        let num = |i: usize| r[i].parse::<f64>().unwrap_or(f64::NAN);
+        rows.push(Paired {
+            year: r[0].parse().unwrap_or(0),
+            metric: r[3].to_string(),
+            a_mean: num(4),
+            b_mean: num(5),
+            diff: num(6),
+            low: num(7),
+            high: num(8),
+        });
+    }
+    Ok(rows)
+}

@@ -1,0 +1,311 @@
+//! The report's sections, each built from one run's results: headline,
+//! feasibility, flows, waiting, capacity, assumptions and provenance; and
+//! the paired comparison of two runs.
+
+use super::Lang;
+use super::charts::{self, Axes, Fan, PALETTE};
+use super::data::{Run, Stat};
+use super::html::{esc, figure, legend, section, table};
+use anyhow::Result;
+
+type Cell = (String, bool);
+
+fn text(s: impl Into<String>) -> Cell {
+    (s.into(), true)
+}
+
+fn num(s: String) -> Cell {
+    (s, false)
+}
+
+fn stats(run: &Run, form: Option<&str>, metric: &str) -> Vec<Stat> {
+    run.years
+        .iter()
+        .map(|&y| run.region(y, form, metric).unwrap_or_default())
+        .collect()
+}
+
+fn means(run: &Run, form: Option<&str>, metric: &str) -> Vec<f64> {
+    stats(run, form, metric).iter().map(|s| s.mean).collect()
+}
+
+/// One plain-language sentence per year about the region's feasibility.
+pub fn sentence(lang: Lang, year: i32, p_overrun: f64, median_gap: f64) -> String {
+    let share = lang.percent(p_overrun);
+    let gap = lang.millions(median_gap.abs());
+    match (lang, median_gap > 0.0) {
+        (Lang::En, true) => format!(
+            "In {year} the cost exceeds the lumpsum in {share} of simulated futures; median shortfall {gap}."
+        ),
+        (Lang::En, false) => format!(
+            "In {year} the cost exceeds the lumpsum in {share} of simulated futures; median surplus {gap}."
+        ),
+        (Lang::Nl, true) => format!(
+            "In {year} zijn de kosten in {share} van de gesimuleerde toekomsten hoger dan de lumpsum; mediaan tekort {gap}."
+        ),
+        (Lang::Nl, false) => format!(
+            "In {year} zijn de kosten in {share} van de gesimuleerde toekomsten hoger dan de lumpsum; mediaan overschot {gap}."
+        ),
+    }
+}
+
+pub fn headline(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> Result<String> {
+    let money_axis = |v: &f64| lang.number(*v, 0);
+    let years = &run.years;
+    let lumpsum: Vec<f64> = means(run, None, "lumpsum_eur");
+    let mut fans = vec![Fan {
+        label: lang.t("cost (this scenario)", "kosten (dit scenario)"),
+        color: PALETTE[0],
+        stats: stats(run, None, "cost_eur"),
+    }];
+    if let Some((label, a)) = other {
+        fans.insert(
+            0,
+            Fan {
+                label,
+                color: PALETTE[1],
+                stats: stats(a, None, "cost_eur"),
+            },
+        );
+    }
+    let fan = charts::fan(
+        &Axes {
+            title: lang.t(
+                "Cost against the lumpsum per year (median, 50 % and 90 % bands)",
+                "Kosten tegenover de lumpsum per jaar (mediaan, 50 %- en 90 %-band)",
+            ),
+            x: lang.t("year", "jaar"),
+            y: lang.t("€ million per year", "€ mln per jaar"),
+        },
+        years,
+        &fans,
+        &[(lang.t("lumpsum", "lumpsum"), PALETTE[3], lumpsum)],
+        1e6,
+        &money_axis,
+    )?;
+    let region: Vec<_> = run.feasibility_of("region").collect();
+    let p: Vec<f64> = region.iter().map(|r| r.p_overrun).collect();
+    let pct = |v: &f64| lang.percent(*v);
+    let bars = charts::bars(
+        &Axes {
+            title: lang.t(
+                "Probability that the cost exceeds the lumpsum",
+                "Kans dat de kosten hoger zijn dan de lumpsum",
+            ),
+            x: lang.t("year", "jaar"),
+            y: lang.t(
+                "share of simulated futures",
+                "aandeel gesimuleerde toekomsten",
+            ),
+        },
+        years,
+        &p,
+        PALETTE[3],
+        &pct,
+    )?;
+    let mut body = figure(
+        "fan-cost",
+        &fan,
+        lang.t(
+            "Line: median cost; dark band: half of the simulated futures; light band: 90 % of them; dashed: the lumpsum.",
+            "Lijn: mediane kosten; donkere band: de helft van de gesimuleerde toekomsten; lichte band: 90 % ervan; gestreept: de lumpsum.",
+        ),
+    );
+    body.push_str(&figure(
+        "bars-overrun",
+        &bars,
+        lang.t(
+            "P(cost > lumpsum) per year.",
+            "P(kosten > lumpsum) per jaar.",
+        ),
+    ));
+    body.push_str("<ul class=\"sentences\">\n");
+    for r in &region {
+        let gap = r.cost_p50 - r.lumpsum;
+        body.push_str(&format!(
+            "<li data-year=\"{}\" data-p-overrun=\"{}\" data-median-gap-eur=\"{:.2}\"{}>{}</li>\n",
+            r.year,
+            r.p_overrun,
+            gap,
+            if r.p_overrun >= 0.5 {
+                " class=\"over\""
+            } else {
+                ""
+            },
+            esc(&sentence(lang, r.year, r.p_overrun, gap))
+        ));
+    }
+    body.push_str("</ul>\n");
+    Ok(section(
+        "headline",
+        lang.t("Is the lumpsum enough?", "Is de lumpsum toereikend?"),
+        &body,
+    ))
+}
+
+/// Feasibility: the region per year, then municipalities and providers as
+/// names × years of P(cost > lumpsum) and of the expected shortfall.
+pub fn feasibility(lang: Lang, run: &Run) -> String {
+    let headers: Vec<String> = [
+        lang.t("year", "jaar"),
+        lang.t("lumpsum", "lumpsum"),
+        lang.t("expected cost", "verwachte kosten"),
+        lang.t("median cost", "mediane kosten"),
+        lang.t("P95 cost", "P95 kosten"),
+        lang.t("P(cost > lumpsum)", "P(kosten > lumpsum)"),
+        lang.t("expected shortfall", "verwacht tekort"),
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows: Vec<Vec<Cell>> = run
+        .feasibility_of("region")
+        .map(|r| {
+            vec![
+                text(r.year.to_string()),
+                num(lang.millions(r.lumpsum)),
+                num(lang.millions(r.cost_mean)),
+                num(lang.millions(r.cost_p50)),
+                num(lang.millions(r.cost_p95)),
+                num(lang.percent(r.p_overrun)),
+                num(lang.millions(r.expected_shortfall)),
+            ]
+        })
+        .collect();
+    let mut body = format!("<h3>{}</h3>\n", esc(lang.t("Region", "Regio")));
+    body.push_str(&table("table-region", &headers, &rows));
+    for (scope, title, id) in [
+        (
+            "municipality",
+            lang.t("Municipalities", "Gemeenten"),
+            "table-municipalities",
+        ),
+        (
+            "provider",
+            lang.t("Providers", "Aanbieders"),
+            "table-providers",
+        ),
+    ] {
+        let mut names: Vec<&str> = Vec::new();
+        for r in run.feasibility_of(scope) {
+            if !names.contains(&r.name.as_str()) {
+                names.push(&r.name);
+            }
+        }
+        if names.is_empty() {
+            continue;
+        }
+        let mut headers = vec![lang.t("name", "naam").to_string()];
+        headers.extend(run.years.iter().map(|y| y.to_string()));
+        let pivot = |value: &dyn Fn(&super::data::FeasibilityRow) -> String| -> Vec<Vec<Cell>> {
+            names
+                .iter()
+                .map(|name| {
+                    let mut row = vec![text(name.to_string())];
+                    row.extend(run.years.iter().map(|&y| {
+                        run.feasibility_of(scope)
+                            .find(|r| r.year == y && r.name == *name)
+                            .map_or(num("–".into()), |r| num(value(r)))
+                    }));
+                    row
+                })
+                .collect()
+        };
+        body.push_str(&format!(
+            "<h3>{}: {}</h3>\n",
+            esc(title),
+            esc(lang.t("P(cost > lumpsum)", "P(kosten > lumpsum)"))
+        ));
+        body.push_str(&table(id, &headers, &pivot(&|r| lang.percent(r.p_overrun))));
+        body.push_str(&format!(
+            "<h3>{}: {}</h3>\n",
+            esc(title),
+            esc(lang.t("expected shortfall", "verwacht tekort"))
+        ));
+        body.push_str(&table(
+            &format!("{id}-shortfall"),
+            &headers,
+            &pivot(&|r| lang.millions(r.expected_shortfall)),
+        ));
+    }
+    section(
+        "feasibility",
+        lang.t(
+            "Feasibility per municipality and provider",
+            "Haalbaarheid per gemeente en aanbieder",
+        ),
+        &body,
+    )
+}
+
+/// Clients in care per form (stacked) and inflow/outflow per form.
+pub fn flows(lang: Lang, run: &Run) -> Result<String> {
+    let count = |v: &f64| lang.number(*v, 0);
+    let series: Vec<(String, Vec<f64>)> = run
+        .forms
+        .iter()
+        .map(|f| (f.clone(), means(run, Some(f), "active_end")))
+        .collect();
+    let svg = charts::stacked(
+        &Axes {
+            title: lang.t(
+                "Clients in care at year end, per care form",
+                "Cliënten in zorg aan het eind van het jaar, per zorgvorm",
+            ),
+            x: lang.t("year", "jaar"),
+            y: lang.t("clients (mean)", "cliënten (gemiddeld)"),
+        },
+        &run.years,
+        &series,
+        &count,
+    )?;
+    let mut body = figure(
+        "stack-clients",
+        &svg,
+        lang.t(
+            "Mean over the simulated futures.",
+            "Gemiddelde over de gesimuleerde toekomsten.",
+        ),
+    );
+    let colours: Vec<(String, (u8, u8, u8))> = series
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| {
+            let c = PALETTE[k % PALETTE.len()];
+            (name.clone(), (c.0, c.1, c.2))
+        })
+        .collect();
+    body.push_str(&legend(&colours));
+    let (first, last) = (run.years[0], *run.years.last().unwrap_or(&run.years[0]));
+    let headers: Vec<String> = vec![
+        lang.t("care form", "zorgvorm").into(),
+        format!("{} {first}", lang.t("inflow", "instroom")),
+        format!("{} {last}", lang.t("inflow", "instroom")),
+        format!("{} {first}", lang.t("outflow", "uitstroom")),
+        format!("{} {last}", lang.t("outflow", "uitstroom")),
+        format!("{} {last}", lang.t("in care", "in zorg")),
+    ];
+    let get = |f: &str, y: i32, m: &str| run.region(y, Some(f), m).map_or(f64::NAN, |s| s.mean);
+    let rows: Vec<Vec<Cell>> = run
+        .forms
+        .iter()
+        .map(|f| {
+            vec![
+                text(f.clone()),
+                num(lang.number(get(f, first, "inflow"), 0)),
+                num(lang.number(get(f, last, "inflow"), 0)),
+                num(lang.number(get(f, first, "outflow"), 0)),
+                num(lang.number(get(f, last, "outflow"), 0)),
+                num(lang.number(get(f, last, "active_end"), 0)),
+            ]
+        })
+        .collect();
+    body.push_str(&table("table-flows", &headers, &rows));
+    Ok(section(
+        "flows",
+        lang.t(
+            "Inflow, throughflow and outflow",
+            "Instroom, doorstroom en uitstroom",
+        ),
+        &body,
+    ))
+}

@@ -56,11 +56,8 @@ impl Csv {
         let mut reader = csv::Reader::from_path(path).with_context(context)?;
         let headers = reader.headers().with_context(context)?;
         let headers = headers.iter().map(str::to_string).collect();
-        let rows = reader
-            .records()
-            .collect::<Result<_, _>>()
-            .with_context(context)?;
-        let path = path.to_path_buf();
+        let rows = reader.records().collect::<Result<_, _>>();
+        let (path, rows) = (path.to_path_buf(), rows.with_context(context)?);
         Ok(Csv {
             path,
             headers,
@@ -72,11 +69,9 @@ impl Csv {
     fn cols<const N: usize>(&self, names: [&str; N]) -> Result<[usize; N]> {
         let mut cols = [0; N];
         for (col, name) in cols.iter_mut().zip(names) {
-            *col = self
-                .headers
-                .iter()
-                .position(|h| h == name)
-                .with_context(|| format!("{} has no column `{name}`", self.path.display()))?;
+            let found = self.headers.iter().position(|h| h == name);
+            *col =
+                found.with_context(|| format!("{} has no column `{name}`", self.path.display()))?;
         }
         Ok(cols)
     }
@@ -92,11 +87,8 @@ impl Csv {
             return Ok(None);
         }
         let value: f64 = text.parse().with_context(|| {
-            let (path, name) = (self.path.display(), &self.headers[col]);
-            format!(
-                "{path} line {}, column `{name}`: `{text}` is not a number",
-                row + 2
-            )
+            let (path, name, line) = (self.path.display(), &self.headers[col], row + 2);
+            format!("{path} line {line}, column `{name}`: `{text}` is not a number")
         })?;
         Ok(value.is_finite().then_some(value))
     }

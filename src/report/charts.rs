@@ -19,7 +19,7 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0, 0, 0),
 ];
 
-const SIZE: (u32, u32) = (760, 360);
+const SIZE: (u32, u32) = (1000, 420);
 const FONT: &str = "sans-serif";
 
 /// One fan: a quantity's median and bands, divided by `scale` for the axis.
@@ -116,8 +116,9 @@ fn draw(
     Ok(svg)
 }
 
-fn swatch(color: RGBColor) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
-    move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled())
+/// A legend mark for a line (dashed lines are not blocks of colour).
+fn stroke(color: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(3))
 }
 
 /// Fan charts: 90 % band (P5–P95), 50 % band (P25–P75), median line; and
@@ -167,7 +168,7 @@ pub fn fan(
                 ))
                 .map_err(err)?
                 .label(f.label)
-                .legend(swatch(f.color));
+                .legend(stroke(f.color));
         }
         for (label, color, values) in references {
             chart
@@ -179,7 +180,7 @@ pub fn fan(
                 ))
                 .map_err(err)?
                 .label(*label)
-                .legend(swatch(*color));
+                .legend(stroke(*color));
         }
         Ok(true)
     })
@@ -274,7 +275,7 @@ pub fn lines(
             drawn
                 .map_err(err)?
                 .label(label.as_str())
-                .legend(swatch(*color));
+                .legend(stroke(*color));
         }
         Ok(true)
     })

@@ -36,7 +36,9 @@ ul.sentences { padding-left: 1.1rem; }
 ul.sentences li { margin: 2px 0; }
 ul.sentences li.over { color: var(--warn); }
 table { border-collapse: collapse; width: 100%; font-size: 0.86rem; margin: 8px 0 16px; }
-th, td { border-bottom: 1px solid var(--rule); padding: 4px 6px; text-align: right; vertical-align: top; }
+th, td { border-bottom: 1px solid var(--rule); padding: 4px 6px; text-align: right; vertical-align: top;
+         white-space: nowrap; }
+td.text { white-space: normal; }
 th { background: #f3f5f8; }
 td.text, th.text { text-align: left; }
 p.legend { font-size: 0.9rem; margin: 0 0 8px; }
@@ -46,11 +48,13 @@ td.code { min-width: 280px; font-family: ui-monospace, "SFMono-Regular", Menlo, 
 .grid { display: grid; grid-template-columns: 1fr; gap: 8px; }
 dl.provenance { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; }
 dl.provenance dt { color: var(--muted); }
+@page { size: A4; margin: 14mm 12mm; }
 @media print {
-  body { max-width: none; padding: 0 12mm; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
   section { break-before: page; }
-  section#headline { break-before: avoid; }
-  figure, table { break-inside: avoid; }
+  section#headline, section#comparison { break-before: avoid; }
+  figure, ul.sentences, tr { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
 }
 "#;
 

@@ -8,6 +8,7 @@
 //! (parallel runs, shards) → `output` (result files).
 
 pub mod aggregate;
+pub mod calibrate;
 pub mod cli;
 pub mod engine;
 pub mod error;

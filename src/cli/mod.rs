@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and dispatch. Each subcommand's
 //! work lives in its own file.
 
+mod calibrate;
 mod capacity;
 mod compare;
 mod merge;
@@ -53,6 +54,37 @@ pub enum Command {
     Capacity(CapacityArgs),
     /// Write the HTML report (and report.xlsx beside it) of a result folder.
     Report(ReportArgs),
+    /// Fit a scenario (rates with trend, durations, transitions, tariffs) on a history CSV.
+    Calibrate(CalibrateArgs),
+    /// Fit on the years up to --fit-until, simulate the rest, score against the actuals.
+    Backtest(BacktestArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CalibrateArgs {
+    /// History CSV: year,municipality,care_form,started,ended,in_care_end[,…].
+    pub history: PathBuf,
+    /// Base scenario whose care forms and areas the history uses (default: embedded).
+    #[arg(long)]
+    pub base: Option<PathBuf>,
+    /// Scenario file to write (default: out/<base>-calibrated.toml).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BacktestArgs {
+    pub history: PathBuf,
+    /// Last year used for fitting; the later years are held out.
+    #[arg(long)]
+    pub fit_until: i32,
+    #[arg(long)]
+    pub base: Option<PathBuf>,
+    #[command(flatten)]
+    pub sim: SimFlags,
+    /// Folder for the calibrated scenario, its simulation and the scores.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -271,5 +303,7 @@ pub fn execute(cli: Cli) -> Result<(), Error> {
         Command::Slurm(args) => slurm::slurm(args),
         Command::Capacity(args) => capacity::capacity(args),
         Command::Report(args) => report_cmd::report(args),
+        Command::Calibrate(args) => calibrate::calibrate(args),
+        Command::Backtest(args) => calibrate::backtest(args),
     }
 }

@@ -14,9 +14,11 @@ use std::path::{Path, PathBuf};
 pub struct Stat {
     pub mean: f64,
     pub p05: f64,
+    pub p10: f64,
     pub p25: f64,
     pub p50: f64,
     pub p75: f64,
+    pub p90: f64,
     pub p95: f64,
 }
 
@@ -172,9 +174,11 @@ impl Run {
             let stat = Stat {
                 mean: num(6),
                 p05: num(8),
+                p10: num(9),
                 p25: num(10),
                 p50: num(11),
                 p75: num(12),
+                p90: num(13),
                 p95: num(14),
             };
             let key = (

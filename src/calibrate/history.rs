@@ -1,0 +1,508 @@
+//! Observed history to calibrate against: yearly aggregates in the style of
+//! CBS Beleidsinformatie Jeugd, one CSV row per year × municipality × care
+//! form.
+//!
+//! Required columns: `year,municipality,care_form,started,ended,in_care_end`
+//! (episodes started and ended in the year, clients in care at its end).
+//! Optional: `youth_population`, `mean_duration_days` (of the episodes that
+//! ended), `cost_eur`, and any number of `transitions_to_<form>` (episodes of
+//! this form that ended with a move to `<form>`). Columns may come in any
+//! order; an empty optional cell means "not known". Every problem found is
+//! reported with file, line, column, the column name as field and a fix.
+
+use crate::error::{InputError, InputErrors, Location};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+/// The numeric columns, required ones first; `Column::Number` indexes them.
+const NUMBERS: [&str; 6] = [
+    "started",
+    "ended",
+    "in_care_end",
+    "youth_population",
+    "mean_duration_days",
+    "cost_eur",
+];
+const REQUIRED_NUMBERS: usize = 3;
+const TRANSITIONS: &str = "transitions_to_";
+const MIN_YEARS: usize = 3;
+const FIRST_YEAR: i32 = 1900;
+const LAST_YEAR: i32 = 2200;
+
+#[derive(Clone, Debug)]
+pub struct HistoryRow {
+    pub year: i32,
+    pub municipality: String,
+    pub care_form: String,
+    pub started: f64,
+    pub ended: f64,
+    pub in_care_end: f64,
+    pub youth_population: Option<f64>,
+    pub mean_duration_days: Option<f64>,
+    pub cost_eur: Option<f64>,
+    /// target form → count, from `transitions_to_<form>` columns
+    pub transitions: BTreeMap<String, f64>,
+    /// 1-based line in the file (for messages)
+    pub line: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct History {
+    pub file: String,
+    pub rows: Vec<HistoryRow>,
+    /// distinct years, ascending
+    pub years: Vec<i32>,
+}
+
+/// What a header column holds; `Number(i)` indexes `NUMBERS`.
+#[derive(Clone, Debug)]
+enum Column {
+    Year,
+    Municipality,
+    CareForm,
+    Number(usize),
+    Transition(String),
+}
+
+/// Reads and validates a history file against the care forms and
+/// municipalities of the base scenario.
+pub fn read_history(
+    path: &Path,
+    forms: &[String],
+    municipalities: &[String],
+) -> Result<History, InputErrors> {
+    let file = path.display().to_string();
+    let fail = |e: InputError| Err(InputErrors(vec![e]));
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let msg = format!("cannot read history file {file}: {e}");
+            return fail(
+                InputError::new(msg)
+                    .in_file(path)
+                    .fix("check the path of the history file"),
+            );
+        }
+    };
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
+            let at = Location::from_offset(&file, valid, valid.len());
+            let error = InputError::new(format!("{file} is not UTF-8 text: {e}")).at(at);
+            return fail(error.fix("save the history file as UTF-8 CSV"));
+        }
+    };
+    if text.trim().is_empty() {
+        let columns: Vec<&str> = required().collect();
+        let fix = format!(
+            "write a header line `{}` and one row per year, municipality and care form",
+            columns.join(",")
+        );
+        return fail(
+            InputError::new(format!("history file {file} is empty"))
+                .in_file(path)
+                .fix(fix),
+        );
+    }
+    let mut reader = Reader {
+        file,
+        text,
+        forms,
+        municipalities,
+        errors: Vec::new(),
+    };
+    let history = reader.read();
+    let mut errors = reader.errors;
+    if errors.is_empty() {
+        return Ok(history);
+    }
+    errors.sort_by_key(|e| e.location.as_ref().map(|l| (l.line, l.column)));
+    Err(InputErrors(errors))
+}
+
+/// Sums of the rows of one year and care form over all municipalities (None
+/// for the optional columns if any row lacks them). `municipality` is empty,
+/// `line` is that of the first row, `mean_duration_days` is the mean weighted
+/// by `ended` (a plain mean if nothing ended) and a transition target is kept
+/// only if every row has it. None if no row matches.
+pub fn totals(history: &History, year: i32, care_form: &str) -> Option<HistoryRow> {
+    let rows: Vec<&HistoryRow> = history
+        .rows
+        .iter()
+        .filter(|r| r.year == year && r.care_form == care_form)
+        .collect();
+    let first = rows.first()?;
+    let sum = |f: &dyn Fn(&HistoryRow) -> f64| rows.iter().map(|r| f(r)).sum::<f64>();
+    let all = |f: fn(&HistoryRow) -> Option<f64>| rows.iter().all(|r| f(r).is_some());
+    let opt = |f: fn(&HistoryRow) -> Option<f64>| all(f).then(|| sum(&|r| f(r).unwrap_or(0.0)));
+    let ended = sum(&|r| r.ended);
+    let duration = |r: &HistoryRow| r.mean_duration_days.unwrap_or(0.0);
+    let mean_duration_days = all(|r| r.mean_duration_days).then(|| match ended > 0.0 {
+        true => sum(&|r| duration(r) * r.ended) / ended,
+        false => sum(&duration) / rows.len() as f64,
+    });
+    let transitions = (first.transitions.keys())
+        .filter_map(|t| {
+            let count: Option<f64> = rows.iter().map(|r| r.transitions.get(t).copied()).sum();
+            Some((t.clone(), count?))
+        })
+        .collect();
+    Some(HistoryRow {
+        year,
+        municipality: String::new(),
+        care_form: care_form.to_string(),
+        started: sum(&|r| r.started),
+        ended,
+        in_care_end: sum(&|r| r.in_care_end),
+        youth_population: opt(|r| r.youth_population),
+        mean_duration_days,
+        cost_eur: opt(|r| r.cost_eur),
+        transitions,
+        line: rows.iter().map(|r| r.line).min().unwrap_or(first.line),
+    })
+}
+
+struct Reader<'a> {
+    file: String,
+    text: &'a str,
+    forms: &'a [String],
+    municipalities: &'a [String],
+    errors: Vec<InputError>,
+}
+
+impl Reader<'_> {
+    /// Location of field `index` of the record starting at byte `offset`
+    /// (csv puts a record after blank lines at the first of them).
+    fn at(&self, offset: usize, index: usize) -> Location {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset +=
+            self.text[offset..].len() - self.text[offset..].trim_start_matches(['\n', '\r']).len();
+        let mut loc = Location::from_offset(&self.file, self.text, offset);
+        loc.column = field_column(&loc.source_line, index);
+        loc
+    }
+
+    fn error(&mut self, at: (usize, usize), field: &str, message: String, fix: impl Into<String>) {
+        let loc = self.at(at.0, at.1);
+        let mut error = InputError::new(message).at(loc).fix(fix);
+        if !field.is_empty() {
+            error = error.field(field);
+        }
+        self.errors.push(error);
+    }
+
+    fn read(&mut self) -> History {
+        let mut csv = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .flexible(true)
+            .from_reader(self.text.as_bytes());
+        let mut history = History {
+            file: self.file.clone(),
+            rows: Vec::new(),
+            years: Vec::new(),
+        };
+        let header = match csv.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                let msg = format!("cannot read the header of {}: {e}", self.file);
+                self.error((0, 0), "", msg, "write a plain CSV header line");
+                return history;
+            }
+        };
+        let header_at = header.position().map_or(0, |p| p.byte() as usize);
+        let Some(columns) = self.columns(&header, header_at) else {
+            return history;
+        };
+        let find = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
+        let (year_index, ended_index) = (find("year"), find("ended"));
+        let mut keys: HashMap<(i32, String, String), usize> = HashMap::new();
+        let mut years = BTreeSet::new();
+        let mut offsets = Vec::new();
+        let mut record = csv::StringRecord::new();
+        let mut data_rows = 0;
+        loop {
+            match csv.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let at = e.position().map_or(0, |p| p.byte() as usize);
+                    let msg = format!("malformed CSV in {}: {e}", self.file);
+                    self.error((at, 0), "", msg, "check the quotes of this line");
+                    break;
+                }
+            }
+            if record.iter().all(str::is_empty) {
+                continue;
+            }
+            data_rows += 1;
+            let offset = record.position().map_or(0, |p| p.byte() as usize);
+            if record.len() != columns.len() {
+                let msg = format!(
+                    "this row has {} fields but the header has {}",
+                    record.len(),
+                    columns.len()
+                );
+                let fix = "give every row one value per header column (leave unknown optional values empty)";
+                self.error((offset, 0), "", msg, fix);
+                continue;
+            }
+            if let Some(row) = self.row(&columns, &header, &record, offset, &mut keys) {
+                years.insert(row.year);
+                offsets.push(offset);
+                history.rows.push(row);
+            } else if let Some(year) = record.get(year_index).and_then(|y| y.parse().ok()) {
+                years.insert(year);
+            }
+        }
+        if data_rows == 0 {
+            let msg = format!("history file {} has a header but no rows", self.file);
+            let fix = "add one row per year, municipality and care form";
+            self.error((header_at, 0), "", msg, fix);
+            return history;
+        }
+        self.check_flows(&history.rows, &offsets, ended_index);
+        history.years = years.into_iter().filter(|y| in_range(*y)).collect();
+        if history.years.len() < MIN_YEARS {
+            let list: Vec<String> = history.years.iter().map(i32::to_string).collect();
+            let msg = format!(
+                "the history covers {} distinct year(s) ({}); a trend needs at least {MIN_YEARS} years",
+                history.years.len(),
+                list.join(", ")
+            );
+            let fix = format!("add rows for at least {MIN_YEARS} different years");
+            self.error((header_at, year_index), "year", msg, fix);
+        }
+        history
+    }
+
+    /// Classifies the header; None (with errors pushed) if it is unusable.
+    fn columns(&mut self, header: &csv::StringRecord, at: usize) -> Option<Vec<Column>> {
+        let before = self.errors.len();
+        let mut columns = Vec::new();
+        for (i, name) in header.iter().enumerate() {
+            if header.iter().take(i).any(|h| h == name) {
+                let msg = format!("column `{name}` appears twice in the header");
+                self.error((at, i), name, msg, "remove one of the two");
+            }
+            let column = match name {
+                "year" => Column::Year,
+                "municipality" => Column::Municipality,
+                "care_form" => Column::CareForm,
+                _ => match NUMBERS.iter().position(|n| *n == name) {
+                    Some(n) => Column::Number(n),
+                    None => match name.strip_prefix(TRANSITIONS) {
+                        Some(target) if self.forms.iter().any(|f| f == target) => {
+                            Column::Transition(target.to_string())
+                        }
+                        Some(target) => {
+                            let msg = format!("`{name}` names unknown care form `{target}`");
+                            let fix = format!("known care forms: {}", self.forms.join(", "));
+                            self.error((at, i), name, msg, fix);
+                            continue;
+                        }
+                        None => {
+                            let msg = format!("unknown column `{name}` in the history header");
+                            let fix = format!(
+                                "accepted columns: year, municipality, care_form, {}, {TRANSITIONS}<care form>",
+                                NUMBERS.join(", ")
+                            );
+                            self.error((at, i), name, msg, fix);
+                            continue;
+                        }
+                    },
+                },
+            };
+            columns.push(column);
+        }
+        let missing: Vec<&str> = required()
+            .filter(|r| !header.iter().any(|h| h == *r))
+            .collect();
+        if !missing.is_empty() {
+            let msg = format!("the history header lacks column(s) {}", missing.join(", "));
+            let all = required().collect::<Vec<_>>().join(",");
+            let fix = format!("the header needs at least: {all}");
+            self.error((at, 0), &missing.join(", "), msg, fix);
+        }
+        (self.errors.len() == before).then_some(columns)
+    }
+
+    /// Parses one data row; None (with errors pushed) if any cell is bad.
+    fn row(
+        &mut self,
+        columns: &[Column],
+        header: &csv::StringRecord,
+        record: &csv::StringRecord,
+        offset: usize,
+        keys: &mut HashMap<(i32, String, String), usize>,
+    ) -> Option<HistoryRow> {
+        let before = self.errors.len();
+        let line = self.at(offset, 0).line;
+        let (mut year, mut municipality, mut care_form) = (None, None, None);
+        let mut numbers = [None; 6];
+        let mut transitions = BTreeMap::new();
+        for (i, column) in columns.iter().enumerate() {
+            let (cell, name, at) = (record.get(i).unwrap_or(""), &header[i], (offset, i));
+            match column {
+                Column::Year => year = self.year(cell, at),
+                Column::Municipality => {
+                    municipality = self.name(cell, at, name, self.municipalities, "municipality")
+                }
+                Column::CareForm => care_form = self.name(cell, at, name, self.forms, "care form"),
+                Column::Number(n) if cell.is_empty() && *n >= REQUIRED_NUMBERS => {}
+                Column::Number(n) => numbers[*n] = self.number(cell, at, name),
+                Column::Transition(_) if cell.is_empty() => {}
+                Column::Transition(target) => {
+                    if let Some(v) = self.number(cell, at, name) {
+                        transitions.insert(target.clone(), v);
+                    }
+                }
+            }
+        }
+        let (year, municipality, care_form) = (year?, municipality?, care_form?);
+        let key = (year, municipality.clone(), care_form.clone());
+        if let Some(first) = keys.get(&key) {
+            let msg = format!(
+                "duplicate row for {year}, {municipality}, {care_form} (first on line {first})"
+            );
+            let fix = "keep one row per year, municipality and care form";
+            let year_index = columns.iter().position(|c| matches!(c, Column::Year));
+            self.error((offset, year_index.unwrap_or(0)), "year", msg, fix);
+        } else {
+            keys.insert(key, line);
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        Some(HistoryRow {
+            year,
+            municipality,
+            care_form,
+            started: numbers[0]?,
+            ended: numbers[1]?,
+            in_care_end: numbers[2]?,
+            youth_population: numbers[3],
+            mean_duration_days: numbers[4],
+            cost_eur: numbers[5],
+            transitions,
+            line,
+        })
+    }
+
+    fn year(&mut self, cell: &str, at: (usize, usize)) -> Option<i32> {
+        let msg = match cell.parse::<i32>() {
+            Ok(y) if in_range(y) => return Some(y),
+            Ok(y) => format!("year {y} is outside {FIRST_YEAR}–{LAST_YEAR}"),
+            Err(_) => format!("`{cell}` is not a year"),
+        };
+        self.error(at, "year", msg, "write the calendar year, e.g. 2021");
+        None
+    }
+
+    fn name(
+        &mut self,
+        cell: &str,
+        at: (usize, usize),
+        field: &str,
+        known: &[String],
+        what: &str,
+    ) -> Option<String> {
+        if known.iter().any(|k| k == cell) {
+            return Some(cell.to_string());
+        }
+        let msg = format!("unknown {what} `{cell}`: the base scenario has no such {what}");
+        let fix = format!("use one of: {}", known.join(", "));
+        self.error(at, field, msg, fix);
+        None
+    }
+
+    fn number(&mut self, cell: &str, at: (usize, usize), field: &str) -> Option<f64> {
+        let problem = match cell.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => return Some(v),
+            Ok(v) if v.is_finite() => format!("`{field}` is negative ({cell})"),
+            Ok(_) => format!("`{field}` is not a finite number ({cell})"),
+            Err(_) if cell.is_empty() => format!("`{field}` is empty"),
+            Err(_) => format!("`{cell}` is not a number"),
+        };
+        let fix = "write a plain number of 0 or more, e.g. 120 or 37.5 (no thousands separators)";
+        self.error(at, field, problem, fix);
+        None
+    }
+
+    /// `ended` cannot exceed `started` plus those in care at the start of the
+    /// year (the previous year's `in_care_end`); checked only where the
+    /// previous year of the same municipality and form is in the file.
+    fn check_flows(&mut self, rows: &[HistoryRow], offsets: &[usize], ended_index: usize) {
+        let series: HashMap<(&str, &str, i32), &HistoryRow> = rows
+            .iter()
+            .map(|r| ((r.municipality.as_str(), r.care_form.as_str(), r.year), r))
+            .collect();
+        for (row, offset) in rows.iter().zip(offsets) {
+            let key = (
+                row.municipality.as_str(),
+                row.care_form.as_str(),
+                row.year - 1,
+            );
+            let Some(prev) = series.get(&key) else {
+                continue;
+            };
+            let available = row.started + prev.in_care_end;
+            if row.ended > available + 1e-9 * available.max(1.0) {
+                let msg = format!(
+                    "{} episodes ended but only {} started plus {} in care at the start \
+                     (in_care_end of {} on line {}) for {}, {}",
+                    row.ended,
+                    row.started,
+                    prev.in_care_end,
+                    prev.year,
+                    prev.line,
+                    row.municipality,
+                    row.care_form
+                );
+                let fix = "check the counts: ended ≤ started + previous year's in_care_end";
+                self.error((*offset, ended_index), "ended", msg, fix);
+            }
+        }
+    }
+}
+
+fn required() -> impl Iterator<Item = &'static str> {
+    ["year", "municipality", "care_form"]
+        .into_iter()
+        .chain(NUMBERS[..REQUIRED_NUMBERS].iter().copied())
+}
+
+fn in_range(year: i32) -> bool {
+    (FIRST_YEAR..=LAST_YEAR).contains(&year)
+}
+
+/// 1-based character column where field `index` starts in a CSV `line`
+/// (quotes respected, leading blanks skipped); 1 if the line is shorter.
+fn field_column(line: &str, index: usize) -> usize {
+    let chars: Vec<char> = line.chars().collect();
+    let (mut field, mut start, mut quoted) = (0, 0, false);
+    for (i, c) in chars.iter().enumerate() {
+        if field == index {
+            break;
+        }
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                field += 1;
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if field < index {
+        return 1;
+    }
+    let blanks = chars[start..]
+        .iter()
+        .take_while(|c| **c == ' ' || **c == '\t')
+        .count();
+    start + blanks + 1
+}

@@ -1,0 +1,174 @@
+//! The calibrated scenario as TOML: an override of the base scenario whose
+//! parameters carry their uncertainty as per-replication draws (inflow and
+//! duration interventions with mean 0 and the estimate's standard error),
+//! with comments stating the data years and the quality of the fit.
+
+use super::fit::{Calibration, t95};
+use crate::model::Model;
+use crate::scenario::schema::{DurationSpec, Scenario};
+use std::fmt::Write;
+
+/// Where and how the calibrated scenario runs.
+pub struct Target<'a> {
+    /// `extends` path, relative to the written file.
+    pub extends: &'a str,
+    pub name: &'a str,
+    pub history_file: &'a str,
+    /// Horizon start and length (backtest: the held-out years); `None` keeps the base's.
+    pub horizon: Option<(i32, u32)>,
+}
+
+/// Arrivals per year of the base model in its first year ÷ what youth ×
+/// rate_per_1000 alone would give: the usage multipliers to divide out.
+fn usage_factor(base: &Scenario, model: &Model) -> f64 {
+    let arrivals: f64 = model.streams.iter().map(|s| s.rate_per_day[0]).sum::<f64>() * 365.0;
+    let youth: f64 = model.segments.iter().map(|s| s.youth[0]).sum();
+    let plain = youth / 1000.0 * base.arrivals.rate_per_1000.at(model.start_year);
+    if plain > 0.0 && arrivals > 0.0 {
+        arrivals / plain
+    } else {
+        1.0
+    }
+}
+
+fn duration(spec: &DurationSpec, mean: f64) -> String {
+    match spec {
+        DurationSpec::Lognormal { cv, .. } => {
+            format!("{{ distribution = \"lognormal\", mean = {mean:.1}, cv = {cv} }}")
+        }
+        DurationSpec::Gamma { cv, .. } => {
+            format!("{{ distribution = \"gamma\", mean = {mean:.1}, cv = {cv} }}")
+        }
+        DurationSpec::Fixed { .. } => format!("{{ distribution = \"fixed\", days = {mean:.1} }}"),
+        _ => format!("{{ distribution = \"exponential\", mean = {mean:.1} }}"),
+    }
+}
+
+/// Keeps an uncertainty inside what the scenario checks accept (mean − 3 sd > −1).
+fn capped(sd: f64) -> f64 {
+    if sd.is_finite() { sd.min(0.3) } else { 0.0 }
+}
+
+/// The scenario text.
+pub fn scenario_text(
+    c: &Calibration,
+    base: &Scenario,
+    model: &Model,
+    target: &Target<'_>,
+) -> String {
+    let mut out = String::new();
+    let (start, years) = target
+        .horizon
+        .unwrap_or((base.horizon.start_year, base.horizon.years));
+    let r = &c.rate;
+    let _ = writeln!(
+        out,
+        "# Calibrated by `jeugdstroom calibrate` from {} (years {}–{}) on the base scenario.",
+        target.history_file, c.first_year, c.last_year
+    );
+    let _ = writeln!(
+        out,
+        "# Arrival rate: log-linear fit over {} years, R² = {:.3}; {} per 1,000 youth in {} \
+         (95 % interval × / ÷ {:.3}), trend {:+.2} % a year (95 % interval ± {:.2} points).",
+        r.n,
+        r.r_squared,
+        round(r.level),
+        c.last_year,
+        (t95(r.n - 2) * r.se_log_level).exp(),
+        r.trend * 100.0,
+        t95(r.n - 2) * r.se_trend * 100.0
+    );
+    let _ = writeln!(
+        out,
+        "# Standard errors become per-replication draws in [interventions.calibration_*]."
+    );
+    let _ = writeln!(out, "extends = \"{}\"", target.extends);
+    let _ = writeln!(out, "name = \"{}\"", target.name);
+    let _ = writeln!(
+        out,
+        "description = \"Calibrated on {} (years {}–{})\"\n",
+        target.history_file, c.first_year, c.last_year
+    );
+    if let Some((s, y)) = target.horizon {
+        let _ = writeln!(out, "[horizon]\nstart_year = {s}\nyears = {y}\n");
+        let warm = base.initial_state.warmup_years.max(3);
+        let _ = writeln!(out, "[initial_state]\nwarmup_years = {warm}\n");
+    }
+    let factor = usage_factor(base, model);
+    let rate_at_start = r.level * (1.0 + r.trend).powi(start - c.last_year) / factor;
+    let _ = writeln!(out, "[arrivals]");
+    let _ = writeln!(
+        out,
+        "# {} per 1,000 youth in {start} after the base's usage multipliers (× {factor:.4}).",
+        round(rate_at_start * factor)
+    );
+    let _ = writeln!(out, "rate_per_1000 = {}", round(rate_at_start));
+    let _ = writeln!(out, "trend = {:.5}", r.trend);
+    let entry: Vec<String> = base
+        .care_forms
+        .keys()
+        .map(|f| format!("{f} = {:.6}", c.entry.get(f).copied().unwrap_or(0.0)))
+        .collect();
+    let _ = writeln!(out, "entry = {{ {} }}\n", entry.join(", "));
+    for (name, fit) in &c.forms {
+        let Some(form) = base.care_forms.get(name) else {
+            continue;
+        };
+        let _ = writeln!(out, "[care_forms.{name}]");
+        if let Some(d) = &fit.duration {
+            let _ = writeln!(
+                out,
+                "# Mean stay {:.1} days by Little's law over {} years (se {:.1}).",
+                d.mean, d.n, d.se
+            );
+            let _ = writeln!(out, "duration = {}", duration(&form.duration, d.mean));
+        }
+        if !fit.transitions.is_empty() {
+            let shares: Vec<String> = base
+                .care_forms
+                .keys()
+                .filter(|to| *to != name)
+                .map(|to| {
+                    format!(
+                        "{to} = {:.6}",
+                        fit.transitions.get(to).copied().unwrap_or(0.0)
+                    )
+                })
+                .collect();
+            let _ = writeln!(out, "transitions = {{ {} }}", shares.join(", "));
+        }
+        if let Some(t) = fit.tariff {
+            let _ = writeln!(out, "# Cost ÷ client-days over the fitted years.");
+            let _ = writeln!(out, "tariff = {t:.2}");
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "[interventions.calibration_level]\nlabel = \"Uncertainty of the fitted arrival rate\"\nlever = \"inflow\"\nstart = {start}\neffect = {{ mean = 0, sd = {:.5} }}\n",
+        capped(r.se_log_level)
+    );
+    let _ = writeln!(
+        out,
+        "# The trend's uncertainty grows with the distance from the data: sd × years.\n[interventions.calibration_trend]\nlabel = \"Uncertainty of the fitted trend\"\nlever = \"inflow\"\nstart = {start}\nramp_years = {years}\neffect = {{ mean = 0, sd = {:.5} }}\n",
+        capped(r.se_trend * years as f64)
+    );
+    for (name, fit) in &c.forms {
+        if let Some(d) = fit
+            .duration
+            .as_ref()
+            .filter(|d| d.mean > 0.0 && d.se.is_finite())
+        {
+            let _ = writeln!(
+                out,
+                "[interventions.calibration_duration_{name}]\nlever = \"duration\"\nforms = [\"{name}\"]\nstart = {start}\neffect = {{ mean = 0, sd = {:.5} }}\n",
+                capped(d.se / d.mean)
+            );
+        }
+    }
+    out
+}
+
+fn round(v: f64) -> String {
+    format!("{:.4}", v)
+}

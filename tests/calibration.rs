@@ -213,3 +213,54 @@ fn calibrate_and_backtest_through_the_binary() {
         assert!(r.stderr.contains("--fit-until"), "{}", r.stderr);
     }
 }
+
+#[test]
+fn calibrate_refuses_a_bad_history_with_its_location() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = write_base(tmp.path());
+    let cases = [
+        (
+            "year,municipality,care_form,started,ended\n2020,town,ambulant,1,1\n",
+            "in_care_end",
+            1,
+        ),
+        (
+            "year,municipality,care_form,started,ended,in_care_end\n2020,town,ambulant,10,2,8\n2021,town,ambulant,-3,2,8\n2022,town,ambulant,10,2,8\n",
+            "negative",
+            3,
+        ),
+        (
+            "year,municipality,care_form,started,ended,in_care_end\n2020,town,ambulant,10,2,8\n2021,town,ambulant,1,50,8\n2022,town,ambulant,10,2,8\n",
+            "ended",
+            3,
+        ),
+        (
+            "year,municipality,care_form,started,ended,in_care_end\n2020,town,daycare,10,2,8\n2021,town,ambulant,1,2,8\n2022,town,ambulant,10,2,8\n",
+            "daycare",
+            2,
+        ),
+        (
+            "year,municipality,care_form,started,ended,in_care_end\n2020,town,ambulant,10,2,8\n2021,town,ambulant,10,2,8\n",
+            "3 years",
+            1,
+        ),
+    ];
+    for (k, (text, needle, line)) in cases.iter().enumerate() {
+        let history = tmp.path().join(format!("bad{k}.csv"));
+        std::fs::write(&history, text).unwrap();
+        let out = common::cli::jeugdstroom(&[
+            "calibrate",
+            history.to_str().unwrap(),
+            "--base",
+            base.to_str().unwrap(),
+            "--out",
+            tmp.path().join("x.toml").to_str().unwrap(),
+        ]);
+        assert_eq!(out.code, Some(2), "case {k}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "case {k}: {}", out.stderr);
+        let located = format!("bad{k}.csv:{line}:");
+        assert!(out.stderr.contains(&located), "case {k}: {}", out.stderr);
+        assert!(out.stderr.contains("fix"), "case {k}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"));
+    }
+}

@@ -264,3 +264,16 @@ fn calibrate_refuses_a_bad_history_with_its_location() {
         assert!(!out.stderr.contains("panicked"));
     }
 }
+
+/// Writes `examples/truth.toml` and `examples/history-synthetic.csv` (the
+/// README's backtest example): `cargo test --release --test calibration -- --ignored`.
+#[test]
+#[ignore]
+fn write_example_history() {
+    let dir = Path::new("examples");
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("truth.toml"), truth()).unwrap();
+    let model = prepare(&truth()).model;
+    let e = per_replication(&model, 2024, 1, |e| e.clone()).remove(0);
+    std::fs::write(dir.join("history-synthetic.csv"), history_csv(&model, &e)).unwrap();
+}

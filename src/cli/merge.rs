@@ -113,10 +113,14 @@ pub fn merge_parts(shards: &[PathBuf], out: &Path) -> Result<(String, u64, Overv
     }
     writer.expect("at least one shard").finish()?;
     std::fs::rename(&tmp, out.join(BIN))?;
-    // Same scenario in every shard (checked above): keep its assumptions.
-    let assumptions = parts[0].0.join(crate::scenario::assumptions::FILE_NAME);
-    if let Ok(bytes) = std::fs::read(&assumptions) {
-        output::AtomicFile::write_all(&out.join(crate::scenario::assumptions::FILE_NAME), &bytes)?;
+    // Same scenario in every shard (checked above): keep its assumptions and labels.
+    for name in [
+        crate::scenario::assumptions::FILE_NAME,
+        crate::scenario::assumptions::LABELS_FILE,
+    ] {
+        if let Ok(bytes) = std::fs::read(parts[0].0.join(name)) {
+            output::AtomicFile::write_all(&out.join(name), &bytes)?;
+        }
     }
 
     let mut manifest = Manifest::new(

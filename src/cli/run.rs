@@ -83,6 +83,12 @@ pub fn simulate(job: &Job<'_>) -> Result<Overview, Error> {
             .map_err(anyhow::Error::from)?
             .as_bytes(),
     )?;
+    output::AtomicFile::write_all(
+        &job.out.join(crate::scenario::assumptions::LABELS_FILE),
+        serde_json::to_string_pretty(&crate::scenario::assumptions::Labels::of(model))
+            .map_err(anyhow::Error::from)?
+            .as_bytes(),
+    )?;
     let mut manifest = Manifest::new(
         &p.name,
         &p.sha256,

@@ -48,18 +48,19 @@ pub fn waiting(lang: Lang, run: &Run) -> Result<String> {
         let list = charts::fan(
             &Axes {
                 title: &format!(
-                    "{}: {form}",
+                    "{}: {}",
                     lang.t(
                         "Waiting list at year end",
                         "Wachtlijst aan het eind van het jaar"
-                    )
+                    ),
+                    run.form_label(form)
                 ),
                 x: lang.t("year", "jaar"),
                 y: lang.t("young people waiting", "wachtende jeugdigen"),
             },
             &run.years,
             &[Fan {
-                label: form,
+                label: run.form_label(form),
                 color,
                 stats: stats(run, Some(form), "waiting_end"),
             }],
@@ -78,18 +79,19 @@ pub fn waiting(lang: Lang, run: &Run) -> Result<String> {
         let wait = charts::fan(
             &Axes {
                 title: &format!(
-                    "{}: {form}",
+                    "{}: {}",
                     lang.t(
                         "Mean waiting time of the year's starts",
                         "Gemiddelde wachttijd van de starts in het jaar"
-                    )
+                    ),
+                    run.form_label(form)
                 ),
                 x: lang.t("year", "jaar"),
                 y: lang.t("days", "dagen"),
             },
             &run.years,
             &[Fan {
-                label: form,
+                label: run.form_label(form),
                 color,
                 stats: stats(run, Some(form), "wait_days_mean"),
             }],
@@ -109,13 +111,17 @@ pub fn waiting(lang: Lang, run: &Run) -> Result<String> {
     // Per area and form, the last year.
     let last = *run.years.last().unwrap_or(&0);
     let mut headers: Vec<String> = vec![lang.t("area", "gebied").into()];
-    headers.extend(forms.iter().map(|f| format!("{f} ({last})")));
+    headers.extend(
+        forms
+            .iter()
+            .map(|f| format!("{} ({last})", run.form_label(f))),
+    );
     if !forms.is_empty() && !run.areas.is_empty() {
         let rows: Vec<Vec<(String, bool)>> = run
             .areas
             .iter()
             .map(|a| {
-                let mut row = vec![(a.clone(), true)];
+                let mut row = vec![(run.area_label(a).to_string(), true)];
                 row.extend(forms.iter().map(|f| {
                     let s = run.area(last, a, f, "waiting_end").unwrap_or_default();
                     (lang.number(s.mean, 1), false)
@@ -145,7 +151,7 @@ pub fn waiting(lang: Lang, run: &Run) -> Result<String> {
         .iter()
         .map(|f| {
             vec![
-                (f.to_string(), true),
+                (run.form_label(f).to_string(), true),
                 (lang.number(p90(Some(f)), 0), false),
                 (lang.number(reneged(Some(f)), 0), false),
                 (lang.number(escalated(Some(f)), 0), false),
@@ -187,11 +193,12 @@ pub fn capacity(lang: Lang, run: &Run) -> Result<String> {
         let svg = charts::lines(
             &Axes {
                 title: &format!(
-                    "{}: {form}",
+                    "{}: {}",
                     lang.t(
                         "Places and mean occupancy",
                         "Plaatsen en gemiddelde bezetting"
-                    )
+                    ),
+                    run.form_label(form)
                 ),
                 x: lang.t("year", "jaar"),
                 y: lang.t("places", "plaatsen"),

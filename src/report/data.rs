@@ -4,7 +4,7 @@
 
 use crate::error::{Error, InputError};
 use crate::output::Manifest;
-use crate::scenario::assumptions::{self, Assumption};
+use crate::scenario::assumptions::{self, Assumption, Labels};
 use anyhow::Context;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -49,6 +49,7 @@ pub struct Run {
     stats: HashMap<Key, Stat>,
     pub feasibility: Vec<FeasibilityRow>,
     pub assumptions: Vec<Assumption>,
+    pub labels: Labels,
 }
 
 /// A paired difference row of `comparison.csv` (B − A).
@@ -196,6 +197,10 @@ impl Run {
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default();
+        let labels = std::fs::read(dir.join(assumptions::LABELS_FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
         Ok(Run {
             dir: dir.to_path_buf(),
             manifest,
@@ -205,7 +210,29 @@ impl Run {
             stats,
             feasibility,
             assumptions,
+            labels,
         })
+    }
+
+    /// The display label of a care form (its name when the scenario gave none).
+    pub fn form_label<'a>(&'a self, name: &'a str) -> &'a str {
+        self.labels
+            .care_forms
+            .get(name)
+            .map_or(name, String::as_str)
+    }
+
+    pub fn area_label<'a>(&'a self, name: &'a str) -> &'a str {
+        self.labels.areas.get(name).map_or(name, String::as_str)
+    }
+
+    /// Label of a municipality or provider named in feasibility.csv.
+    pub fn party_label<'a>(&'a self, name: &'a str) -> &'a str {
+        self.labels
+            .municipalities
+            .get(name)
+            .or_else(|| self.labels.providers.get(name))
+            .map_or(name, String::as_str)
     }
 
     /// A region-wide statistic (`form` = None for all forms).

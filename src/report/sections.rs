@@ -200,7 +200,7 @@ pub fn feasibility(lang: Lang, run: &Run) -> String {
             names
                 .iter()
                 .map(|name| {
-                    let mut row = vec![text(name.to_string())];
+                    let mut row = vec![text(run.party_label(name).to_string())];
                     row.extend(run.years.iter().map(|&y| {
                         run.feasibility_of(scope)
                             .find(|r| r.year == y && r.name == *name)
@@ -243,7 +243,12 @@ pub fn flows(lang: Lang, run: &Run) -> Result<String> {
     let series: Vec<(String, Vec<f64>)> = run
         .forms
         .iter()
-        .map(|f| (f.clone(), means(run, Some(f), "active_end")))
+        .map(|f| {
+            (
+                run.form_label(f).to_string(),
+                means(run, Some(f), "active_end"),
+            )
+        })
         .collect();
     let svg = charts::stacked(
         &Axes {
@@ -290,7 +295,7 @@ pub fn flows(lang: Lang, run: &Run) -> Result<String> {
         .iter()
         .map(|f| {
             vec![
-                text(f.clone()),
+                text(run.form_label(f).to_string()),
                 num(lang.number(get(f, first, "inflow"), 0)),
                 num(lang.number(get(f, last, "inflow"), 0)),
                 num(lang.number(get(f, first, "outflow"), 0)),

@@ -108,6 +108,58 @@ pub fn waiting(lang: Lang, run: &Run) -> Result<String> {
             ),
         ));
     }
+    // Per area: one line per area for each form with a waiting list.
+    for form in &forms {
+        let series: Vec<(String, charts::RGBColor, Vec<f64>, bool)> = run
+            .areas
+            .iter()
+            .enumerate()
+            .map(|(k, a)| {
+                let values = run
+                    .years
+                    .iter()
+                    .map(|&y| run.area(y, a, form, "waiting_end").map_or(0.0, |s| s.mean))
+                    .collect();
+                (
+                    run.area_label(a).to_string(),
+                    PALETTE[k % PALETTE.len()],
+                    values,
+                    false,
+                )
+            })
+            .collect();
+        if series.is_empty() {
+            continue;
+        }
+        let svg = charts::lines(
+            &Axes {
+                title: &format!(
+                    "{}: {}",
+                    lang.t(
+                        "Waiting at year end per area",
+                        "Wachtend aan het eind van het jaar per gebied"
+                    ),
+                    run.form_label(form)
+                ),
+                x: lang.t("year", "jaar"),
+                y: lang.t(
+                    "young people waiting (mean)",
+                    "wachtende jeugdigen (gemiddeld)",
+                ),
+            },
+            &run.years,
+            &series,
+            &|v: &f64| lang.number(*v, 1),
+        )?;
+        body.push_str(&figure(
+            &format!("lines-waiting-areas-{form}"),
+            &svg,
+            lang.t(
+                "Mean over the simulated futures.",
+                "Gemiddelde over de gesimuleerde toekomsten.",
+            ),
+        ));
+    }
     // Per area and form, the last year.
     let last = *run.years.last().unwrap_or(&0);
     let mut headers: Vec<String> = vec![lang.t("area", "gebied").into()];

@@ -4,6 +4,7 @@
 
 use super::data::Stat;
 use anyhow::{Result, anyhow};
+pub use plotters::prelude::RGBColor;
 use plotters::prelude::*;
 use std::ops::Range;
 
@@ -15,8 +16,9 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(213, 94, 0),
     RGBColor(86, 180, 233),
     RGBColor(204, 121, 167),
-    RGBColor(240, 228, 66),
     RGBColor(0, 0, 0),
+    // Okabe–Ito yellow last: it is faint on white.
+    RGBColor(240, 228, 66),
 ];
 
 const SIZE: (u32, u32) = (1000, 420);

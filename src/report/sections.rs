@@ -280,6 +280,33 @@ pub fn flows(lang: Lang, run: &Run) -> Result<String> {
         })
         .collect();
     body.push_str(&legend(&colours));
+    let inflow: Vec<(String, Vec<f64>)> = run
+        .forms
+        .iter()
+        .map(|f| (run.form_label(f).to_string(), means(run, Some(f), "inflow")))
+        .collect();
+    let svg = charts::stacked(
+        &Axes {
+            title: lang.t(
+                "New arrivals per year, per care form entered",
+                "Instroom per jaar, per zorgvorm van binnenkomst",
+            ),
+            x: lang.t("year", "jaar"),
+            y: lang.t("arrivals (mean)", "instroom (gemiddeld)"),
+        },
+        &run.years,
+        &inflow,
+        &count,
+    )?;
+    body.push_str(&figure(
+        "stack-inflow",
+        &svg,
+        lang.t(
+            "Arrivals from outside care (new and relapse); the table gives inflow and outflow per form.",
+            "Instroom van buiten de zorg (nieuw en terugval); de tabel geeft in- en uitstroom per zorgvorm.",
+        ),
+    ));
+    body.push_str(&legend(&colours));
     let (first, last) = (run.years[0], *run.years.last().unwrap_or(&run.years[0]));
     let headers: Vec<String> = vec![
         lang.t("care form", "zorgvorm").into(),

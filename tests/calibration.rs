@@ -109,13 +109,13 @@ fn known_parameters_fall_inside_their_intervals_at_the_stated_rate() {
             read_history(&path, &forms, &municipalities).unwrap_or_else(|e| panic!("{e}"));
         let c = calibrate(&history, 2016 + YEARS as i32 - 1, &forms, 10_000.0).unwrap();
         let r = &c.rate;
-        let t = t95(r.n - 2);
+        let t = t95((r.n - 2) as f64);
         // True arrivals per 1,000 youth in the last year: rate × (1 + trend)^7.
         let true_level = RATE * (1.0 + TREND).powi(YEARS as i32 - 1);
         hits[0] += usize::from((r.level.ln() - true_level.ln()).abs() <= t * r.se_log_level);
         hits[1] += usize::from(((1.0 + r.trend).ln() - (1.0 + TREND).ln()).abs() <= t * r.se_trend);
         let d = c.forms["ambulant"].duration.clone().unwrap();
-        hits[2] += usize::from((d.mean - AMBULANT_DAYS).abs() <= t95(d.n - 1) * d.se);
+        hits[2] += usize::from((d.mean - AMBULANT_DAYS).abs() <= t95((d.n - 1) as f64) * d.se);
         let entry = c.entry["ambulant"];
         // Entry share: a binomial proportion over all fitted arrivals.
         let arrivals: f64 = c

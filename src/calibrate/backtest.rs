@@ -174,7 +174,6 @@ pub fn write(out: &Path, score: &Score) -> Result<(), Error> {
     let mut figures = String::new();
     let forms: Vec<&str> = {
         let mut f: Vec<&str> = score.rows.iter().map(|r| r.form.as_str()).collect();
-        f.dedup();
         f.sort_unstable();
         f.dedup();
         f

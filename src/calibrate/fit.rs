@@ -4,6 +4,7 @@
 //! transition shares and tariffs (cost ÷ client-days).
 
 use super::history::{History, totals};
+pub use crate::aggregate::quantile::t95;
 use std::collections::BTreeMap;
 
 /// ln(y) = a + b·(x − reference) fitted by least squares.
@@ -56,20 +57,6 @@ pub fn log_linear(points: &[(f64, f64)], reference: f64) -> Option<LogLinear> {
         reference,
         n,
     })
-}
-
-/// Two-sided 95 % Student t quantile (small samples matter here: 3–15 years).
-pub fn t95(df: usize) -> f64 {
-    const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-        2.052, 2.048, 2.045, 2.042,
-    ];
-    match df {
-        0 => f64::INFINITY,
-        d if d <= 30 => TABLE[d - 1],
-        _ => 1.96,
-    }
 }
 
 /// A mean with the standard error of the yearly estimates it averages.

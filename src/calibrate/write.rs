@@ -74,9 +74,9 @@ pub fn scenario_text(
         r.r_squared,
         round(r.level),
         c.last_year,
-        (t95(r.n - 2) * r.se_log_level).exp(),
+        (t95((r.n - 2) as f64) * r.se_log_level).exp(),
         r.trend * 100.0,
-        t95(r.n - 2) * r.se_trend * 100.0
+        t95((r.n - 2) as f64) * r.se_trend * 100.0
     );
     let _ = writeln!(
         out,

@@ -61,15 +61,6 @@ pub struct CapacityLoss {
     pub time: f64,
 }
 
-fn shape(name: &str) -> Shape {
-    match name {
-        "step" => Shape::Step,
-        "front_loaded" => Shape::FrontLoaded,
-        "back_loaded" => Shape::BackLoaded,
-        _ => Shape::Linear,
-    }
-}
-
 /// Compiles the interventions; capacity losses also lower the pools'
 /// capacity from the year after the loss (the loss year changes mid-year).
 pub fn compile_interventions(
@@ -114,7 +105,7 @@ pub fn compile_interventions(
         }
         let first = i.start.saturating_add(i.lag_years.min(1000) as i32);
         let ramp = Profile::Shape {
-            shape: shape(&i.ramp),
+            shape: Shape::parse(&i.ramp).unwrap_or(Shape::Linear),
             from: 0.0,
             to: 1.0,
             start: first - 1,

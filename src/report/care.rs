@@ -4,25 +4,18 @@
 
 use super::Lang;
 use super::charts::{self, Axes, Fan, PALETTE};
-use super::data::{Run, Stat};
+use super::data::Run;
 use super::html::{esc, figure, section, table};
 use anyhow::Result;
-
-fn stats(run: &Run, form: Option<&str>, metric: &str) -> Vec<Stat> {
-    run.years
-        .iter()
-        .map(|&y| run.region(y, form, metric).unwrap_or_default())
-        .collect()
-}
 
 /// Forms whose waiting list is ever non-empty on average.
 fn forms_with_waiting(run: &Run) -> Vec<&str> {
     run.forms
         .iter()
         .filter(|f| {
-            stats(run, Some(f), "waiting_mean")
+            run.series(Some(f), "waiting_mean")
                 .iter()
-                .chain(&stats(run, Some(f), "waiting_end"))
+                .chain(&run.series(Some(f), "waiting_end"))
                 .any(|s| s.mean > 0.5)
         })
         .map(String::as_str)
@@ -62,7 +55,7 @@ pub fn waiting(lang: Lang, run: &Run) -> Result<String> {
             &[Fan {
                 label: run.form_label(form),
                 color,
-                stats: stats(run, Some(form), "waiting_end"),
+                stats: run.series(Some(form), "waiting_end"),
             }],
             &[],
             1.0,
@@ -93,7 +86,7 @@ pub fn waiting(lang: Lang, run: &Run) -> Result<String> {
             &[Fan {
                 label: run.form_label(form),
                 color,
-                stats: stats(run, Some(form), "wait_days_mean"),
+                stats: run.series(Some(form), "wait_days_mean"),
             }],
             &[],
             1.0,
@@ -234,11 +227,13 @@ pub fn capacity(lang: Lang, run: &Run) -> Result<String> {
     let mut body = String::new();
     let forms = run.forms_with_places();
     for form in &forms {
-        let places: Vec<f64> = stats(run, Some(form), "places")
+        let places: Vec<f64> = run
+            .series(Some(form), "places")
             .iter()
             .map(|s| s.mean)
             .collect();
-        let occupied: Vec<f64> = stats(run, Some(form), "place_days_occupied")
+        let occupied: Vec<f64> = run
+            .series(Some(form), "place_days_occupied")
             .iter()
             .map(|s| s.mean / 365.0)
             .collect();

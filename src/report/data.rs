@@ -240,6 +240,14 @@ impl Run {
         self.stat(year, ALL, ALL, form, metric)
     }
 
+    /// A region-wide statistic per year of the run (defaults where absent).
+    pub fn series(&self, form: Option<&str>, metric: &str) -> Vec<Stat> {
+        self.years
+            .iter()
+            .map(|&y| self.region(y, form, metric).unwrap_or_default())
+            .collect()
+    }
+
     pub fn area(&self, year: i32, area: &str, form: &str, metric: &str) -> Option<Stat> {
         self.stat(year, ALL, area, Some(form), metric)
     }

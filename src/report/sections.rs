@@ -4,7 +4,7 @@
 
 use super::Lang;
 use super::charts::{self, Axes, Fan, PALETTE};
-use super::data::{Run, Stat};
+use super::data::Run;
 use super::html::{esc, figure, legend, section, table};
 use anyhow::Result;
 
@@ -18,15 +18,8 @@ fn num(s: String) -> Cell {
     (s, false)
 }
 
-fn stats(run: &Run, form: Option<&str>, metric: &str) -> Vec<Stat> {
-    run.years
-        .iter()
-        .map(|&y| run.region(y, form, metric).unwrap_or_default())
-        .collect()
-}
-
 fn means(run: &Run, form: Option<&str>, metric: &str) -> Vec<f64> {
-    stats(run, form, metric).iter().map(|s| s.mean).collect()
+    run.series(form, metric).iter().map(|s| s.mean).collect()
 }
 
 /// One plain-language sentence per year about the region's feasibility.
@@ -56,7 +49,7 @@ pub fn headline(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> Result<St
     let mut fans = vec![Fan {
         label: lang.t("cost (this scenario)", "kosten (dit scenario)"),
         color: PALETTE[0],
-        stats: stats(run, None, "cost_eur"),
+        stats: run.series(None, "cost_eur"),
     }];
     if let Some((label, a)) = other {
         fans.insert(
@@ -64,7 +57,7 @@ pub fn headline(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> Result<St
             Fan {
                 label,
                 color: PALETTE[1],
-                stats: stats(a, None, "cost_eur"),
+                stats: a.series(None, "cost_eur"),
             },
         );
     }

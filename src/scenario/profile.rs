@@ -25,9 +25,9 @@ pub enum Shape {
 }
 
 impl Shape {
-    const NAMES: [&'static str; 4] = ["linear", "step", "front_loaded", "back_loaded"];
+    pub const NAMES: [&'static str; 4] = ["linear", "step", "front_loaded", "back_loaded"];
 
-    fn parse(name: &str) -> Option<Self> {
+    pub fn parse(name: &str) -> Option<Self> {
         Some(match name {
             "linear" => Self::Linear,
             "step" => Self::Step,

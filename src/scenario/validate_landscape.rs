@@ -2,7 +2,7 @@
 //! probabilities, substitution chains, escalation, vacancy buffers, staff
 //! capacity and interventions.
 
-use super::profile::Profile;
+use super::profile::{Profile, Shape};
 use super::schema::{Capacity, Overflow, Scenario};
 use super::schema_landscape::{Intervention, Lever};
 use super::validate::{Checker, MAX_AMOUNT, SUM_TOLERANCE};
@@ -208,11 +208,11 @@ fn check_intervention(c: &mut Checker<'_>, s: &Scenario, name: &str, i: &Interve
             "make end ≥ start, or leave end out to run to the horizon's end",
         );
     }
-    if !["linear", "step", "front_loaded", "back_loaded"].contains(&i.ramp.as_str()) {
+    if Shape::parse(&i.ramp).is_none() {
         c.fail(
             &at("ramp"),
             format!("unknown ramp `{}`", i.ramp),
-            "use one of: linear, step, front_loaded, back_loaded",
+            &format!("use one of: {}", Shape::NAMES.join(", ")),
         );
     }
     for (key, years) in [("lag_years", i.lag_years), ("ramp_years", i.ramp_years)] {

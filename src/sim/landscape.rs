@@ -16,10 +16,8 @@ impl Simulation<'_> {
             return;
         };
         self.count(segment, form, CellMetric::Escalated, 1.0);
+        // Off the list, then placed in the heavier form like a new need.
         self.leave_waiting_list(client, t);
-        // The wait so far stays on record: `since` is kept for the new form.
-        let cl = &mut self.clients[client as usize];
-        cl.since = t;
         self.place(client, rule.to as usize, t);
     }
 

@@ -340,7 +340,7 @@ mod tests {
         ComparisonRow {
             year,
             scope: ScopeKind::Region,
-            name: "region".into(),
+            name: ScopeKind::Region.name().into(),
             metric: CUMULATIVE_COST,
             a_mean: 0.0,
             b_mean: 0.0,

@@ -88,3 +88,32 @@ fn csv_header<T: Serialize + Default>() -> Result<csv::StringRecord> {
         .from_reader(bytes.as_slice());
     Ok(reader.records().next().transpose()?.unwrap_or_default())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize, Default)]
+    struct Pair {
+        year: i32,
+        #[serde(rename = "P(x)")]
+        p: Option<f64>,
+    }
+
+    #[test]
+    fn header_comes_from_the_fields_even_for_an_empty_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let (empty, full) = (dir.path().join("e.csv"), dir.path().join("f.csv"));
+        write_table(&empty, Vec::<Pair>::new()).unwrap();
+        write_table(
+            &full,
+            [Pair {
+                year: 2028,
+                p: None,
+            }],
+        )
+        .unwrap();
+        assert_eq!(std::fs::read_to_string(empty).unwrap(), "year,P(x)\n");
+        assert_eq!(std::fs::read_to_string(full).unwrap(), "year,P(x)\n2028,\n");
+    }
+}

@@ -17,8 +17,8 @@
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
-use jeugdstroom::aggregate::Layout;
 use jeugdstroom::engine::EventQueue;
+use jeugdstroom::metrics::Layout;
 use jeugdstroom::model::Model;
 use jeugdstroom::montecarlo::{Plan, run_to_file};
 use jeugdstroom::scenario;

@@ -4,15 +4,16 @@
 //!
 //! Data flows one way: `scenario` (parse, validate) → `model` (compiled) →
 //! `sim` (one replication, driven by the domain-free `engine`) → exposure →
-//! `finance` (prices) → `aggregate` (one row per replication) → `montecarlo`
-//! (parallel runs, shards) → `output` (result files).
+//! `finance` (prices) → `metrics` (one row per replication) → `montecarlo`
+//! (parallel runs, shards) → `stats` (across replications) → `output`
+//! (result files).
 
-pub mod aggregate;
 pub mod calibrate;
 pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod finance;
+pub mod metrics;
 pub mod model;
 pub mod montecarlo;
 pub mod output;
@@ -20,4 +21,5 @@ pub mod queueing;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod stats;
 pub mod sweep;

@@ -4,7 +4,7 @@
 //! transition shares and tariffs (cost ÷ client-days).
 
 use super::history::{History, totals};
-pub use crate::aggregate::quantile::t95;
+pub use crate::stats::t95;
 use std::collections::BTreeMap;
 
 /// ln(y) = a + b·(x − reference) fitted by least squares.

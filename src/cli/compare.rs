@@ -6,6 +6,7 @@
 use super::CompareArgs;
 use super::run::{Job, simulate, threads};
 use crate::error::{Error, InputError};
+use crate::metrics::{Derived, Figure, Metric, ScopeKind};
 use crate::montecarlo::binfile::FILE_NAME as BIN;
 use crate::output::comparison::{CUMULATIVE_COST, payback_year};
 use crate::output::{self, Manifest};
@@ -86,15 +87,21 @@ pub fn compare(args: CompareArgs) -> Result<(), Error> {
     )?;
     for r in rows
         .iter()
-        .filter(|r| r.scope == "region" && r.metric == "cost_eur")
+        .filter(|r| r.scope == ScopeKind::Region && r.metric == Figure::Metric(Metric::CostEur))
     {
         let p = rows
             .iter()
-            .find(|o| o.year == r.year && o.scope == "region" && o.metric == "p_overrun")
+            .find(|o| {
+                o.year == r.year
+                    && o.scope == ScopeKind::Region
+                    && o.metric == Figure::Derived(Derived::POverrun)
+            })
             .map_or(0.0, |o| o.diff_mean);
         let cumulative = rows
             .iter()
-            .find(|o| o.year == r.year && o.scope == "region" && o.metric == CUMULATIVE_COST)
+            .find(|o| {
+                o.year == r.year && o.scope == ScopeKind::Region && o.metric == CUMULATIVE_COST
+            })
             .map_or(0.0, |o| o.diff_mean);
         writeln!(
             stdout,
@@ -110,7 +117,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Error> {
     }
     let invested = rows
         .iter()
-        .any(|r| r.metric == CUMULATIVE_COST && r.scope == "region" && r.diff_mean > 0.0);
+        .any(|r| r.metric == CUMULATIVE_COST && r.scope == ScopeKind::Region && r.diff_mean > 0.0);
     match (payback_year(&rows), invested) {
         (Some(year), _) => writeln!(
             stdout,

@@ -1,8 +1,8 @@
 //! `run`: simulate a scenario and write the result folder.
 
 use super::RunArgs;
-use crate::aggregate::Layout;
 use crate::error::Error;
+use crate::metrics::Layout;
 use crate::montecarlo::{self, Plan, binfile};
 use crate::output::{self, Manifest, Overview};
 use crate::scenario::{self, Prepared};

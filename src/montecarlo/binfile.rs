@@ -3,7 +3,7 @@
 //! Rows stream to disk as replications finish, so memory does not grow with
 //! the replication count; `merge` concatenates these files from shards.
 
-use crate::aggregate::ColumnKey;
+use crate::metrics::ColumnKey;
 use anyhow::{Context, Result, bail};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -85,6 +85,15 @@ impl BinReader {
             columns,
             row,
         })
+    }
+
+    /// Counts the remaining rows (reading them).
+    pub fn count_rows(mut self) -> Result<usize> {
+        let mut n = 0;
+        while self.next_row()?.is_some() {
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// Reads the next row; `None` at the end of the file.

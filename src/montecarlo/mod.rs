@@ -13,9 +13,9 @@ mod shard;
 
 pub use shard::Shard;
 
-use crate::aggregate::Layout;
 use crate::engine::StreamFactory;
 use crate::finance;
+use crate::metrics::Layout;
 use crate::model::Model;
 use crate::sim::Simulation;
 use anyhow::{Result, anyhow};

@@ -48,6 +48,17 @@ impl AtomicFile {
     }
 }
 
+/// Rows stream through the buffered temporary file.
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writer.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.writer.flush()
+    }
+}
+
 /// Creates the output folder, checks that it is writable and removes a stale
 /// manifest (the folder is incomplete until the new one is written).
 pub fn prepare_out_dir(dir: &Path) -> Result<(), InputError> {

@@ -3,28 +3,62 @@
 //! difference of means with a confidence interval from the paired
 //! replications, and how much narrower that is than independent runs.
 
-use super::atomic::AtomicFile;
-use super::safe_cell;
-use crate::aggregate::quantile::t95;
-use crate::aggregate::{ALL, ColumnKey};
-use crate::montecarlo::binfile::BinReader;
+use super::export::write_table;
+use super::format::{Fixed, Name};
+use crate::metrics::{ColumnKey, Derived, Figure, Metric, ScopeKind};
+use crate::montecarlo::binfile::{BinReader, Row};
+use crate::stats::t95;
 use anyhow::{Result, bail};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Metrics compared, and how a replication's value is read from its column.
-const COMPARED: [(&str, &str, Reading); 9] = [
-    ("cost_eur", "cost_eur", Reading::Euros),
-    ("balance_eur", "p_overrun", Reading::Deficit),
-    ("wait_days_mean", "wait_days_mean", Reading::Plain),
-    ("wait_days_p90", "wait_days_p90", Reading::Plain),
-    ("waiting_mean", "waiting_mean", Reading::Plain),
-    ("vacancy_cost_eur", "vacancy_cost_eur", Reading::Euros),
-    ("friction_cost_eur", "friction_cost_eur", Reading::Euros),
-    ("reneged", "reneged", Reading::Plain),
+/// Metrics compared, the figure each is written as, and how a
+/// replication's value is read from its column.
+const COMPARED: [(Metric, Figure, Reading); 9] = [
     (
-        "out_of_region_starts",
-        "out_of_region_starts",
+        Metric::CostEur,
+        Figure::Metric(Metric::CostEur),
+        Reading::Euros,
+    ),
+    (
+        Metric::BalanceEur,
+        Figure::Derived(Derived::POverrun),
+        Reading::Deficit,
+    ),
+    (
+        Metric::WaitDaysMean,
+        Figure::Metric(Metric::WaitDaysMean),
+        Reading::Plain,
+    ),
+    (
+        Metric::WaitDaysP90,
+        Figure::Metric(Metric::WaitDaysP90),
+        Reading::Plain,
+    ),
+    (
+        Metric::WaitingMean,
+        Figure::Metric(Metric::WaitingMean),
+        Reading::Plain,
+    ),
+    (
+        Metric::VacancyCostEur,
+        Figure::Metric(Metric::VacancyCostEur),
+        Reading::Euros,
+    ),
+    (
+        Metric::FrictionCostEur,
+        Figure::Metric(Metric::FrictionCostEur),
+        Reading::Euros,
+    ),
+    (
+        Metric::Reneged,
+        Figure::Metric(Metric::Reneged),
+        Reading::Plain,
+    ),
+    (
+        Metric::OutOfRegionStarts,
+        Figure::Metric(Metric::OutOfRegionStarts),
         Reading::Plain,
     ),
 ];
@@ -77,9 +111,9 @@ impl Moments {
 #[derive(Clone, Debug)]
 pub struct ComparisonRow {
     pub year: i32,
-    pub scope: &'static str,
+    pub scope: ScopeKind,
     pub name: String,
-    pub metric: &'static str,
+    pub metric: Figure,
     pub a_mean: f64,
     pub b_mean: f64,
     pub diff_mean: f64,
@@ -96,50 +130,48 @@ impl ComparisonRow {
     }
 }
 
-fn key(k: &ColumnKey) -> (i32, &str, &str, &str, &str, &str) {
+/// A column's identity across two runs.
+fn key(k: &ColumnKey) -> (i32, &str, &str, &str, &str, String) {
     (
         k.year,
         &k.municipality,
         &k.area,
         &k.provider,
         &k.care_form,
-        &k.metric,
+        k.metric.name(),
     )
 }
+
+/// One compared column: where it is in A and B, and how it is read.
+#[derive(Clone, Copy, Debug)]
+struct Pair {
+    a: usize,
+    b: usize,
+    reading: Reading,
+    figure: Figure,
+}
+
+/// Moments of A, B and B − A.
+type Paired = [Moments; 3];
 
 /// Compares the replication files of two runs replication by replication.
 pub fn compare_bins(a: &Path, b: &Path) -> Result<Vec<ComparisonRow>> {
     let mut ra = BinReader::open(a)?;
     let mut rb = BinReader::open(b)?;
-    let b_index: HashMap<_, usize> = rb
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (key(k), i))
-        .collect();
-    // (column in A, column in B, how to read, output metric name)
-    let mut pairs = Vec::new();
-    for (i, k) in ra.columns.iter().enumerate() {
-        if k.care_form != ALL || k.area != ALL {
-            continue;
-        }
-        if let Some((_, name, reading)) = COMPARED.iter().find(|(m, _, _)| *m == k.metric)
-            && let Some(&j) = b_index.get(&key(k))
-        {
-            pairs.push((i, j, *reading, *name));
-        }
-    }
+    let pairs = pairs(&ra.columns, &rb.columns);
     // Region cost per year, in year order: also compared cumulatively (the
     // cost of a transition so far, and when it pays back).
     let mut yearly_cost: Vec<usize> = (0..pairs.len())
-        .filter(|&k| pairs[k].3 == "cost_eur" && ra.columns[pairs[k].0].scope().0 == "region")
+        .filter(|&k| {
+            pairs[k].figure == Figure::Metric(Metric::CostEur)
+                && ra.columns[pairs[k].a].scope().0 == ScopeKind::Region
+        })
         .collect();
-    yearly_cost.sort_by_key(|&k| ra.columns[pairs[k].0].year);
-    let mut moments = vec![[Moments::default(); 3]; pairs.len()];
-    let mut cumulative = vec![[Moments::default(); 3]; yearly_cost.len()];
+    yearly_cost.sort_by_key(|&k| ra.columns[pairs[k].a].year);
+    let mut moments = vec![Paired::default(); pairs.len()];
+    let mut cumulative = vec![Paired::default(); yearly_cost.len()];
     loop {
-        let (row_a, row_b) = (ra.next_row()?, rb.next_row()?);
-        let (row_a, row_b) = match (row_a, row_b) {
+        let (row_a, row_b) = match (ra.next_row()?, rb.next_row()?) {
             (None, None) => break,
             (Some(x), Some(y)) => (x, y),
             _ => bail!("the two runs have different numbers of replications"),
@@ -151,56 +183,95 @@ pub fn compare_bins(a: &Path, b: &Path) -> Result<Vec<ComparisonRow>> {
                 row_b.replication()
             );
         }
-        for (m, (i, j, reading, _)) in moments.iter_mut().zip(&pairs) {
-            let (x, y) = (reading.read(row_a.value(*i)), reading.read(row_b.value(*j)));
-            m[0].add(x);
-            m[1].add(y);
-            m[2].add(y - x);
-        }
-        let (mut sum_a, mut sum_b) = (0.0, 0.0);
-        for (m, &k) in cumulative.iter_mut().zip(&yearly_cost) {
-            let (i, j, reading, _) = pairs[k];
-            sum_a += reading.read(row_a.value(i));
-            sum_b += reading.read(row_b.value(j));
-            m[0].add(sum_a);
-            m[1].add(sum_b);
-            m[2].add(sum_b - sum_a);
-        }
+        add_pairs(&mut moments, &pairs, &row_a, &row_b);
+        add_cumulative(&mut cumulative, &yearly_cost, &pairs, &row_a, &row_b);
     }
     let columns = &ra.columns;
-    let row = |column: usize, metric: &'static str, [ma, mb, md]: &[Moments; 3]| {
-        let k = &columns[column];
-        let (scope, scope_name) = k.scope();
-        let t = t95(md.n - 1.0);
-        let se = |var: f64| (var / md.n.max(1.0)).sqrt();
-        ComparisonRow {
-            year: k.year,
-            scope,
-            name: scope_name.to_string(),
-            metric,
-            a_mean: ma.mean,
-            b_mean: mb.mean,
-            diff_mean: md.mean,
-            half_width: t * se(md.variance()),
-            independent_half_width: t * se(ma.variance() + mb.variance()),
-        }
-    };
     let mut rows: Vec<ComparisonRow> = pairs
         .iter()
         .zip(&moments)
-        .map(|((i, _, _, name), m)| row(*i, name, m))
+        .map(|(p, m)| comparison_row(&columns[p.a], p.figure, m))
         .collect();
     rows.extend(
         yearly_cost
             .iter()
             .zip(&cumulative)
-            .map(|(&k, m)| row(pairs[k].0, CUMULATIVE_COST, m)),
+            .map(|(&k, m)| comparison_row(&columns[pairs[k].a], CUMULATIVE_COST, m)),
     );
     Ok(rows)
 }
 
+/// The party-total columns of A with a compared metric that B also has.
+fn pairs(a: &[ColumnKey], b: &[ColumnKey]) -> Vec<Pair> {
+    let b_index: HashMap<_, usize> = b.iter().enumerate().map(|(i, k)| (key(k), i)).collect();
+    let mut pairs = Vec::new();
+    for (i, k) in a.iter().enumerate() {
+        if !k.is_party_total() {
+            continue;
+        }
+        if let Some((_, figure, reading)) = COMPARED.iter().find(|(m, _, _)| *m == k.metric)
+            && let Some(&j) = b_index.get(&key(k))
+        {
+            pairs.push(Pair {
+                a: i,
+                b: j,
+                reading: *reading,
+                figure: *figure,
+            });
+        }
+    }
+    pairs
+}
+
+fn add_pairs(moments: &mut [Paired], pairs: &[Pair], row_a: &Row, row_b: &Row) {
+    for (m, p) in moments.iter_mut().zip(pairs) {
+        let x = p.reading.read(row_a.value(p.a));
+        let y = p.reading.read(row_b.value(p.b));
+        m[0].add(x);
+        m[1].add(y);
+        m[2].add(y - x);
+    }
+}
+
+/// Adds the running sums of the yearly region cost (from the first year on).
+fn add_cumulative(
+    cumulative: &mut [Paired],
+    yearly_cost: &[usize],
+    pairs: &[Pair],
+    row_a: &Row,
+    row_b: &Row,
+) {
+    let (mut sum_a, mut sum_b) = (0.0, 0.0);
+    for (m, &k) in cumulative.iter_mut().zip(yearly_cost) {
+        let p = pairs[k];
+        sum_a += p.reading.read(row_a.value(p.a));
+        sum_b += p.reading.read(row_b.value(p.b));
+        m[0].add(sum_a);
+        m[1].add(sum_b);
+        m[2].add(sum_b - sum_a);
+    }
+}
+
+/// Means and 95 % half-widths (paired and as if independent) of one figure.
+fn comparison_row(k: &ColumnKey, metric: Figure, [ma, mb, md]: &Paired) -> ComparisonRow {
+    let (scope, scope_name) = k.scope();
+    let t = t95(md.n - 1.0);
+    let se = |var: f64| (var / md.n.max(1.0)).sqrt();
+    ComparisonRow {
+        year: k.year,
+        scope,
+        name: scope_name.to_string(),
+        metric,
+        a_mean: ma.mean,
+        b_mean: mb.mean,
+        diff_mean: md.mean,
+        half_width: t * se(md.variance()),
+        independent_half_width: t * se(ma.variance() + mb.variance()),
+    }
+}
+
 /// Metric name of the paired cumulative region cost (from the first year on).
-pub const CUMULATIVE_COST: &str = "cumulative_cost_eur";
+pub const CUMULATIVE_COST: Figure = Figure::Derived(Derived::CumulativeCostEur);
 
 /// The payback year of B against A: the first year from which B's
 /// cumulative cost stays below A's for the rest of the horizon, after B cost
@@ -209,7 +280,7 @@ pub const CUMULATIVE_COST: &str = "cumulative_cost_eur";
 pub fn payback_year(rows: &[ComparisonRow]) -> Option<i32> {
     let cumulative: Vec<&ComparisonRow> = rows
         .iter()
-        .filter(|r| r.metric == CUMULATIVE_COST && r.scope == "region")
+        .filter(|r| r.metric == CUMULATIVE_COST && r.scope == ScopeKind::Region)
         .collect();
     let invested = cumulative.iter().position(|r| r.diff_mean > 0.0)?;
     let first = (invested..cumulative.len())
@@ -222,44 +293,43 @@ pub fn write_comparison(dir: &Path, rows: &[ComparisonRow]) -> Result<()> {
     write_pairs(&dir.join("comparison.csv"), rows)
 }
 
+/// One row of `comparison.csv` and `views.csv`.
+#[derive(Serialize, Default)]
+struct PairedRow<'a> {
+    year: i32,
+    scope: ScopeKind,
+    name: Name<'a>,
+    metric: Option<Figure>,
+    a_mean: Fixed<6>,
+    b_mean: Fixed<6>,
+    diff_mean: Fixed<6>,
+    diff_ci95_low: Fixed<6>,
+    diff_ci95_high: Fixed<6>,
+    independent_ci95_half_width: Fixed<6>,
+    variance_reduction: Option<Fixed<2>>,
+}
+
+impl<'a> From<&'a ComparisonRow> for PairedRow<'a> {
+    fn from(r: &'a ComparisonRow) -> Self {
+        PairedRow {
+            year: r.year,
+            scope: r.scope,
+            name: Name(&r.name),
+            metric: Some(r.metric),
+            a_mean: Fixed(r.a_mean),
+            b_mean: Fixed(r.b_mean),
+            diff_mean: Fixed(r.diff_mean),
+            diff_ci95_low: Fixed(r.diff_mean - r.half_width),
+            diff_ci95_high: Fixed(r.diff_mean + r.half_width),
+            independent_ci95_half_width: Fixed(r.independent_half_width),
+            variance_reduction: r.variance_reduction().map(Fixed),
+        }
+    }
+}
+
 /// Writes paired rows (B − A) to `path`.
 pub fn write_pairs(path: &Path, rows: &[ComparisonRow]) -> Result<()> {
-    let mut file = AtomicFile::create(path)?;
-    {
-        let mut w = csv::Writer::from_writer(file.writer());
-        w.write_record([
-            "year",
-            "scope",
-            "name",
-            "metric",
-            "a_mean",
-            "b_mean",
-            "diff_mean",
-            "diff_ci95_low",
-            "diff_ci95_high",
-            "independent_ci95_half_width",
-            "variance_reduction",
-        ])?;
-        let f = |v: f64| format!("{v:.6}");
-        for r in rows {
-            w.write_record([
-                r.year.to_string(),
-                r.scope.to_string(),
-                safe_cell(&r.name).into_owned(),
-                r.metric.to_string(),
-                f(r.a_mean),
-                f(r.b_mean),
-                f(r.diff_mean),
-                f(r.diff_mean - r.half_width),
-                f(r.diff_mean + r.half_width),
-                f(r.independent_half_width),
-                r.variance_reduction()
-                    .map_or(String::new(), |v| format!("{v:.2}")),
-            ])?;
-        }
-        w.flush()?;
-    }
-    file.commit()
+    write_table(path, rows.iter().map(PairedRow::from))
 }
 
 #[cfg(test)]
@@ -269,8 +339,8 @@ mod tests {
     fn cumulative(year: i32, diff_mean: f64) -> ComparisonRow {
         ComparisonRow {
             year,
-            scope: "region",
-            name: "region".into(),
+            scope: ScopeKind::Region,
+            name: ScopeKind::Region.name().into(),
             metric: CUMULATIVE_COST,
             a_mean: 0.0,
             b_mean: 0.0,

@@ -1,6 +1,7 @@
 //! The two views of a budget-capped run on the terminal: what the lumpsum
 //! buys (budget-capped: waiting) beside what demand would cost (demand-led).
 
+use crate::metrics::{Derived, Metric, ScopeKind};
 use anyhow::Result;
 use std::io::Write;
 use std::path::Path;
@@ -22,7 +23,7 @@ pub fn print_views(out: &mut impl Write, views: &Path) -> Result<()> {
     let mut rows: Vec<(String, String, f64, f64)> = Vec::new();
     for record in reader.records() {
         let r = record?;
-        if &r[scope] != "region" {
+        if &r[scope] != ScopeKind::Region.name() {
             continue;
         }
         let num = |i: usize| r[i].parse::<f64>().unwrap_or(f64::NAN);
@@ -45,9 +46,9 @@ pub fn print_views(out: &mut impl Write, views: &Path) -> Result<()> {
         "year", "cost capped €M", "cost demand €M", "P(over) cap", "P(over) dem", "wait days"
     )?;
     for y in years {
-        let (cost_a, cost_b) = get(y, "cost_eur");
-        let (p_a, p_b) = get(y, "p_overrun");
-        let (wait_a, _) = get(y, "wait_days_mean");
+        let (cost_a, cost_b) = get(y, &Metric::CostEur.name());
+        let (p_a, p_b) = get(y, Derived::POverrun.name());
+        let (wait_a, _) = get(y, &Metric::WaitDaysMean.name());
         writeln!(
             out,
             "{y:>6}  {:>14.1}  {:>14.1}  {:>11.1}%  {:>11.1}%  {:>12.1}",

@@ -62,27 +62,53 @@ pub fn sd(values: &[f64]) -> f64 {
     (values.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (n - 1) as f64).sqrt()
 }
 
-/// Summary cells `mean, sd, p05 … p95` as text. `values` are in
-/// replication order (for a reproducible mean) and are sorted in place.
-pub fn summary_cells(values: &mut [f64], money: bool) -> [String; 9] {
+/// A statistic as it will be written: exact cents for money columns, a
+/// float otherwise. Formatting (euros, six decimals) is `output::format`'s.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    Cents(Decimal),
+    Number(f64),
+}
+
+/// Mean, standard deviation and the quantiles of `LEVELS` of one column.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Summary {
+    pub mean: Value,
+    pub sd: Value,
+    pub quantiles: [Value; LEVELS.len()],
+}
+
+impl Summary {
+    /// The quantile at `percent`, one of `LEVELS`.
+    pub fn at(&self, percent: u32) -> Value {
+        let i = LEVELS
+            .iter()
+            .position(|(p, _)| *p == percent)
+            .expect("a summary quantile level");
+        self.quantiles[i]
+    }
+}
+
+/// Summary of one column. `values` are in replication order (for a
+/// reproducible mean) and are sorted in place; money columns hold integral
+/// cents and are summarised exactly.
+pub fn summarize(values: &mut [f64], money: bool) -> Summary {
     let m = mean(values);
     let s = sd(values);
     values.sort_by(f64::total_cmp);
-    let mut out: [String; 9] = Default::default();
     if money {
-        out[0] = euros(exact_mean_cents(values));
-        out[1] = euros(Decimal::from_f64(s).unwrap_or_default());
-        for (i, (p, _)) in LEVELS.iter().enumerate() {
-            out[2 + i] = euros(money_quantile(values, *p));
+        Summary {
+            mean: Value::Cents(exact_mean_cents(values)),
+            sd: Value::Cents(Decimal::from_f64(s).unwrap_or_default()),
+            quantiles: LEVELS.map(|(p, _)| Value::Cents(money_quantile(values, p))),
         }
     } else {
-        out[0] = number(m);
-        out[1] = number(s);
-        for (i, (p, _)) in LEVELS.iter().enumerate() {
-            out[2 + i] = number(quantile(values, *p));
+        Summary {
+            mean: Value::Number(m),
+            sd: Value::Number(s),
+            quantiles: LEVELS.map(|(p, _)| Value::Number(quantile(values, p))),
         }
     }
-    out
 }
 
 /// Mean of integral cent values, exact.
@@ -92,25 +118,6 @@ pub fn exact_mean_cents(values: &[f64]) -> Decimal {
     }
     let total: i128 = values.iter().map(|v| *v as i128).sum();
     Decimal::from_i128_with_scale(total, 0) / Decimal::from(values.len() as u64)
-}
-
-/// Cents → euros text with two decimals.
-pub fn euros(cents: Decimal) -> String {
-    let mut e = (cents / Decimal::ONE_HUNDRED)
-        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    e.rescale(2);
-    e.to_string()
-}
-
-/// Non-money numbers: six decimals (enough for shares of about 1 %), no
-/// negative zero.
-pub fn number(v: f64) -> String {
-    let s = format!("{v:.6}");
-    if s == "-0.000000" {
-        "0.000000".to_string()
-    } else {
-        s
-    }
 }
 
 /// Two-sided 95 % Student t quantile for `df` degrees of freedom.
@@ -144,11 +151,13 @@ mod tests {
     }
 
     #[test]
-    fn money_cells_are_exact_euros() {
+    fn money_summaries_are_exact_cents() {
         let mut v = vec![100.0, 301.0, 200.0];
-        let cells = summary_cells(&mut v, true);
-        assert_eq!(cells[0], "2.00");
-        assert_eq!(cells[5], "2.00"); // p50
-        assert_eq!(euros(Decimal::new(-5, 0)), "-0.05");
+        let summary = summarize(&mut v, true);
+        assert_eq!(
+            summary.mean,
+            Value::Cents(Decimal::from(601) / Decimal::from(3))
+        );
+        assert_eq!(summary.at(50), Value::Cents(Decimal::from(200)));
     }
 }

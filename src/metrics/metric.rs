@@ -1,16 +1,9 @@
 //! Output metrics: names (the stable contract of DESIGN §4 plus the money
 //! metrics of the contract rules), and which scope and care form each
-//! applies to.
+//! applies to. These enums are the only place a metric name is spelled.
 
 use crate::finance::{REGIMES, Regime};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ScopeKind {
-    Region,
-    Municipality,
-    Area,
-    Provider,
-}
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Output metrics, in output order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,6 +146,11 @@ impl Metric {
         fixed.to_string()
     }
 
+    /// The metric whose column name is `name`, if any.
+    pub fn from_name(name: &str) -> Option<Metric> {
+        Metric::all().into_iter().find(|m| m.name() == name)
+    }
+
     /// Money metrics are stored in cents and written in euros.
     pub fn is_money(self) -> bool {
         self.name().ends_with("_eur")
@@ -186,8 +184,8 @@ impl Metric {
     }
 
     /// Whether the metric has a value for this scope and form (`None` = all forms).
-    pub fn applies(self, scope: ScopeKind, form: Option<usize>, has_places: bool) -> bool {
-        use ScopeKind::*;
+    pub fn applies(self, scope: super::ScopeKind, form: Option<usize>, has_places: bool) -> bool {
+        use super::ScopeKind::*;
         let all_forms = form.is_none();
         match self {
             m if m.is_place_metric() => has_places,
@@ -204,5 +202,61 @@ impl Metric {
             Metric::ProviderResultEur(_) => all_forms && matches!(scope, Region | Provider),
             _ => true,
         }
+    }
+}
+
+/// A metric is written (and read back from `replications.bin`) by its name.
+impl Serialize for Metric {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Metric {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Metric::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown metric {name}")))
+    }
+}
+
+/// Figures derived across replications, written beside the metrics in
+/// `feasibility.csv`, `comparison.csv`, `views.csv` and `sweep.csv`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Derived {
+    /// Share of replications whose cost exceeds the lumpsum.
+    POverrun,
+    /// Region cost summed from the first year on (paired comparison).
+    CumulativeCostEur,
+}
+
+impl Derived {
+    pub fn name(self) -> &'static str {
+        match self {
+            Derived::POverrun => "p_overrun",
+            Derived::CumulativeCostEur => "cumulative_cost_eur",
+        }
+    }
+}
+
+/// A named figure of a table that mixes metrics and derived figures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Figure {
+    Metric(Metric),
+    Derived(Derived),
+}
+
+impl Figure {
+    pub fn name(self) -> String {
+        match self {
+            Figure::Metric(m) => m.name(),
+            Figure::Derived(d) => d.name().to_string(),
+        }
+    }
+}
+
+impl Serialize for Figure {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.name())
     }
 }

@@ -5,9 +5,12 @@
 //! Data flows one way: `scenario` (parse, validate) → `model` (compiled) →
 //! `sim` (one replication, driven by the domain-free `engine`) → exposure →
 //! `finance` (prices) → `aggregate` (one row per replication) → `montecarlo`
-//! (parallel runs, shards) → `output` (result files).
+//! (parallel runs, shards) → `output` (result files). `pipeline` drives
+//! that flow for each command; `analysis` holds capacity sizing; `cli` only
+//! parses arguments and dispatches.
 
 pub mod aggregate;
+pub mod analysis;
 pub mod calibrate;
 pub mod cli;
 pub mod engine;
@@ -16,7 +19,7 @@ pub mod finance;
 pub mod model;
 pub mod montecarlo;
 pub mod output;
-pub mod queueing;
+pub mod pipeline;
 pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -4,7 +4,7 @@
 //! merged result equals a single run byte for byte.
 
 use super::atomic::AtomicFile;
-use super::manifest::{FILE_NAME as MANIFEST, Manifest};
+use super::manifest::Manifest;
 use super::safe_cell;
 use crate::aggregate::quantile::{LEVELS, euros, exact_mean_cents, number, summary_cells};
 use crate::aggregate::{ALL, ColumnKey, Metric};
@@ -359,10 +359,7 @@ pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
     let captured = write_summary(dir, &bin, &columns, rows)?;
     let (years, feasibility) = write_feasibility_and_replications(dir, &bin, &columns, rows)?;
     super::tables::write_tables(dir, &captured)?;
-    AtomicFile::write_all(
-        &dir.join(MANIFEST),
-        serde_json::to_string_pretty(manifest)?.as_bytes(),
-    )?;
+    super::manifest::write(dir, manifest)?;
     Ok(Overview {
         years,
         feasibility,

@@ -6,8 +6,10 @@
 //! `sim` (one replication, driven by the domain-free `engine`) → exposure →
 //! `finance` (prices) → `metrics` (one row per replication) → `montecarlo`
 //! (parallel runs, shards) → `stats` (across replications) → `output`
-//! (result files).
+//! (result files). `pipeline` drives that flow for each command; `analysis`
+//! holds capacity sizing; `cli` only parses arguments and dispatches.
 
+pub mod analysis;
 pub mod calibrate;
 pub mod cli;
 pub mod engine;
@@ -17,7 +19,7 @@ pub mod metrics;
 pub mod model;
 pub mod montecarlo;
 pub mod output;
-pub mod queueing;
+pub mod pipeline;
 pub mod report;
 pub mod scenario;
 pub mod sim;

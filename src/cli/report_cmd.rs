@@ -1,25 +1,21 @@
 //! `report RESULT_DIR [--out report.html] [--lang en|nl]`, also used by
 //! `run --report` and `compare --report`.
 
-use super::{LangFlag, ReportArgs};
-use crate::error::{Error, InputError};
+use super::LangFlag;
+use crate::error::Error;
 use crate::report::{self, Lang};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-impl LangFlag {
-    /// The language, or exit 2 listing the supported ones.
-    pub fn lang(&self) -> Result<Lang, Error> {
-        Lang::parse(&self.code).ok_or_else(|| {
-            InputError::new(format!("unsupported report language `{}`", self.code))
-                .field("--lang")
-                .fix(format!(
-                    "use one of: {} (English, Dutch)",
-                    Lang::SUPPORTED.join(", ")
-                ))
-                .into()
-        })
-    }
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// A result folder written by `run`, `merge` or `compare`.
+    pub dir: PathBuf,
+    /// HTML file to write (default: RESULT_DIR/report.html); the workbook goes beside it.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub lang: LangFlag,
 }
 
 /// Writes the report of `dir` and says where it went.
@@ -36,6 +32,5 @@ pub fn write_and_tell(dir: &Path, out: Option<&Path>, lang: Lang) -> Result<(), 
 }
 
 pub fn report(args: ReportArgs) -> Result<(), Error> {
-    let lang = args.lang.lang()?;
-    write_and_tell(&args.dir, args.out.as_deref(), lang)
+    write_and_tell(&args.dir, args.out.as_deref(), args.lang.lang())
 }

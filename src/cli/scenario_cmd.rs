@@ -1,6 +1,5 @@
 //! `validate`, `scenario default` and `scenario schema`.
 
-use super::ScenarioCommand;
 use crate::error::Error;
 use crate::scenario::{self, DEFAULT_SCENARIO, schema::Scenario};
 use std::path::Path;
@@ -19,6 +18,14 @@ pub fn validate(path: &Path) -> Result<(), Error> {
         m.start_year + m.years as i32 - 1
     );
     Ok(())
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ScenarioCommand {
+    /// Print the embedded default scenario (TOML).
+    Default,
+    /// Print a JSON Schema of the scenario format.
+    Schema,
 }
 
 pub fn print(what: ScenarioCommand) -> Result<(), Error> {

@@ -1,5 +1,6 @@
 //! `manifest.json`: provenance of a result folder, written last.
 
+use super::atomic::AtomicFile;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -80,6 +81,26 @@ impl Manifest {
             .with_context(|| format!("reading {}", path.display()))?;
         serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
     }
+}
+
+/// Writes the manifest of a result folder. Every result folder gets its
+/// manifest through here, after all its other files, so a folder without
+/// one is known to be incomplete.
+pub fn write(dir: &Path, manifest: &Manifest) -> Result<()> {
+    write_text(dir, &serde_json::to_string_pretty(manifest)?)
+}
+
+/// Marks a finished sweep shard folder (its points hold their own
+/// manifests); Slurm re-runs skip a shard that has it.
+pub fn write_sweep_shard(dir: &Path, shard: &str, points: usize) -> Result<()> {
+    let marker =
+        serde_json::json!({ "tool": "jeugdstroom", "sweep_shard": shard, "points": points });
+    write_text(dir, &marker.to_string())
+}
+
+fn write_text(dir: &Path, text: &str) -> Result<()> {
+    AtomicFile::write_all(&dir.join(FILE_NAME), text.as_bytes())?;
+    Ok(())
 }
 
 fn host() -> String {

@@ -3,9 +3,8 @@
 //! (rows in replication order), which is why a merged result equals a
 //! single run byte for byte.
 
-use super::atomic::AtomicFile;
 use super::feasibility::{PartyOverrun, YearOverview, write_feasibility_and_replications};
-use super::manifest::{FILE_NAME as MANIFEST, Manifest};
+use super::manifest::Manifest;
 use super::party_tables::write_party_tables;
 use super::summary::{PartyStats, write_summary};
 use crate::montecarlo::binfile::{BinReader, FILE_NAME as BIN};
@@ -28,10 +27,7 @@ pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
     let stats = write_summary(dir, &bin, &columns, rows)?;
     let (years, feasibility) = write_feasibility_and_replications(dir, &bin, &columns, rows)?;
     write_party_tables(dir, &stats)?;
-    AtomicFile::write_all(
-        &dir.join(MANIFEST),
-        serde_json::to_string_pretty(manifest)?.as_bytes(),
-    )?;
+    super::manifest::write(dir, manifest)?;
     Ok(Overview {
         years,
         feasibility,

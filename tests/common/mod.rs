@@ -94,4 +94,4 @@ pub fn std_error(v: &[f64]) -> f64 {
 }
 
 #[allow(unused_imports)]
-pub use jeugdstroom::queueing::{erlang_b, erlang_c};
+pub use jeugdstroom::analysis::queueing::{erlang_b, erlang_c};

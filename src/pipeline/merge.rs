@@ -1,0 +1,154 @@
+//! Merging shard folders into the result of one unsharded run. Refuses
+//! shards that do not belong together; the merged files equal a single
+//! run's byte for byte because they depend only on `replications.bin`.
+
+use super::job::wall_seconds;
+use crate::error::{Error, InputError};
+use crate::montecarlo::binfile::{BinReader, BinWriter, FILE_NAME as BIN};
+use crate::output::{self, Manifest, Overview};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// A shard folder and its manifest.
+type Part = (PathBuf, Manifest);
+
+/// Merges shard folders into `out`; returns the scenario name, the
+/// replication count and the overview of the merged result.
+pub fn merge_parts(shards: &[PathBuf], out: &Path) -> Result<(String, u64, Overview), Error> {
+    let started = Instant::now();
+    let mut parts = read_parts(shards)?;
+    let first = parts[0].1.clone();
+    check_same_run(&parts, &shards[0])?;
+    parts.sort_by_key(|(_, m)| m.replication_range);
+    check_coverage(&parts, first.replications)?;
+
+    output::prepare_out_dir(out)?;
+    let events = concatenate(&parts, out)?;
+    // Same scenario in every shard (checked above): keep its assumptions and labels.
+    for name in [
+        crate::scenario::assumptions::FILE_NAME,
+        crate::scenario::assumptions::LABELS_FILE,
+    ] {
+        if let Ok(bytes) = std::fs::read(parts[0].0.join(name)) {
+            output::AtomicFile::write_all(&out.join(name), &bytes)?;
+        }
+    }
+    let mut manifest = Manifest::new(
+        &first.scenario,
+        &first.scenario_sha256,
+        first.seed,
+        first.replications,
+        [0, first.replications],
+    );
+    manifest.threads = parts.iter().map(|(_, m)| m.threads).max().unwrap_or(1);
+    manifest.events = events;
+    manifest.wall_seconds = wall_seconds(started);
+    manifest.parts = parts.iter().map(|(d, _)| d.display().to_string()).collect();
+    manifest.overrides = first.overrides.clone();
+    let overview = output::finalize(out, &manifest)?;
+    Ok((first.scenario.clone(), first.replications, overview))
+}
+
+fn read_parts(shards: &[PathBuf]) -> Result<Vec<Part>, Error> {
+    let mut parts = Vec::new();
+    for dir in shards {
+        let manifest = Manifest::read(dir).map_err(|e| {
+            InputError::new(format!("{} is not a complete result folder: {e:#}", dir.display()))
+                .field("SHARD_DIR")
+                .fix("pass folders written by `jeugdstroom run --shard K/N`; a folder without manifest.json did not finish")
+        })?;
+        parts.push((dir.clone(), manifest));
+    }
+    Ok(parts)
+}
+
+/// Every shard must come from one run: same scenario, seed, version and count.
+fn check_same_run(parts: &[Part], first_dir: &Path) -> Result<(), Error> {
+    let first = &parts[0].1;
+    for (dir, m) in &parts[1..] {
+        let differs = |what: &str, a: String, b: String| -> Error {
+            InputError::new(format!(
+                "{} has {what} {b}, but {} has {a}",
+                dir.display(),
+                first_dir.display()
+            ))
+            .field(what.to_string())
+            .fix("merge only shards of one run: same scenario, seed, replication count and tool version")
+            .into()
+        };
+        if m.scenario_sha256 != first.scenario_sha256 {
+            return Err(differs(
+                "scenario_sha256",
+                first.scenario_sha256.clone(),
+                m.scenario_sha256.clone(),
+            ));
+        }
+        if m.seed != first.seed {
+            return Err(differs("seed", first.seed.to_string(), m.seed.to_string()));
+        }
+        if m.version != first.version {
+            return Err(differs("version", first.version.clone(), m.version.clone()));
+        }
+        if m.replications != first.replications {
+            return Err(differs(
+                "replications",
+                first.replications.to_string(),
+                m.replications.to_string(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The sorted shards must cover replications `0..replications` without gap or overlap.
+fn check_coverage(parts: &[Part], replications: u64) -> Result<(), Error> {
+    let mut expected = 0;
+    for (dir, m) in parts {
+        let [start, end] = m.replication_range;
+        if start != expected {
+            let (what, fix) = if start < expected {
+                ("overlap", "pass each shard once")
+            } else {
+                ("gap", "pass every shard of the run")
+            };
+            return Err(InputError::new(format!(
+                "replications {expected}..{start} are missing or overlap: {} covers {start}..{end} ({what})",
+                dir.display()
+            ))
+            .field("replication_range")
+            .fix(fix)
+            .into());
+        }
+        expected = end;
+    }
+    if expected != replications {
+        return Err(InputError::new(format!(
+            "the shards cover replications 0..{expected} of {replications}"
+        ))
+        .field("replication_range")
+        .fix("pass every shard of the run")
+        .into());
+    }
+    Ok(())
+}
+
+/// Appends the shards' row files in replication order; returns their events.
+fn concatenate(parts: &[Part], out: &Path) -> Result<u64, Error> {
+    let tmp = out.join(format!(".{BIN}.tmp"));
+    let mut writer: Option<BinWriter> = None;
+    let mut events = 0;
+    for (dir, m) in parts {
+        let mut reader = BinReader::open(&dir.join(BIN))?;
+        let w = match &mut writer {
+            Some(w) => w,
+            None => writer.insert(BinWriter::create(&tmp, &reader.columns)?),
+        };
+        while let Some(row) = reader.next_row()? {
+            w.write_raw(row.raw())?;
+        }
+        events += m.events;
+    }
+    writer.expect("at least one shard").finish()?;
+    std::fs::rename(&tmp, out.join(BIN))?;
+    Ok(events)
+}

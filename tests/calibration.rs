@@ -3,9 +3,7 @@
 //! known values must fall inside the estimated 95 % intervals about 95 % of
 //! the time. Then `calibrate` and `backtest` through the real binary.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use jeugdstroom::calibrate::fit::{calibrate, t95};
 use jeugdstroom::calibrate::history::read_history;
 use jeugdstroom::model::Model;
@@ -165,7 +163,7 @@ fn calibrate_and_backtest_through_the_binary() {
     let history = tmp.path().join("history.csv");
     std::fs::write(&history, history_csv(&model, &e)).unwrap();
     let out = tmp.path().join("calibrated.toml");
-    let run = common::cli::jeugdstroom(&[
+    let run = jeugdstroom(&[
         "calibrate",
         history.to_str().unwrap(),
         "--base",
@@ -177,11 +175,11 @@ fn calibrate_and_backtest_through_the_binary() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("years 2016–2023"), "{text}");
     assert!(text.contains("[interventions.calibration_level]"));
-    let validate = common::cli::jeugdstroom(&["validate", out.to_str().unwrap()]);
+    let validate = jeugdstroom(&["validate", out.to_str().unwrap()]);
     assert_eq!(validate.code, Some(0), "{}", validate.stderr);
 
     let dir = tmp.path().join("bt");
-    let bt = common::cli::jeugdstroom(&[
+    let bt = jeugdstroom(&[
         "backtest",
         history.to_str().unwrap(),
         "--base",
@@ -201,7 +199,7 @@ fn calibrate_and_backtest_through_the_binary() {
     assert_eq!(csv.lines().count(), 1 + 3 * 2 * 3, "{csv}");
     assert!(dir.join("backtest.html").exists());
     for bad in ["2017", "2023", "2030"] {
-        let r = common::cli::jeugdstroom(&[
+        let r = jeugdstroom(&[
             "backtest",
             history.to_str().unwrap(),
             "--base",
@@ -248,7 +246,7 @@ fn calibrate_refuses_a_bad_history_with_its_location() {
     for (k, (text, needle, line)) in cases.iter().enumerate() {
         let history = tmp.path().join(format!("bad{k}.csv"));
         std::fs::write(&history, text).unwrap();
-        let out = common::cli::jeugdstroom(&[
+        let out = jeugdstroom(&[
             "calibrate",
             history.to_str().unwrap(),
             "--base",

@@ -1,15 +1,14 @@
 //! `capacity`: Erlang-based advice, confirmed by simulation, and the
 //! 85 %-occupancy rule shown to under-provide a small unit.
 
-mod common;
-
-use assert_cmd::Command;
+use crate::util::{self, binary};
+use jeugdstroom::analysis::queueing::erlang_b;
 
 #[test]
 fn advice_meets_the_target_in_simulation_and_beats_the_85_percent_rule() {
     let tmp = tempfile::tempdir().unwrap();
     // λ = 0.2/day, mean stay 20 days → offered load 4 Erlang; out-of-region when full (loss system).
-    let text = common::single_form(
+    let text = util::single_form(
         73.0,
         r#"{ distribution = "exponential", mean = 20 }"#,
         "capacity = { scope = \"region\", places = 5 }\noverflow = { policy = \"out_of_region\", tariff_multiplier = 1.5 }\nfixed_cost_per_place_day = 100",
@@ -19,8 +18,7 @@ fn advice_meets_the_target_in_simulation_and_beats_the_85_percent_rule() {
     let scenario = tmp.path().join("small.toml");
     std::fs::write(&scenario, text).unwrap();
     let out = tmp.path().join("capacity.csv");
-    Command::cargo_bin("jeugdstroom")
-        .unwrap()
+    binary()
         .arg("capacity")
         .arg(&scenario)
         .args(["--target", "0.95", "--replications", "300", "--out"])
@@ -49,7 +47,7 @@ fn advice_meets_the_target_in_simulation_and_beats_the_85_percent_rule() {
     );
     // 85 % occupancy gives 5 places and admits only 80 % at once (1 − B(5, 4)).
     assert_eq!(&r[12], "5");
-    let expected = 1.0 - common::erlang_b(5, num(3));
+    let expected = 1.0 - erlang_b(5, num(3));
     assert!(
         (num(13) - expected).abs() < 1e-4 && num(13) < 0.85,
         "{} vs {expected}",
@@ -61,8 +59,7 @@ fn advice_meets_the_target_in_simulation_and_beats_the_85_percent_rule() {
 
 #[test]
 fn capacity_rejects_a_target_outside_zero_one() {
-    Command::cargo_bin("jeugdstroom")
-        .unwrap()
+    binary()
         .args([
             "capacity",
             "scenarios/amsterdam-duo.toml",
@@ -114,8 +111,7 @@ region = 1_000_000
         let path = tmp.path().join(format!("{name}.toml"));
         std::fs::write(&path, scenario(capacity)).unwrap();
         let out = tmp.path().join(format!("{name}.csv"));
-        Command::cargo_bin("jeugdstroom")
-            .unwrap()
+        binary()
             .arg("capacity")
             .arg(&path)
             .args(["--target", "0.95", "--replications", "200", "--out"])
@@ -141,7 +137,7 @@ region = 1_000_000
     assert_eq!(separate, vec![10, 10]);
     assert_eq!(pooled, vec![17]);
     for a in [5.82, 6.0, 6.18] {
-        assert!(common::erlang_b(10, a) <= 0.05 && common::erlang_b(9, a) > 0.05);
-        assert!(common::erlang_b(17, 2.0 * a) <= 0.05 && common::erlang_b(16, 2.0 * a) > 0.05);
+        assert!(erlang_b(10, a) <= 0.05 && erlang_b(9, a) > 0.05);
+        assert!(erlang_b(17, 2.0 * a) <= 0.05 && erlang_b(16, 2.0 * a) > 0.05);
     }
 }

@@ -1,13 +1,13 @@
 //! `compare`: common random numbers make paired differences far more precise
 //! than independent runs, and each side equals a plain run of that scenario.
 
-use assert_cmd::Command;
+use crate::util::{DEFAULT, binary};
 
 #[test]
 fn paired_differences_of_a_small_tariff_change_are_at_least_five_times_narrower() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a.toml");
-    std::fs::write(&a, include_str!("../scenarios/amsterdam-duo.toml")).unwrap();
+    std::fs::write(&a, DEFAULT).unwrap();
     let b = tmp.path().join("b.toml");
     std::fs::write(
         &b,
@@ -15,8 +15,7 @@ fn paired_differences_of_a_small_tariff_change_are_at_least_five_times_narrower(
     )
     .unwrap();
     let out = tmp.path().join("cmp");
-    Command::cargo_bin("jeugdstroom")
-        .unwrap()
+    binary()
         .arg("compare")
         .args([&a, &b])
         .args(["--replications", "8", "--seed", "5", "--quiet", "--out"])
@@ -53,8 +52,7 @@ fn paired_differences_of_a_small_tariff_change_are_at_least_five_times_narrower(
     );
     // Side A is exactly a plain run of A with the same seed.
     let plain = tmp.path().join("plain");
-    Command::cargo_bin("jeugdstroom")
-        .unwrap()
+    binary()
         .arg("run")
         .arg(&a)
         .args(["--replications", "8", "--seed", "5", "--quiet", "--out"])
@@ -68,8 +66,7 @@ fn paired_differences_of_a_small_tariff_change_are_at_least_five_times_narrower(
 
 #[test]
 fn compare_refuses_bad_input() {
-    let out = Command::cargo_bin("jeugdstroom")
-        .unwrap()
+    let out = binary()
         .args([
             "compare",
             "missing-a.toml",
@@ -80,8 +77,7 @@ fn compare_refuses_bad_input() {
         .assert()
         .code(2);
     assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("missing-a.toml"));
-    Command::cargo_bin("jeugdstroom")
-        .unwrap()
+    binary()
         .args(["compare", "a.toml", "b.toml", "--replications", "1"])
         .assert()
         .code(2);

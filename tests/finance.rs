@@ -3,7 +3,7 @@
 //! condition holds, regimes differ as arithmetic predicts, and municipal
 //! shares are revised prospectively.
 
-mod common;
+use crate::util;
 
 use jeugdstroom::finance::{REGIMES, Regime, settle};
 use jeugdstroom::model::Model;
@@ -58,7 +58,7 @@ region = 1_000_000
 }
 
 fn model(contract: &str) -> Model {
-    common::prepare(&scenario(contract)).model
+    util::prepare(&scenario(contract)).model
 }
 
 /// Segments: 0 = (a, north), 1 = (b, south). Forms: 0 = amb, 1 = bed.
@@ -311,7 +311,7 @@ fn lumpsum_trend_extension_and_savings_targets() {
             "lumpsum = { 2028 = 600_000 }\nsavings_target = 50_000",
         )
         .replace("lumpsum = 400_000", "lumpsum = { 2028 = 400_000 }");
-    let m = common::prepare(&text).model;
+    let m = util::prepare(&text).model;
     let region: Vec<Decimal> = m.prices.lumpsum_region.clone();
     assert_eq!(
         region,

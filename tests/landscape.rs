@@ -4,9 +4,7 @@
 //! with uncertain effects, provider failure and friction costs. Tolerances
 //! are four standard errors of the replication means unless exact.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use jeugdstroom::finance;
 use jeugdstroom::model::Model;
 use jeugdstroom::sim::{CellMetric, Exposure, PoolMetric};

@@ -2,17 +2,8 @@
 //! runs, results with uncertain interventions stay byte-identical across
 //! threads and shards, and a budget-capped run shows both views.
 
-mod common;
-
-use assert_cmd::Command;
-use common::cli::{read_result as read, run_into};
+use crate::util::{RESULT_FILES, binary, read_result as read, run_into};
 use std::path::Path;
-
-const FILES: [&str; 3] = ["summary.csv", "feasibility.csv", "replications.csv"];
-
-fn jeugdstroom() -> Command {
-    Command::cargo_bin("jeugdstroom").expect("binary built")
-}
 
 fn run(scenario: &str, args: &[&str], out: &Path) {
     run_into(&[&[scenario], args].concat(), out);
@@ -38,14 +29,14 @@ fn uncertain_interventions_are_deterministic_across_threads_and_shards() {
         parts.push(dir);
     }
     let merged = tmp.path().join("merged");
-    jeugdstroom()
+    binary()
         .arg("merge")
         .args(&parts)
         .arg("--out")
         .arg(&merged)
         .assert()
         .success();
-    for f in FILES {
+    for f in RESULT_FILES {
         assert!(read(&one, f) == read(&two, f), "{f}: 1 vs 2 threads");
         assert!(read(&one, f) == read(&merged, f), "{f}: merged shards");
     }
@@ -57,7 +48,7 @@ fn uncertain_interventions_are_deterministic_across_threads_and_shards() {
 fn budget_capped_run_writes_both_views() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("capped");
-    let assert = jeugdstroom()
+    let assert = binary()
         .args(["run", "scenarios/amsterdam-duo-budget-capped.toml"])
         .args(["--replications", "3", "--quiet", "--out"])
         .arg(&out)
@@ -97,7 +88,7 @@ fn every_shipped_variant_validates_and_runs() {
             continue;
         }
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        jeugdstroom().arg("validate").arg(&path).assert().success();
+        binary().arg("validate").arg(&path).assert().success();
         run(
             path.to_str().unwrap(),
             &["--replications", "2"],

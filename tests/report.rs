@@ -2,9 +2,7 @@
 //! headline sentences carry the numbers of feasibility.csv, nothing is
 //! fetched from anywhere, Dutch formats, and bad result folders exit 2.
 
-mod common;
-
-use common::cli::{jeugdstroom, run_into};
+use crate::util::{jeugdstroom, run_into};
 use std::path::Path;
 
 fn html(dir: &Path, name: &str) -> String {
@@ -103,7 +101,7 @@ fn report_has_every_section_and_the_headline_numbers() {
 }
 
 #[test]
-fn english_report_and_a_comparison_report() {
+fn comparison_report_in_english_shows_both_scenarios_and_renders_again() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("cmp");
     let output = jeugdstroom(&[

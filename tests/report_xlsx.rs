@@ -2,7 +2,7 @@
 //! and region-per-year sheets is a numeric cell equal to the CSV it came
 //! from, and the sheets are named in the report's language.
 
-use assert_cmd::Command;
+use crate::util::binary;
 use calamine::{Data, Range, Reader, open_workbook_auto};
 use jeugdstroom::report::Lang;
 use jeugdstroom::report::xlsx::{FEASIBILITY, METRICS, write_workbook};
@@ -12,7 +12,7 @@ use std::path::Path;
 /// A result folder of the embedded default scenario (3 replications).
 fn result_folder() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let mut cmd = Command::cargo_bin("jeugdstroom").expect("binary built");
+    let mut cmd = binary();
     cmd.args(["run", "--replications", "3", "--quiet", "--out"])
         .arg(tmp.path())
         .assert()

@@ -1,18 +1,9 @@
 //! Result files through the real binary: determinism across threads and
 //! shards, common random numbers, exact money, and the file contracts.
 
-mod common;
-
-use assert_cmd::Command;
 use std::path::Path;
 
-const RESULT_FILES: [&str; 3] = ["summary.csv", "feasibility.csv", "replications.csv"];
-
-fn jeugdstroom() -> Command {
-    Command::cargo_bin("jeugdstroom").expect("binary built")
-}
-
-use common::cli::{read_result as read, run_into as run};
+use crate::util::{self, DEFAULT, RESULT_FILES, binary, read_result as read, run_into as run};
 
 #[test]
 fn output_is_identical_for_any_thread_count() {
@@ -66,7 +57,7 @@ fn shards_merge_to_the_unsharded_result() {
     }
     let merged = tmp.path().join("merged");
     // Order of the arguments does not matter.
-    jeugdstroom()
+    binary()
         .arg("merge")
         .args([&shards[2], &shards[0], &shards[1]])
         .arg("--out")
@@ -85,14 +76,14 @@ fn shards_merge_to_the_unsharded_result() {
     assert_eq!(manifest["parts"].as_array().unwrap().len(), 3);
 
     // Missing and duplicated shards are refused with exit code 2.
-    jeugdstroom()
+    binary()
         .arg("merge")
         .args([&shards[0], &shards[1]])
         .arg("--out")
         .arg(tmp.path().join("m2"))
         .assert()
         .code(2);
-    jeugdstroom()
+    binary()
         .arg("merge")
         .args([&shards[0], &shards[0], &shards[1], &shards[2]])
         .arg("--out")
@@ -105,7 +96,7 @@ fn shards_merge_to_the_unsharded_result() {
         &["--replications", "7", "--seed", "4", "--shard", "3/3"],
         &alien,
     );
-    let out = jeugdstroom()
+    let out = binary()
         .arg("merge")
         .args([&shards[0], &shards[1], &alien])
         .arg("--out")
@@ -119,7 +110,7 @@ fn shards_merge_to_the_unsharded_result() {
 fn common_random_numbers_keep_flows_identical_when_a_tariff_changes() {
     let tmp = tempfile::tempdir().unwrap();
     let base = tmp.path().join("base.toml");
-    std::fs::write(&base, include_str!("../scenarios/amsterdam-duo.toml")).unwrap();
+    std::fs::write(&base, DEFAULT).unwrap();
     let variant = tmp.path().join("variant.toml");
     std::fs::write(
         &variant,
@@ -239,7 +230,7 @@ region = 60_000
 fn result_files_follow_the_contract() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let assert = jeugdstroom()
+    let assert = binary()
         .args(["run", "--replications", "4", "--quiet", "--out"])
         .arg(&out)
         .assert()
@@ -356,7 +347,7 @@ fn result_files_follow_the_contract() {
 
 #[test]
 fn hostile_names_cannot_start_spreadsheet_formulas() {
-    let text = common::single_form(
+    let text = util::single_form(
         10.0,
         r#"{ distribution = "exponential", mean = 20 }"#,
         "",
@@ -392,19 +383,10 @@ fn hostile_names_cannot_start_spreadsheet_formulas() {
 }
 
 #[test]
-fn scenario_default_and_schema_print() {
-    let out = jeugdstroom()
-        .args(["scenario", "default"])
-        .assert()
-        .success();
-    assert_eq!(
-        String::from_utf8_lossy(&out.get_output().stdout),
-        include_str!("../scenarios/amsterdam-duo.toml")
-    );
-    let out = jeugdstroom()
-        .args(["scenario", "schema"])
-        .assert()
-        .success();
+fn scenario_prints_the_shipped_default_and_a_schema_with_every_section() {
+    let out = binary().args(["scenario", "default"]).assert().success();
+    assert_eq!(String::from_utf8_lossy(&out.get_output().stdout), DEFAULT);
+    let out = binary().args(["scenario", "schema"]).assert().success();
     let schema: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     let props = schema["properties"].as_object().unwrap();
     for key in [
@@ -426,11 +408,7 @@ fn scenario_default_and_schema_print() {
 #[test]
 fn all_money_rules_on_stay_deterministic_and_mergeable() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("base.toml"),
-        include_str!("../scenarios/amsterdam-duo.toml"),
-    )
-    .unwrap();
+    std::fs::write(tmp.path().join("base.toml"), DEFAULT).unwrap();
     let variant = tmp.path().join("all-on.toml");
     std::fs::write(
         &variant,
@@ -453,7 +431,7 @@ fn all_money_rules_on_stay_deterministic_and_mergeable() {
         parts.push(dir);
     }
     let merged = tmp.path().join("merged");
-    jeugdstroom()
+    binary()
         .arg("merge")
         .args(&parts)
         .arg("--out")

@@ -3,7 +3,7 @@
 //! a finished task skips it. `scripts/slurm-test.sh` does the same on a
 //! real single-node Slurm cluster.
 
-use assert_cmd::Command;
+use crate::util::{DEFAULT, binary};
 use std::path::Path;
 
 fn bash(script: &Path, task: Option<u32>) -> std::process::Output {
@@ -27,10 +27,9 @@ fn assert_ran(output: &std::process::Output) {
 fn sbatch_bodies_run_per_array_index_reproduce_the_unsharded_run() {
     let tmp = tempfile::tempdir().unwrap();
     let scenario = tmp.path().join("it's a scenario.toml"); // a quote in the path must not break the script
-    std::fs::write(&scenario, include_str!("../scenarios/amsterdam-duo.toml")).unwrap();
+    std::fs::write(&scenario, DEFAULT).unwrap();
     let out = tmp.path().join("cluster out");
-    Command::cargo_bin("jeugdstroom")
-        .unwrap()
+    binary()
         .args([
             "slurm",
             "--shards",
@@ -68,8 +67,7 @@ fn sbatch_bodies_run_per_array_index_reproduce_the_unsharded_run() {
     assert_ran(&merge);
 
     let whole = tmp.path().join("whole");
-    Command::cargo_bin("jeugdstroom")
-        .unwrap()
+    binary()
         .arg("run")
         .arg(&scenario)
         .args(["--replications", "5", "--seed", "8", "--quiet", "--out"])
@@ -125,11 +123,7 @@ fn bad_slurm_flags_are_refused() {
             "missing.toml",
         ],
     ] {
-        let out = Command::cargo_bin("jeugdstroom")
-            .unwrap()
-            .args(&args)
-            .assert()
-            .code(2);
+        let out = binary().args(&args).assert().code(2);
         assert!(
             !String::from_utf8_lossy(&out.get_output().stderr).contains("panicked"),
             "{args:?}"
@@ -140,8 +134,7 @@ fn bad_slurm_flags_are_refused() {
 #[test]
 fn sweep_shards_through_sbatch_bodies_equal_an_unsharded_sweep() {
     let tmp = tempfile::tempdir().unwrap();
-    let base = include_str!("../scenarios/amsterdam-duo.toml")
-        .replace("warmup_years = 5", "warmup_years = 1");
+    let base = DEFAULT.replace("warmup_years = 5", "warmup_years = 1");
     std::fs::write(tmp.path().join("base.toml"), base).unwrap();
     let sweep = tmp.path().join("sweep.toml");
     std::fs::write(
@@ -151,8 +144,7 @@ fn sweep_shards_through_sbatch_bodies_equal_an_unsharded_sweep() {
     )
     .unwrap();
     let out = tmp.path().join("cluster");
-    Command::cargo_bin("jeugdstroom")
-        .unwrap()
+    binary()
         .args(["slurm", "--shards", "2", "--sweep"])
         .arg(&sweep)
         .arg("--out")
@@ -167,8 +159,7 @@ fn sweep_shards_through_sbatch_bodies_equal_an_unsharded_sweep() {
     let merge = bash(&out.join("slurm").join("merge.sbatch"), None);
     assert_ran(&merge);
     let local = tmp.path().join("local");
-    Command::cargo_bin("jeugdstroom")
-        .unwrap()
+    binary()
         .arg("sweep")
         .arg(&sweep)
         .args(["--quiet", "--out"])

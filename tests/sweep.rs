@@ -1,17 +1,10 @@
 //! `sweep`: points are derived scenarios run with the same seed; sharded
 //! sweeps merge to the bytes of separate runs; incomplete shards are caught.
 
-mod common;
-
-use assert_cmd::Command;
-use std::path::Path;
-
-fn jeugdstroom() -> Command {
-    Command::cargo_bin("jeugdstroom").unwrap()
-}
+use crate::util::{self, RESULT_FILES, binary, read_result};
 
 fn base() -> String {
-    common::single_form(
+    util::single_form(
         73.0,
         r#"{ distribution = "lognormal", mean = 20, cv = 0.8 }"#,
         "capacity = { scope = \"region\", places = 5 }\noverflow = { policy = \"wait\" }",
@@ -30,10 +23,6 @@ seed = 11
 "care_forms.bed.duration.mean" = [15, 20, 25]
 "#;
 
-fn read(p: &Path) -> Vec<u8> {
-    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
 #[test]
 fn sharded_grid_merges_to_the_bytes_of_separate_runs() {
     let tmp = tempfile::tempdir().unwrap();
@@ -42,7 +31,7 @@ fn sharded_grid_merges_to_the_bytes_of_separate_runs() {
     std::fs::write(&sweep, GRID).unwrap();
     let shard = |k: u64| {
         let dir = tmp.path().join(format!("shard{k}"));
-        jeugdstroom()
+        binary()
             .arg("sweep")
             .arg(&sweep)
             .args(["--quiet", "--shard", &format!("{k}/3"), "--out"])
@@ -56,7 +45,7 @@ fn sharded_grid_merges_to_the_bytes_of_separate_runs() {
     let broken = shards[1].join("point-004").join("manifest.json");
     std::fs::remove_file(&broken).unwrap();
     let merged = tmp.path().join("merged");
-    jeugdstroom()
+    binary()
         .arg("sweep")
         .arg(&sweep)
         .arg("--merge")
@@ -67,7 +56,7 @@ fn sharded_grid_merges_to_the_bytes_of_separate_runs() {
         .code(2);
     // … and re-running only that shard completes the set.
     shard(2);
-    jeugdstroom()
+    binary()
         .arg("sweep")
         .arg(&sweep)
         .arg("--merge")
@@ -91,7 +80,7 @@ fn sharded_grid_merges_to_the_bytes_of_separate_runs() {
             )
             .unwrap();
             let single = tmp.path().join(format!("single{p}"));
-            jeugdstroom()
+            binary()
                 .arg("run")
                 .arg(&derived)
                 .args(["--replications", "5", "--seed", "11", "--quiet", "--out"])
@@ -99,16 +88,16 @@ fn sharded_grid_merges_to_the_bytes_of_separate_runs() {
                 .assert()
                 .success();
             let point = merged.join(format!("point-{p:03}"));
-            for f in ["summary.csv", "feasibility.csv", "replications.csv"] {
+            for f in RESULT_FILES {
                 assert!(
-                    read(&single.join(f)) == read(&point.join(f)),
+                    read_result(&single, f) == read_result(&point, f),
                     "point {p} ({tariff}, {duration}): {f}"
                 );
             }
             p += 1;
         }
     }
-    let table = String::from_utf8(read(&merged.join("sweep.csv"))).unwrap();
+    let table = String::from_utf8(read_result(&merged, "sweep.csv")).unwrap();
     assert!(table.lines().any(|l| l.starts_with("8,care_forms.bed.duration.mean=25; care_forms.bed.tariff=110,")));
 }
 
@@ -124,7 +113,7 @@ fn one_at_a_time_tornado_ranks_the_parameters() {
     )
     .unwrap();
     let out = tmp.path().join("out");
-    jeugdstroom()
+    binary()
         .arg("sweep")
         .arg(&sweep)
         .args(["--quiet", "--out"])
@@ -179,7 +168,7 @@ fn bad_sweeps_are_refused() {
             format!("base = \"base.toml\"\nreplications = 2\n{body}"),
         )
         .unwrap();
-        let out = jeugdstroom()
+        let out = binary()
             .arg("sweep")
             .arg(&sweep)
             .args(["--quiet", "--out"])
@@ -194,7 +183,7 @@ fn bad_sweeps_are_refused() {
     }
     let sweep = tmp.path().join("ok.toml");
     std::fs::write(&sweep, GRID).unwrap();
-    jeugdstroom()
+    binary()
         .arg("sweep")
         .arg(&sweep)
         .args(["--shard", "0/4"])

@@ -2,9 +2,8 @@
 //! are four standard errors of the replication means (a false alarm about
 //! once in 16,000 runs), never hand-picked.
 
-mod common;
-
-use common::*;
+use crate::util::*;
+use jeugdstroom::analysis::queueing::{erlang_b, erlang_c};
 use jeugdstroom::sim::{CellMetric, PoolMetric};
 
 const Z: f64 = 4.0;
@@ -62,7 +61,7 @@ overflow = { policy = "wait" }"#,
 /// Little's law for every form of a network with transitions:
 /// mean number in care = start rate × mean episode length.
 #[test]
-fn littles_law_per_form() {
+fn littles_law_holds_per_form() {
     let text = r#"
 name = "network"
 [horizon]
@@ -126,7 +125,7 @@ region = 1_000_000
 /// A congested variant of the default: waiting lists with reneging, blocking,
 /// out-of-region placements, relapse and ageing all happen.
 fn stressed_default() -> String {
-    let base = include_str!("../scenarios/amsterdam-duo.toml");
+    let base = DEFAULT;
     format!(
         "{base}\n{}",
         r#"

@@ -121,6 +121,26 @@ pub fn score(history: &History, fit_until: i32, sim_dir: &Path) -> Result<Score,
 
 /// `backtest.csv` (one row per compared value) and `backtest.html` (charts).
 pub fn write(out: &Path, score: &Score) -> Result<(), Error> {
+    write_csv(out, score)?;
+    let mut body = coverage_table(score);
+    body.push_str(&figures(score)?);
+    let page = html::page(
+        Lang::En,
+        "jeugdstroom backtest",
+        "Forecast fitted on the earlier years against the held-out actuals",
+        &[html::section(
+            "backtest",
+            "Forecast against the held-out years",
+            &body,
+        )],
+    );
+    AtomicFile::write_all(&out.join("backtest.html"), page.as_bytes())?;
+    Ok(())
+}
+
+/// `backtest.csv`: the forecast quantiles beside each actual, and whether
+/// the actual falls inside the 50, 80 and 90 % intervals.
+fn write_csv(out: &Path, score: &Score) -> Result<(), Error> {
     let mut file = AtomicFile::create(&out.join("backtest.csv"))?;
     {
         let mut w = csv::Writer::from_writer(file.writer());
@@ -171,6 +191,11 @@ pub fn write(out: &Path, score: &Score) -> Result<(), Error> {
         w.flush()?;
     }
     file.commit()?;
+    Ok(())
+}
+
+/// One fan per form and metric scored in every held-out year.
+fn figures(score: &Score) -> anyhow::Result<String> {
     let mut figures = String::new();
     let forms: Vec<&str> = {
         let mut f: Vec<&str> = score.rows.iter().map(|r| r.form.as_str()).collect();
@@ -217,6 +242,11 @@ pub fn write(out: &Path, score: &Score) -> Result<(), Error> {
             ));
         }
     }
+    Ok(figures)
+}
+
+/// The share of actuals inside each interval.
+fn coverage_table(score: &Score) -> String {
     let coverage: Vec<Vec<(String, bool)>> = score
         .coverage()
         .iter()
@@ -228,24 +258,11 @@ pub fn write(out: &Path, score: &Score) -> Result<(), Error> {
             ]
         })
         .collect();
-    let mut body = html::table(
+    html::table(
         "table-coverage",
         &["interval".into(), "actuals inside".into(), "values".into()],
         &coverage,
-    );
-    body.push_str(&figures);
-    let page = html::page(
-        Lang::En,
-        "jeugdstroom backtest",
-        "Forecast fitted on the earlier years against the held-out actuals",
-        &[html::section(
-            "backtest",
-            "Forecast against the held-out years",
-            &body,
-        )],
-    );
-    AtomicFile::write_all(&out.join("backtest.html"), page.as_bytes())?;
-    Ok(())
+    )
 }
 
 pub fn print(out: &mut impl Write, score: &Score, fit_until: i32) -> std::io::Result<()> {

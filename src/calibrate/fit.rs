@@ -134,66 +134,16 @@ pub fn calibrate(
     let mut total_arrivals = vec![0.0; years.len()];
     let mut youth = vec![f64::NAN; years.len()];
     for form in forms {
-        let rows: Vec<_> = years.iter().map(|&y| totals(history, y, form)).collect();
-        if rows.iter().all(Option::is_none) {
-            continue;
+        if let Some(fit) = fit_form(
+            history,
+            &years,
+            forms,
+            form,
+            &mut total_arrivals,
+            &mut youth,
+        ) {
+            form_fits.insert(form.clone(), fit);
         }
-        // Transfers into this form from every other form, per year.
-        let transfers_in = |k: usize| -> f64 {
-            forms
-                .iter()
-                .filter_map(|g| totals(history, years[k], g))
-                .map(|r| r.transitions.get(form).copied().unwrap_or(0.0))
-                .sum()
-        };
-        let mut arrivals = Vec::new();
-        let mut durations = Vec::new();
-        let (mut cost, mut client_days, mut ended) = (0.0, 0.0, 0.0);
-        let mut moved: BTreeMap<String, f64> = BTreeMap::new();
-        for (k, row) in rows.iter().enumerate() {
-            let Some(r) = row else { continue };
-            let new = (r.started - transfers_in(k)).max(0.0);
-            arrivals.push((years[k], new));
-            total_arrivals[k] += new;
-            if let Some(y) = r.youth_population {
-                youth[k] = if youth[k].is_nan() {
-                    y
-                } else {
-                    youth[k].max(y)
-                };
-            }
-            ended += r.ended;
-            for (to, n) in &r.transitions {
-                *moved.entry(to.clone()).or_default() += n;
-            }
-            let previous = (k > 0).then(|| rows[k - 1].as_ref()).flatten();
-            if let Some(p) = previous {
-                // Little's law: L = λ W with L the mean number in care.
-                let in_care = (p.in_care_end + r.in_care_end) / 2.0;
-                if r.mean_duration_days.is_none() && r.started > 0.0 {
-                    durations.push(in_care / (r.started / 365.0));
-                }
-                if let Some(c) = r.cost_eur {
-                    cost += c;
-                    client_days += in_care * 365.0;
-                }
-            }
-            if let Some(d) = r.mean_duration_days {
-                durations.push(d);
-            }
-        }
-        form_fits.insert(
-            form.clone(),
-            FormFit {
-                arrivals,
-                duration: estimate(&durations),
-                transitions: moved
-                    .into_iter()
-                    .map(|(to, n)| (to, if ended > 0.0 { n / ended } else { 0.0 }))
-                    .collect(),
-                tariff: (client_days > 0.0 && cost > 0.0).then(|| cost / client_days),
-            },
-        );
     }
     let youth: Vec<(i32, f64)> = years
         .iter()
@@ -223,6 +173,77 @@ pub fn calibrate(
         entry,
         forms: form_fits,
         youth,
+    })
+}
+
+/// One form's fit over `years`: new arrivals (starts minus transfers in from
+/// the other forms, added to `total_arrivals`), duration, transition shares
+/// and tariff; the largest youth population seen is kept in `youth`. `None`
+/// when the history has no row of the form in these years.
+fn fit_form(
+    history: &History,
+    years: &[i32],
+    forms: &[String],
+    form: &str,
+    total_arrivals: &mut [f64],
+    youth: &mut [f64],
+) -> Option<FormFit> {
+    let rows: Vec<_> = years.iter().map(|&y| totals(history, y, form)).collect();
+    if rows.iter().all(Option::is_none) {
+        return None;
+    }
+    // Transfers into this form from every other form, per year.
+    let transfers_in = |k: usize| -> f64 {
+        forms
+            .iter()
+            .filter_map(|g| totals(history, years[k], g))
+            .map(|r| r.transitions.get(form).copied().unwrap_or(0.0))
+            .sum()
+    };
+    let mut arrivals = Vec::new();
+    let mut durations = Vec::new();
+    let (mut cost, mut client_days, mut ended) = (0.0, 0.0, 0.0);
+    let mut moved: BTreeMap<String, f64> = BTreeMap::new();
+    for (k, row) in rows.iter().enumerate() {
+        let Some(r) = row else { continue };
+        let new = (r.started - transfers_in(k)).max(0.0);
+        arrivals.push((years[k], new));
+        total_arrivals[k] += new;
+        if let Some(y) = r.youth_population {
+            youth[k] = if youth[k].is_nan() {
+                y
+            } else {
+                youth[k].max(y)
+            };
+        }
+        ended += r.ended;
+        for (to, n) in &r.transitions {
+            *moved.entry(to.clone()).or_default() += n;
+        }
+        let previous = (k > 0).then(|| rows[k - 1].as_ref()).flatten();
+        if let Some(p) = previous {
+            // Little's law: L = λ W with L the mean number in care.
+            let in_care = (p.in_care_end + r.in_care_end) / 2.0;
+            if r.mean_duration_days.is_none() && r.started > 0.0 {
+                durations.push(in_care / (r.started / 365.0));
+            }
+            if let Some(c) = r.cost_eur {
+                cost += c;
+                client_days += in_care * 365.0;
+            }
+        }
+        if let Some(d) = r.mean_duration_days {
+            durations.push(d);
+        }
+    }
+    Some(FormFit {
+        arrivals,
+        duration: estimate(&durations),
+        transitions: moved
+            .into_iter()
+            .map(|(to, n)| (to, if ended > 0.0 { n / ended } else { 0.0 }))
+            .collect(),
+        tariff: (client_days > 0.0 && cost > 0.0).then(|| cost / client_days),
     })
 }
 

@@ -219,11 +219,40 @@ impl Reader<'_> {
         };
         let find = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
         let (year_index, ended_index) = (find("year"), find("ended"));
+        let data = self.data_rows(&mut csv, &columns, &header, year_index);
+        if data.count == 0 {
+            let msg = format!("history file {} has a header but no rows", self.file);
+            let fix = "add one row per year, municipality and care form";
+            self.error((header_at, 0), "", msg, fix);
+            return history;
+        }
+        history.rows = data.rows;
+        self.check_flows(&history.rows, &data.offsets, ended_index);
+        history.years = data.years.into_iter().filter(|y| in_range(*y)).collect();
+        if history.years.len() < MIN_YEARS {
+            let list: Vec<String> = history.years.iter().map(i32::to_string).collect();
+            let msg = format!(
+                "the history covers {} distinct year(s) ({}); a trend needs at least {MIN_YEARS} years",
+                history.years.len(),
+                list.join(", ")
+            );
+            let fix = format!("add rows for at least {MIN_YEARS} different years");
+            self.error((header_at, year_index), "year", msg, fix);
+        }
+        history
+    }
+
+    /// Reads the data rows after the header, pushing an error per bad row.
+    fn data_rows(
+        &mut self,
+        csv: &mut csv::Reader<&[u8]>,
+        columns: &[Column],
+        header: &csv::StringRecord,
+        year_index: usize,
+    ) -> DataRows {
         let mut keys: HashMap<(i32, String, String), usize> = HashMap::new();
-        let mut years = BTreeSet::new();
-        let mut offsets = Vec::new();
+        let mut data = DataRows::default();
         let mut record = csv::StringRecord::new();
-        let mut data_rows = 0;
         loop {
             match csv.read_record(&mut record) {
                 Ok(true) => {}
@@ -238,7 +267,7 @@ impl Reader<'_> {
             if record.iter().all(str::is_empty) {
                 continue;
             }
-            data_rows += 1;
+            data.count += 1;
             let offset = record.position().map_or(0, |p| p.byte() as usize);
             if record.len() != columns.len() {
                 let msg = format!(
@@ -250,33 +279,15 @@ impl Reader<'_> {
                 self.error((offset, 0), "", msg, fix);
                 continue;
             }
-            if let Some(row) = self.row(&columns, &header, &record, offset, &mut keys) {
-                years.insert(row.year);
-                offsets.push(offset);
-                history.rows.push(row);
+            if let Some(row) = self.row(columns, header, &record, offset, &mut keys) {
+                data.years.insert(row.year);
+                data.offsets.push(offset);
+                data.rows.push(row);
             } else if let Some(year) = record.get(year_index).and_then(|y| y.parse().ok()) {
-                years.insert(year);
+                data.years.insert(year);
             }
         }
-        if data_rows == 0 {
-            let msg = format!("history file {} has a header but no rows", self.file);
-            let fix = "add one row per year, municipality and care form";
-            self.error((header_at, 0), "", msg, fix);
-            return history;
-        }
-        self.check_flows(&history.rows, &offsets, ended_index);
-        history.years = years.into_iter().filter(|y| in_range(*y)).collect();
-        if history.years.len() < MIN_YEARS {
-            let list: Vec<String> = history.years.iter().map(i32::to_string).collect();
-            let msg = format!(
-                "the history covers {} distinct year(s) ({}); a trend needs at least {MIN_YEARS} years",
-                history.years.len(),
-                list.join(", ")
-            );
-            let fix = format!("add rows for at least {MIN_YEARS} different years");
-            self.error((header_at, year_index), "year", msg, fix);
-        }
-        history
+        data
     }
 
     /// Classifies the header; None (with errors pushed) if it is unusable.
@@ -467,6 +478,16 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// What the data rows gave: the valid rows with their byte offsets, every
+/// year seen (also on invalid rows) and the number of non-blank rows.
+#[derive(Default)]
+struct DataRows {
+    rows: Vec<HistoryRow>,
+    offsets: Vec<usize>,
+    years: BTreeSet<i32>,
+    count: usize,
 }
 
 fn required() -> impl Iterator<Item = &'static str> {

@@ -60,6 +60,16 @@ pub fn scenario_text(
     let (start, years) = target
         .horizon
         .unwrap_or((base.horizon.start_year, base.horizon.years));
+    write_header(&mut out, c, base, target);
+    write_arrivals(&mut out, c, base, model, start);
+    write_care_forms(&mut out, c, base);
+    write_uncertainty(&mut out, c, start, years);
+    out
+}
+
+/// Comments on the fit, `extends`, name, description and, if the horizon
+/// is set, the horizon and warm-up.
+fn write_header(out: &mut String, c: &Calibration, base: &Scenario, target: &Target<'_>) {
     let r = &c.rate;
     let _ = writeln!(
         out,
@@ -94,6 +104,12 @@ pub fn scenario_text(
         let warm = base.initial_state.warmup_years.max(3);
         let _ = writeln!(out, "[initial_state]\nwarmup_years = {warm}\n");
     }
+}
+
+/// `[arrivals]`: the fitted rate moved to the start year and divided by the
+/// base's usage multipliers, the trend and the entry shares.
+fn write_arrivals(out: &mut String, c: &Calibration, base: &Scenario, model: &Model, start: i32) {
+    let r = &c.rate;
     let factor = usage_factor(base, model);
     let rate_at_start = r.level * (1.0 + r.trend).powi(start - c.last_year) / factor;
     let _ = writeln!(out, "[arrivals]");
@@ -110,6 +126,10 @@ pub fn scenario_text(
         .map(|f| format!("{f} = {:.6}", c.entry.get(f).copied().unwrap_or(0.0)))
         .collect();
     let _ = writeln!(out, "entry = {{ {} }}\n", entry.join(", "));
+}
+
+/// Per fitted form: duration by Little's law, transitions and tariff.
+fn write_care_forms(out: &mut String, c: &Calibration, base: &Scenario) {
     for (name, fit) in &c.forms {
         let Some(form) = base.care_forms.get(name) else {
             continue;
@@ -143,6 +163,11 @@ pub fn scenario_text(
         }
         out.push('\n');
     }
+}
+
+/// The standard errors as per-replication draws: `[interventions.calibration_*]`.
+fn write_uncertainty(out: &mut String, c: &Calibration, start: i32, years: u32) {
+    let r = &c.rate;
     let _ = writeln!(
         out,
         "[interventions.calibration_level]\nlabel = \"Uncertainty of the fitted arrival rate\"\nlever = \"inflow\"\nstart = {start}\neffect = {{ mean = 0, sd = {:.5} }}\n",
@@ -166,7 +191,6 @@ pub fn scenario_text(
             );
         }
     }
-    out
 }
 
 fn round(v: f64) -> String {

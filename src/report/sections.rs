@@ -4,7 +4,7 @@
 
 use super::Lang;
 use super::charts::{self, Axes, Fan, PALETTE};
-use super::data::Run;
+use super::data::{FeasibilityRow, Run};
 use super::html::{esc, figure, legend, section, table};
 use anyhow::Result;
 
@@ -42,9 +42,39 @@ pub fn sentence(lang: Lang, year: i32, p_overrun: f64, median_gap: f64) -> Strin
     }
 }
 
+/// The headline: the cost fan against the lumpsum, the yearly overrun
+/// probability, and one sentence per year.
 pub fn headline(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> Result<String> {
+    let region: Vec<_> = run.feasibility_of("region").collect();
+    let p: Vec<f64> = region.iter().map(|r| r.p_overrun).collect();
+    let mut body = figure(
+        "fan-cost",
+        &cost_fan(lang, run, other)?,
+        lang.t(
+            "Line: median cost; dark band: half of the simulated futures; light band: 90 % of them; dashed: the lumpsum.",
+            "Lijn: mediane kosten; donkere band: de helft van de gesimuleerde toekomsten; lichte band: 90 % ervan; gestreept: de lumpsum.",
+        ),
+    );
+    body.push_str(&figure(
+        "bars-overrun",
+        &overrun_bars(lang, run, &p)?,
+        lang.t(
+            "P(cost > lumpsum) per year.",
+            "P(kosten > lumpsum) per jaar.",
+        ),
+    ));
+    body.push_str(&sentences(lang, &region));
+    Ok(section(
+        "headline",
+        lang.t("Is the lumpsum enough?", "Is de lumpsum toereikend?"),
+        &body,
+    ))
+}
+
+/// The region's cost per year as a fan (with the other run's first, if any)
+/// against the lumpsum.
+fn cost_fan(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> Result<String> {
     let money_axis = |v: &f64| lang.number(*v, 0);
-    let years = &run.years;
     let lumpsum: Vec<f64> = means(run, None, "lumpsum_eur");
     let mut fans = vec![Fan {
         label: lang.t("cost (this scenario)", "kosten (dit scenario)"),
@@ -61,7 +91,7 @@ pub fn headline(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> Result<St
             },
         );
     }
-    let fan = charts::fan(
+    charts::fan(
         &Axes {
             title: lang.t(
                 "Cost against the lumpsum per year (median, 50 % and 90 % bands)",
@@ -70,16 +100,18 @@ pub fn headline(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> Result<St
             x: lang.t("year", "jaar"),
             y: lang.t("€ million per year", "€ mln per jaar"),
         },
-        years,
+        &run.years,
         &fans,
         &[(lang.t("lumpsum", "lumpsum"), PALETTE[3], lumpsum)],
         1e6,
         &money_axis,
-    )?;
-    let region: Vec<_> = run.feasibility_of("region").collect();
-    let p: Vec<f64> = region.iter().map(|r| r.p_overrun).collect();
+    )
+}
+
+/// P(cost > lumpsum) per year as bars.
+fn overrun_bars(lang: Lang, run: &Run, p: &[f64]) -> Result<String> {
     let pct = |v: &f64| lang.percent(*v);
-    let bars = charts::bars(
+    charts::bars(
         &Axes {
             title: lang.t(
                 "Probability that the cost exceeds the lumpsum",
@@ -91,31 +123,19 @@ pub fn headline(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> Result<St
                 "aandeel gesimuleerde toekomsten",
             ),
         },
-        years,
-        &p,
+        &run.years,
+        p,
         PALETTE[3],
         &pct,
-    )?;
-    let mut body = figure(
-        "fan-cost",
-        &fan,
-        lang.t(
-            "Line: median cost; dark band: half of the simulated futures; light band: 90 % of them; dashed: the lumpsum.",
-            "Lijn: mediane kosten; donkere band: de helft van de gesimuleerde toekomsten; lichte band: 90 % ervan; gestreept: de lumpsum.",
-        ),
-    );
-    body.push_str(&figure(
-        "bars-overrun",
-        &bars,
-        lang.t(
-            "P(cost > lumpsum) per year.",
-            "P(kosten > lumpsum) per jaar.",
-        ),
-    ));
-    body.push_str("<ul class=\"sentences\">\n");
-    for r in &region {
+    )
+}
+
+/// One sentence per year, carrying its numbers as data attributes.
+fn sentences(lang: Lang, region: &[&FeasibilityRow]) -> String {
+    let mut out = String::from("<ul class=\"sentences\">\n");
+    for r in region {
         let gap = r.cost_p50 - r.lumpsum;
-        body.push_str(&format!(
+        out.push_str(&format!(
             "<li data-year=\"{}\" data-p-overrun=\"{}\" data-median-gap-eur=\"{:.2}\"{}>{}</li>\n",
             r.year,
             r.p_overrun,
@@ -128,17 +148,40 @@ pub fn headline(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> Result<St
             esc(&sentence(lang, r.year, r.p_overrun, gap))
         ));
     }
-    body.push_str("</ul>\n");
-    Ok(section(
-        "headline",
-        lang.t("Is the lumpsum enough?", "Is de lumpsum toereikend?"),
-        &body,
-    ))
+    out.push_str("</ul>\n");
+    out
 }
 
 /// Feasibility: the region per year, then municipalities and providers as
 /// names × years of P(cost > lumpsum) and of the expected shortfall.
 pub fn feasibility(lang: Lang, run: &Run) -> String {
+    let mut body = region_table(lang, run);
+    for (scope, title, id) in [
+        (
+            "municipality",
+            lang.t("Municipalities", "Gemeenten"),
+            "table-municipalities",
+        ),
+        (
+            "provider",
+            lang.t("Providers", "Aanbieders"),
+            "table-providers",
+        ),
+    ] {
+        body.push_str(&party_tables(lang, run, scope, title, id));
+    }
+    section(
+        "feasibility",
+        lang.t(
+            "Feasibility per municipality and provider",
+            "Haalbaarheid per gemeente en aanbieder",
+        ),
+        &body,
+    )
+}
+
+/// The region's lumpsum, cost quantiles, overrun and shortfall per year.
+fn region_table(lang: Lang, run: &Run) -> String {
     let headers: Vec<String> = [
         lang.t("year", "jaar"),
         lang.t("lumpsum", "lumpsum"),
@@ -166,85 +209,72 @@ pub fn feasibility(lang: Lang, run: &Run) -> String {
         .collect();
     let mut body = format!("<h3>{}</h3>\n", esc(lang.t("Region", "Regio")));
     body.push_str(&table("table-region", &headers, &rows));
-    for (scope, title, id) in [
-        (
-            "municipality",
-            lang.t("Municipalities", "Gemeenten"),
-            "table-municipalities",
-        ),
-        (
-            "provider",
-            lang.t("Providers", "Aanbieders"),
-            "table-providers",
-        ),
-    ] {
-        let mut names: Vec<&str> = Vec::new();
-        for r in run.feasibility_of(scope) {
-            if !names.contains(&r.name.as_str()) {
-                names.push(&r.name);
-            }
+    body
+}
+
+/// Two names × years tables of one scope (municipalities or providers):
+/// P(cost > lumpsum) and the expected shortfall; empty without parties.
+fn party_tables(lang: Lang, run: &Run, scope: &str, title: &str, id: &str) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for r in run.feasibility_of(scope) {
+        if !names.contains(&r.name.as_str()) {
+            names.push(&r.name);
         }
-        if names.is_empty() {
-            continue;
-        }
-        let mut headers = vec![lang.t("name", "naam").to_string()];
-        headers.extend(run.years.iter().map(|y| y.to_string()));
-        let pivot = |value: &dyn Fn(&super::data::FeasibilityRow) -> String| -> Vec<Vec<Cell>> {
-            names
-                .iter()
-                .map(|name| {
-                    let mut row = vec![text(run.party_label(name).to_string())];
-                    row.extend(run.years.iter().map(|&y| {
-                        run.feasibility_of(scope)
-                            .find(|r| r.year == y && r.name == *name)
-                            .map_or(num("–".into()), |r| num(value(r)))
-                    }));
-                    row
-                })
-                .collect()
-        };
-        body.push_str(&format!(
-            "<h3>{}: {}</h3>\n",
-            esc(title),
-            esc(lang.t("P(cost > lumpsum)", "P(kosten > lumpsum)"))
-        ));
-        body.push_str(&table(id, &headers, &pivot(&|r| lang.percent(r.p_overrun))));
-        body.push_str(&format!(
-            "<h3>{}: {}</h3>\n",
-            esc(title),
-            esc(lang.t("expected shortfall", "verwacht tekort"))
-        ));
-        body.push_str(&table(
-            &format!("{id}-shortfall"),
-            &headers,
-            &pivot(&|r| lang.millions(r.expected_shortfall)),
-        ));
     }
-    section(
-        "feasibility",
-        lang.t(
-            "Feasibility per municipality and provider",
-            "Haalbaarheid per gemeente en aanbieder",
-        ),
-        &body,
-    )
+    if names.is_empty() {
+        return String::new();
+    }
+    let mut headers = vec![lang.t("name", "naam").to_string()];
+    headers.extend(run.years.iter().map(|y| y.to_string()));
+    let pivot = |value: &dyn Fn(&FeasibilityRow) -> String| -> Vec<Vec<Cell>> {
+        names
+            .iter()
+            .map(|name| {
+                let mut row = vec![text(run.party_label(name).to_string())];
+                row.extend(run.years.iter().map(|&y| {
+                    run.feasibility_of(scope)
+                        .find(|r| r.year == y && r.name == *name)
+                        .map_or(num("–".into()), |r| num(value(r)))
+                }));
+                row
+            })
+            .collect()
+    };
+    let mut body = format!(
+        "<h3>{}: {}</h3>\n",
+        esc(title),
+        esc(lang.t("P(cost > lumpsum)", "P(kosten > lumpsum)"))
+    );
+    body.push_str(&table(id, &headers, &pivot(&|r| lang.percent(r.p_overrun))));
+    body.push_str(&format!(
+        "<h3>{}: {}</h3>\n",
+        esc(title),
+        esc(lang.t("expected shortfall", "verwacht tekort"))
+    ));
+    body.push_str(&table(
+        &format!("{id}-shortfall"),
+        &headers,
+        &pivot(&|r| lang.millions(r.expected_shortfall)),
+    ));
+    body
 }
 
 /// Clients in care per form (stacked) and inflow/outflow per form.
 pub fn flows(lang: Lang, run: &Run) -> Result<String> {
-    let count = |v: &f64| lang.number(*v, 0);
-    let series: Vec<(String, Vec<f64>)> = run
+    let colours: Vec<(String, (u8, u8, u8))> = run
         .forms
         .iter()
-        .map(|f| {
-            (
-                run.form_label(f).to_string(),
-                means(run, Some(f), "active_end"),
-            )
+        .enumerate()
+        .map(|(k, f)| {
+            let c = PALETTE[k % PALETTE.len()];
+            (run.form_label(f).to_string(), (c.0, c.1, c.2))
         })
         .collect();
-    let svg = charts::stacked(
-        &Axes {
+    let mut body = form_stack(
+        lang,
+        run,
+        "active_end",
+        Axes {
             title: lang.t(
                 "Clients in care at year end, per care form",
                 "Cliënten in zorg aan het eind van het jaar, per zorgvorm",
@@ -252,34 +282,18 @@ pub fn flows(lang: Lang, run: &Run) -> Result<String> {
             x: lang.t("year", "jaar"),
             y: lang.t("clients (mean)", "cliënten (gemiddeld)"),
         },
-        &run.years,
-        &series,
-        &count,
-    )?;
-    let mut body = figure(
         "stack-clients",
-        &svg,
         lang.t(
             "Mean over the simulated futures.",
             "Gemiddelde over de gesimuleerde toekomsten.",
         ),
-    );
-    let colours: Vec<(String, (u8, u8, u8))> = series
-        .iter()
-        .enumerate()
-        .map(|(k, (name, _))| {
-            let c = PALETTE[k % PALETTE.len()];
-            (name.clone(), (c.0, c.1, c.2))
-        })
-        .collect();
+    )?;
     body.push_str(&legend(&colours));
-    let inflow: Vec<(String, Vec<f64>)> = run
-        .forms
-        .iter()
-        .map(|f| (run.form_label(f).to_string(), means(run, Some(f), "inflow")))
-        .collect();
-    let svg = charts::stacked(
-        &Axes {
+    body.push_str(&form_stack(
+        lang,
+        run,
+        "inflow",
+        Axes {
             title: lang.t(
                 "New arrivals per year, per care form entered",
                 "Instroom per jaar, per zorgvorm van binnenkomst",
@@ -287,19 +301,45 @@ pub fn flows(lang: Lang, run: &Run) -> Result<String> {
             x: lang.t("year", "jaar"),
             y: lang.t("arrivals (mean)", "instroom (gemiddeld)"),
         },
-        &run.years,
-        &inflow,
-        &count,
-    )?;
-    body.push_str(&figure(
         "stack-inflow",
-        &svg,
         lang.t(
             "Arrivals from outside care (new and relapse); the table gives inflow and outflow per form.",
             "Instroom van buiten de zorg (nieuw en terugval); de tabel geeft in- en uitstroom per zorgvorm.",
         ),
-    ));
+    )?);
     body.push_str(&legend(&colours));
+    body.push_str(&flow_table(lang, run));
+    Ok(section(
+        "flows",
+        lang.t(
+            "Inflow, throughflow and outflow",
+            "Instroom, doorstroom en uitstroom",
+        ),
+        &body,
+    ))
+}
+
+/// A figure of one metric's mean per year, stacked over the care forms.
+fn form_stack(
+    lang: Lang,
+    run: &Run,
+    metric: &str,
+    axes: Axes<'_>,
+    id: &str,
+    caption: &str,
+) -> Result<String> {
+    let series: Vec<(String, Vec<f64>)> = run
+        .forms
+        .iter()
+        .map(|f| (run.form_label(f).to_string(), means(run, Some(f), metric)))
+        .collect();
+    let svg = charts::stacked(&axes, &run.years, &series, &|v: &f64| lang.number(*v, 0))?;
+    Ok(figure(id, &svg, caption))
+}
+
+/// Inflow and outflow per form in the first and last year, and the clients
+/// in care at the end.
+fn flow_table(lang: Lang, run: &Run) -> String {
     let (first, last) = (run.years[0], *run.years.last().unwrap_or(&run.years[0]));
     let headers: Vec<String> = vec![
         lang.t("care form", "zorgvorm").into(),
@@ -324,13 +364,5 @@ pub fn flows(lang: Lang, run: &Run) -> Result<String> {
             ]
         })
         .collect();
-    body.push_str(&table("table-flows", &headers, &rows));
-    Ok(section(
-        "flows",
-        lang.t(
-            "Inflow, throughflow and outflow",
-            "Instroom, doorstroom en uitstroom",
-        ),
-        &body,
-    ))
+    table("table-flows", &headers, &rows)
 }

@@ -5,32 +5,7 @@
 //! panic. Every scenario is the embedded default with exactly one change, or
 //! a small override that `extends` a copy of it.
 
-mod common;
-
-use common::cli::*;
-
-/// Edits the default; `validate` must reject it at the line of `at`.
-fn rejects_edit_at(from: &str, to: &str, at: &str, field: &str) -> Out {
-    let text = edit(from, to);
-    let case = Case::new(&text);
-    let out = case.validate();
-    out.input_error(&case.scenario, line_of(&text, at), Some(field));
-    out
-}
-
-/// Edits the default; `validate` must reject it at the edited line.
-fn rejects_edit(from: &str, to: &str, field: &str) -> Out {
-    rejects_edit_at(from, to, to, field)
-}
-
-/// An override of the default; `validate` must reject it at the line of `at`
-/// in the override (the file that sets the field).
-fn rejects_override(text: &str, at: &str, field: &str) -> Out {
-    let case = Case::over_default(text);
-    let out = case.validate();
-    out.input_error(&case.scenario, line_of(text, at), Some(field));
-    out
-}
+use crate::util::*;
 
 // ---------------------------------------------------------------- providers
 

@@ -1,12 +1,102 @@
-//! Running the real binary on bad input: scenario edits, temporary cases
-//! and assertions that an error is located (file:line:col), names its field
-//! and a fix, and never panics. Shared by the bad-input test files.
+//! Helpers shared by the test modules: small scenarios with known
+//! queueing-theory answers and replications run through the library; and the
+//! real binary on edited scenarios, with assertions that an error is located
+//! (file:line:col), names its field and a fix, and never panics.
 
 use assert_cmd::Command;
+use jeugdstroom::model::Model;
+use jeugdstroom::scenario::{self, Prepared};
+use jeugdstroom::sim::{CellMetric, Exposure, PoolMetric, Simulation};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
-pub const DEFAULT: &str = include_str!("../../scenarios/amsterdam-duo.toml");
+/// A one-area, one-municipality scenario with a single care form `bed`.
+/// `form_extra` is TOML added to the form's table (capacity, overflow, …).
+pub fn single_form(
+    arrivals_per_year: f64,
+    duration: &str,
+    form_extra: &str,
+    years: u32,
+    warmup: u32,
+) -> String {
+    format!(
+        r#"
+name = "single-form"
+[horizon]
+start_year = 2028
+years = {years}
+[initial_state]
+warmup_years = {warmup}
+[municipalities.town]
+[areas.centre]
+youth = {{ town = 1000 }}
+[arrivals]
+population_year = 2028
+rate_per_1000 = {arrivals_per_year}
+entry = {{ bed = 1.0 }}
+priority = {{ regular = 1.0 }}
+[care_forms.bed]
+kind = "residential"
+duration = {duration}
+tariff = 100
+age = [ {{ from = 0, to = 0.5, weight = 1 }} ]
+{form_extra}
+[lumpsum]
+region = 1_000_000
+"#
+    )
+}
+
+pub fn prepare(text: &str) -> Prepared {
+    let loaded =
+        scenario::load_str("test.toml", text, Path::new(".")).unwrap_or_else(|e| panic!("{e}"));
+    scenario::prepare_loaded(loaded).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs `replications` replications and maps each exposure to a value.
+pub fn per_replication<T>(
+    model: &Model,
+    seed: u64,
+    replications: u64,
+    mut f: impl FnMut(&Exposure) -> T,
+) -> Vec<T> {
+    let mut sim = Simulation::new(model);
+    (0..replications).map(|r| f(sim.run(seed, r))).collect()
+}
+
+/// Sum of a cell metric over all segments and forms of a year range.
+pub fn total(e: &Exposure, m: CellMetric, years: std::ops::Range<usize>) -> f64 {
+    let mut s = 0.0;
+    for y in years {
+        for seg in 0..e.segments {
+            for f in 0..e.forms {
+                s += e.cell(y, seg, f, m);
+            }
+        }
+    }
+    s
+}
+
+pub fn pool_total(e: &Exposure, m: PoolMetric, years: std::ops::Range<usize>) -> f64 {
+    years
+        .map(|y| (0..e.pools).map(|p| e.pool(y, p, m)).sum::<f64>())
+        .sum()
+}
+
+pub fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+/// Standard error of the mean of independent replication values.
+pub fn std_error(v: &[f64]) -> f64 {
+    let m = mean(v);
+    let var = v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64;
+    (var / v.len() as f64).sqrt()
+}
+
+// ------------------------------------------------------------ the real binary
+
+pub const DEFAULT: &str = include_str!("../scenarios/amsterdam-duo.toml");
 
 /// 1-based line of the (unique) occurrence of `needle` in `text`.
 pub fn line_of(text: &str, needle: &str) -> usize {
@@ -26,6 +116,29 @@ pub fn edit(from: &str, to: &str) -> String {
         "`{from}` must occur exactly once in the default"
     );
     DEFAULT.replacen(from, to, 1)
+}
+
+/// Edits the default; `validate` must reject it at the line of `at`.
+pub fn rejects_edit_at(from: &str, to: &str, at: &str, field: &str) -> Out {
+    let text = edit(from, to);
+    let case = Case::new(&text);
+    let out = case.validate();
+    out.input_error(&case.scenario, line_of(&text, at), Some(field));
+    out
+}
+
+/// Edits the default; `validate` must reject it at the edited line.
+pub fn rejects_edit(from: &str, to: &str, field: &str) -> Out {
+    rejects_edit_at(from, to, to, field)
+}
+
+/// An override of the default; `validate` must reject it at the line of `at`
+/// in the override (the file that sets the field), naming `field`.
+pub fn rejects_override(text: &str, at: &str, field: &str) -> Out {
+    let case = Case::over_default(text);
+    let out = case.validate();
+    out.input_error(&case.scenario, line_of(text, at), Some(field));
+    out
 }
 
 /// What the binary did.
@@ -142,12 +255,14 @@ pub fn path_str(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")
 }
 
+/// The built binary, for tests that check its output themselves.
+pub fn binary() -> Command {
+    Command::cargo_bin("jeugdstroom").expect("binary built")
+}
+
+/// The binary run with `args`, whatever it does.
 pub fn jeugdstroom(args: &[&str]) -> Out {
-    let output = Command::cargo_bin("jeugdstroom")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
+    let output = binary().args(args).output().unwrap();
     Out {
         code: output.status.code(),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -157,8 +272,7 @@ pub fn jeugdstroom(args: &[&str]) -> Out {
 
 /// `jeugdstroom run ARGS --quiet --out OUT`, which must succeed.
 pub fn run_into(args: &[&str], out: &Path) {
-    Command::cargo_bin("jeugdstroom")
-        .expect("binary built")
+    binary()
         .arg("run")
         .args(args)
         .args(["--quiet", "--out"])
@@ -166,6 +280,9 @@ pub fn run_into(args: &[&str], out: &Path) {
         .assert()
         .success();
 }
+
+/// The result files every run writes, compared byte for byte.
+pub const RESULT_FILES: [&str; 3] = ["summary.csv", "feasibility.csv", "replications.csv"];
 
 /// The bytes of a result file.
 pub fn read_result(dir: &Path, file: &str) -> Vec<u8> {

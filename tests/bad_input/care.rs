@@ -5,18 +5,7 @@
 //! fix it — never with a panic. Every scenario is a small override that
 //! `extends` a copy of the default, so each error points into the override.
 
-mod common;
-
-use common::cli::*;
-
-/// An override of the default; `validate` must reject it at the line of `at`
-/// in the override (the file that sets the field), naming `field`.
-fn rejects_override(text: &str, at: &str, field: &str) -> Out {
-    let case = Case::over_default(text);
-    let out = case.validate();
-    out.input_error(&case.scenario, line_of(text, at), Some(field));
-    out
-}
+use crate::util::*;
 
 /// An override setting `body` in `[care_forms.NAME]`.
 fn form(name: &str, body: &str) -> String {

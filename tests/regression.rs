@@ -1,0 +1,52 @@
+//! Regression tests, each named after what broke. Found by mutating every
+//! number of the default (commit d6f33b1): a CV of 1e300 panicked in the
+//! distribution constructor, huge rates simulated forever.
+
+use crate::util::*;
+
+#[test]
+fn cv_of_1e300_panicked() {
+    rejects_edit(
+        "mean = 120, cv = 0.7",
+        "mean = 120, cv = 1e300",
+        "care_forms.secure.duration.cv",
+    )
+    .contains("implausibly large");
+}
+
+#[test]
+fn million_day_duration_was_accepted() {
+    rejects_edit(
+        "mean = 120, cv = 0.7",
+        "mean = 1e6, cv = 0.7",
+        "care_forms.secure.duration.mean",
+    )
+    .contains("days");
+}
+
+#[test]
+fn rate_per_1000_of_82000_never_finished() {
+    rejects_edit(
+        "rate_per_1000 = 82",
+        "rate_per_1000 = 82000",
+        "arrivals.rate_per_1000",
+    )
+    .contains("implausibly large");
+}
+
+#[test]
+fn billions_of_youth_never_finished() {
+    // The error points at the rate, the field the message asks to check first.
+    let text = edit(
+        "youth = { amsterdam = 21_000 }",
+        "youth = { amsterdam = 21_000_000_000 }",
+    );
+    let case = Case::new(&text);
+    case.validate()
+        .input_error(
+            &case.scenario,
+            line_of(&text, "rate_per_1000 = 82"),
+            Some("arrivals.rate_per_1000"),
+        )
+        .contains("arrivals a year");
+}

@@ -1,0 +1,29 @@
+//! The one integration-test binary (as ripgrep's): every topic is a module
+//! here, so the tests link once against the library and share `util`.
+
+mod util;
+
+// Bad input: located errors naming the field and a fix, never a panic.
+mod bad_input;
+mod history_input;
+mod regression;
+
+// The library against queueing theory, exact money and the care landscape.
+mod finance;
+mod landscape;
+mod theory;
+
+// The real binary: result files, commands and reports.
+mod calibration;
+mod capacity;
+mod compare;
+mod landscape_cli;
+mod report;
+mod report_xlsx;
+mod results;
+mod slurm;
+mod sweep;
+
+// The house: layering of src/ and the reference kept in sync with the schema.
+mod layers;
+mod reference_docs;

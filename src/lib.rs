@@ -3,11 +3,12 @@
 //! them.
 //!
 //! Data flows one way: `scenario` (parse, validate) → `model` (compiled) →
-//! `sim` (one replication, driven by the domain-free `engine`) → exposure →
+//! `sim` (one replication, driven by the domain-free `engine`) → `record` →
 //! `finance` (prices) → `aggregate` (one row per replication) → `montecarlo`
 //! (parallel runs, shards) → `output` (result files).
 
 pub mod aggregate;
+pub mod calendar;
 pub mod calibrate;
 pub mod cli;
 pub mod engine;
@@ -16,7 +17,9 @@ pub mod finance;
 pub mod model;
 pub mod montecarlo;
 pub mod output;
+pub mod pipeline;
 pub mod queueing;
+pub mod record;
 pub mod report;
 pub mod scenario;
 pub mod sim;

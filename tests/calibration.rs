@@ -9,7 +9,7 @@ use common::*;
 use jeugdstroom::calibrate::fit::{calibrate, t95};
 use jeugdstroom::calibrate::history::read_history;
 use jeugdstroom::model::Model;
-use jeugdstroom::sim::{CellMetric, Exposure};
+use jeugdstroom::record::{CellMetric, Exposure};
 use std::fmt::Write;
 use std::path::Path;
 

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use jeugdstroom::sim::{CellMetric, PoolMetric};
+use jeugdstroom::record::{CellMetric, PoolMetric};
 
 const Z: f64 = 4.0;
 
@@ -268,7 +268,7 @@ overflow = { policy = "wait" }"#,
     )
     .replace("warmup_years = 0", "caseload = \"caseload.csv\"");
     let loaded = jeugdstroom::scenario::load_str("t.toml", &text, dir.path()).unwrap();
-    let model = jeugdstroom::scenario::prepare_loaded(loaded).unwrap().model;
+    let model = jeugdstroom::pipeline::prepare_loaded(loaded).unwrap().model;
     per_replication(&model, 1, 2, |e| {
         assert_eq!(e.initial_active.iter().sum::<f64>(), 4.0);
         assert_eq!(e.initial_waiting.iter().sum::<f64>(), 2.0);

@@ -10,7 +10,7 @@ pub use metric::{Metric, ScopeKind};
 
 use crate::finance::{Component, Ledger};
 use crate::model::Model;
-use crate::sim::{CellMetric, Exposure, PoolMetric};
+use crate::record::{CellMetric, Exposure, PoolMetric};
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
@@ -266,7 +266,7 @@ impl Layout {
             Metric::OutOfRegionStarts => sum(CellMetric::OutOfRegionStarts),
             Metric::Reneged => sum(CellMetric::Reneged),
             Metric::AgedOut => sum(CellMetric::AgedOut),
-            Metric::WaitingMean => sum(CellMetric::WaitingDays) / crate::model::DAYS_PER_YEAR,
+            Metric::WaitingMean => sum(CellMetric::WaitingDays) / crate::calendar::DAYS_PER_YEAR,
             Metric::WaitDaysP90 => match cell.form {
                 Some(f) => e.wait_quantile(y, f..f + 1, 0.9),
                 None => e.wait_quantile(y, 0..self.forms, 0.9),

@@ -9,7 +9,8 @@ use crate::calibrate::history::{self, History};
 use crate::calibrate::{backtest, write};
 use crate::error::{Error, InputError};
 use crate::output::AtomicFile;
-use crate::scenario::{self, DEFAULT_SCENARIO, Prepared, schema::Scenario};
+use crate::pipeline::{self, Prepared};
+use crate::scenario::{self, DEFAULT_SCENARIO, schema::Scenario};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -28,7 +29,7 @@ fn load_base(path: Option<&Path>) -> Result<Base, Error> {
     }
     .map_err(|e| Error::from(crate::error::InputErrors(vec![e])))?;
     let scenario = loaded.scenario.clone();
-    let prepared = scenario::prepare_loaded(loaded)?;
+    let prepared = pipeline::prepare_loaded(loaded)?;
     Ok(Base {
         scenario,
         prepared,
@@ -100,7 +101,7 @@ fn write_scenario(
     );
     AtomicFile::write_all(out, text.as_bytes())?;
     // What we write must load: a failure here is a bug, not bad input.
-    scenario::prepare(Some(out)).map_err(|e| {
+    pipeline::prepare(Some(out)).map_err(|e| {
         Error::Internal(anyhow::anyhow!(
             "the calibrated scenario does not load: {e}"
         ))
@@ -188,7 +189,7 @@ pub fn backtest(args: BacktestArgs) -> Result<(), Error> {
         &scenario_file,
         Some(horizon),
     )?;
-    let prepared = scenario::prepare(Some(&scenario_file))?;
+    let prepared = pipeline::prepare(Some(&scenario_file))?;
     let replications = args.sim.replications.unwrap_or(200);
     let sim_dir = out.join("simulation");
     simulate(&Job {

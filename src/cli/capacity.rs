@@ -6,12 +6,13 @@
 //! the blanket "85 % occupancy" rule beside it.
 
 use super::CapacityArgs;
+use crate::calendar::DAYS_PER_YEAR;
 use crate::error::Error;
-use crate::model::{DAYS_PER_YEAR, Model, OverflowRule};
+use crate::model::{Model, OverflowRule};
 use crate::output::{AtomicFile, safe_cell};
 use crate::queueing::{immediate_admission, places_for};
-use crate::scenario;
-use crate::sim::{CellMetric, PoolMetric, Simulation};
+use crate::record::{CellMetric, PoolMetric};
+use crate::sim::Simulation;
 use rust_decimal::prelude::ToPrimitive;
 use std::io::Write;
 use std::path::PathBuf;
@@ -25,7 +26,7 @@ fn offered_load(model: &Model, seed: u64, replications: u64) -> Vec<f64> {
     let mut sim = Simulation::new(&free);
     let mut load = vec![0.0; free.pools.len()];
     for r in 0..replications {
-        let e = sim.run(seed, r);
+        let e = &sim.run(seed, r).exposure;
         for (p, l) in load.iter_mut().enumerate() {
             *l += e.pool(0, p, PoolMetric::OccupiedDays) / DAYS_PER_YEAR / replications as f64;
         }
@@ -39,7 +40,7 @@ fn simulated_immediate(model: &Model, seed: u64, replications: u64) -> Vec<f64> 
     let mut starts = vec![0.0; model.pools.len()];
     let mut delayed = vec![0.0; model.pools.len()];
     for r in 0..replications {
-        let e = sim.run(seed, r);
+        let e = &sim.run(seed, r).exposure;
         for (p, pool) in model.pools.iter().enumerate() {
             for &(s, _) in &pool.catchment {
                 starts[p] += e.cell(0, s, pool.form, CellMetric::Starts);
@@ -56,7 +57,7 @@ fn simulated_immediate(model: &Model, seed: u64, replications: u64) -> Vec<f64> 
 }
 
 pub fn capacity(args: CapacityArgs) -> Result<(), Error> {
-    let prepared = scenario::prepare(Some(&args.scenario))?;
+    let prepared = crate::pipeline::prepare(Some(&args.scenario))?;
     let model = &prepared.model;
     let seed = args.seed.unwrap_or(prepared.default_seed);
     let reps = args.replications;

@@ -9,7 +9,6 @@ use crate::error::{Error, InputError};
 use crate::montecarlo::binfile::FILE_NAME as BIN;
 use crate::output::comparison::{CUMULATIVE_COST, payback_year};
 use crate::output::{self, Manifest};
-use crate::scenario;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -17,8 +16,8 @@ use std::time::Instant;
 pub fn compare(args: CompareArgs) -> Result<(), Error> {
     let started = Instant::now();
     let lang = args.report.then(|| args.lang.lang()).transpose()?;
-    let a = scenario::prepare(Some(&args.a))?;
-    let b = scenario::prepare(Some(&args.b))?;
+    let a = crate::pipeline::prepare(Some(&args.a))?;
+    let b = crate::pipeline::prepare(Some(&args.b))?;
     if a.model.start_year != b.model.start_year || a.model.years != b.model.years {
         return Err(InputError::new(format!(
             "{} and {} cover different horizons",

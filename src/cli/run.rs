@@ -5,7 +5,7 @@ use crate::aggregate::Layout;
 use crate::error::Error;
 use crate::montecarlo::{self, Plan, binfile};
 use crate::output::{self, Manifest, Overview};
-use crate::scenario::{self, Prepared};
+use crate::pipeline::{self, Prepared};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::io::Write;
@@ -113,7 +113,7 @@ pub fn threads(flag: Option<u64>) -> usize {
 pub fn run(args: RunArgs) -> Result<(), Error> {
     // A bad --lang fails before the simulation, not after it.
     let lang = args.report.then(|| args.lang.lang()).transpose()?;
-    let prepared = scenario::prepare(args.scenario.as_deref())?;
+    let prepared = pipeline::prepare(args.scenario.as_deref())?;
     let replications = args
         .sim
         .replications

@@ -9,7 +9,8 @@ use super::merge::merge_parts;
 use super::run::{Job, simulate, threads};
 use crate::error::{Error, InputError, InputErrors};
 use crate::output::sweep_tables::{PointResult, write_sweep_tables};
-use crate::scenario::{self, Prepared};
+use crate::pipeline::{self, Prepared};
+use crate::scenario;
 use crate::sweep::{self, Sweep};
 use std::path::{Path, PathBuf};
 
@@ -28,7 +29,7 @@ fn prepare_points(sweep: &Sweep) -> (Vec<Option<Prepared>>, Vec<InputError>) {
             let loaded = scenario::load_file_with(&sweep.base, &point.overrides);
             match loaded
                 .map_err(|e| InputErrors(vec![e]))
-                .and_then(scenario::prepare_loaded)
+                .and_then(pipeline::prepare_loaded)
             {
                 Ok(prepared) => Some(prepared),
                 Err(errors) => {

@@ -7,8 +7,8 @@
 
 use super::{Costs, split_cents};
 use crate::model::Model;
-use crate::scenario::schema_money::{ExtraCostSplit, ShareRevision};
-use crate::sim::{CellMetric, Exposure};
+use crate::record::{CellMetric, Exposure};
+use crate::scenario::schema::{ExtraCostSplit, ShareRevision};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::FromPrimitive;
 

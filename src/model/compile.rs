@@ -5,6 +5,7 @@ use super::csv_input::{CaseloadNames, read_caseload, read_durations};
 use super::landscape::{apply_staff, compile_interventions};
 use super::money::{compile_money, compile_prices};
 use super::*;
+use crate::calendar::DAYS_PER_YEAR;
 use crate::error::{InputError, InputErrors};
 use crate::scenario::Loaded;
 use crate::scenario::profile::Profile;
@@ -36,7 +37,7 @@ fn duration(spec: &DurationSpec, loaded: &Loaded, path: &[&str]) -> Result<Durat
             max: *max,
         },
         DurationSpec::Empirical { file, column } => {
-            let sorted = read_durations(Path::new(file), column).map_err(|e| {
+            let sorted = read_durations(&loaded.files, Path::new(file), column).map_err(|e| {
                 // A missing file is the scenario's fault: point at the field.
                 if e.location.is_some() {
                     e
@@ -325,7 +326,7 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
                 forms: &form_names,
                 segment: &seg_lookup,
             };
-            read_caseload(Path::new(file), &names)?
+            read_caseload(&loaded.files, Path::new(file), &names)?
         }
         None => Vec::new(),
     };

@@ -1,8 +1,10 @@
 //! CSV inputs a scenario refers to: empirical durations and the initial
-//! caseload. Errors name the CSV file, its line and column.
+//! caseload, parsed from the bytes read at load time (no file IO here).
+//! Errors name the CSV file, its line and column.
 
 use super::{InitialClient, InitialStatus, PRIORITY_NAMES};
 use crate::error::{InputError, Location};
+use crate::scenario::files::Files;
 use std::path::Path;
 
 fn csv_location(path: &Path, line: u64, column: usize) -> Location {
@@ -14,21 +16,19 @@ fn csv_location(path: &Path, line: u64, column: usize) -> Location {
     }
 }
 
-fn open(path: &Path, what: &str) -> Result<csv::Reader<std::fs::File>, InputError> {
-    let file = std::fs::File::open(path).map_err(|e| {
+type Reader<'a> = csv::Reader<&'a [u8]>;
+
+fn open<'a>(files: &'a Files, path: &Path, what: &str) -> Result<Reader<'a>, InputError> {
+    let bytes = files.get(&path.to_string_lossy()).map_err(|e| {
         InputError::new(format!("cannot read {what} {}: {e}", path.display()))
             .fix("check the path; it is relative to the scenario file that names it")
     })?;
     Ok(csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(file))
+        .from_reader(bytes))
 }
 
-fn header_index(
-    reader: &mut csv::Reader<std::fs::File>,
-    path: &Path,
-    column: &str,
-) -> Result<usize, InputError> {
+fn header_index(reader: &mut Reader<'_>, path: &Path, column: &str) -> Result<usize, InputError> {
     let headers = reader.headers().map_err(|e| {
         InputError::new(format!("cannot read the header of {}: {e}", path.display()))
             .at(csv_location(path, 1, 1))
@@ -45,8 +45,8 @@ fn header_index(
 }
 
 /// Reads a column of non-negative durations (days), sorted ascending.
-pub fn read_durations(path: &Path, column: &str) -> Result<Vec<f64>, InputError> {
-    let mut reader = open(path, "empirical duration file")?;
+pub fn read_durations(files: &Files, path: &Path, column: &str) -> Result<Vec<f64>, InputError> {
+    let mut reader = open(files, path, "empirical duration file")?;
     let index = header_index(&mut reader, path, column)?;
     let mut values = Vec::new();
     for record in reader.records() {
@@ -105,10 +105,11 @@ const CASELOAD_COLUMNS: [&str; 7] = [
 
 /// Reads the initial caseload / waiting list.
 pub fn read_caseload(
+    files: &Files,
     path: &Path,
     names: &CaseloadNames<'_>,
 ) -> Result<Vec<InitialClient>, InputError> {
-    let mut reader = open(path, "initial caseload")?;
+    let mut reader = open(files, path, "initial caseload")?;
     let mut idx = [0usize; 7];
     for (i, col) in CASELOAD_COLUMNS.iter().enumerate() {
         idx[i] = header_index(&mut reader, path, col)?;

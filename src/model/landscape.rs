@@ -2,10 +2,11 @@
 //! and shocks with their yearly ramp, provider failures, and staff-based
 //! (FTE) capacity including the budget-capped mode.
 
-use super::{DAYS_PER_YEAR, Duration, Money, Pool, Prices};
+use super::{Duration, Money, Pool, Prices};
+use crate::calendar::DAYS_PER_YEAR;
 use crate::scenario::profile::{Profile, Shape};
 use crate::scenario::schema::{Capacity, Scenario};
-use crate::scenario::schema_landscape::{Lever, Staff, StaffMode};
+use crate::scenario::schema::{Lever, Staff, StaffMode};
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 use rust_decimal::Decimal;

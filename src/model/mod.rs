@@ -4,6 +4,7 @@
 mod compile;
 mod csv_input;
 pub mod distribution;
+mod labels;
 pub mod landscape;
 pub mod money;
 
@@ -17,7 +18,6 @@ use rust_decimal::Decimal;
 pub const NO_POOL: u32 = u32::MAX;
 /// Priority classes, served in this order.
 pub const PRIORITY_NAMES: [&str; 3] = ["crisis", "safety", "regular"];
-pub const DAYS_PER_YEAR: f64 = 365.0;
 
 #[derive(Clone, Debug)]
 pub struct Named {

@@ -3,10 +3,11 @@
 //! regime parameters and the declaration lag.
 
 use super::{Duration, Form, Segment, compile::money};
+use crate::calendar::DAYS_PER_YEAR;
 use crate::engine::{Purpose, StreamFactory};
 use crate::scenario::profile::Profile;
 use crate::scenario::schema::{Capacity, Extend, Overflow, Scenario};
-use crate::scenario::schema_money::{ExtraCostSplit, IndexGap, ShareRevision};
+use crate::scenario::schema::{ExtraCostSplit, IndexGap, ShareRevision};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -277,9 +278,9 @@ fn lag_model(delay: &Duration) -> LagModel {
     let mut seen = 0usize;
     for i in 0..DRAWS {
         // Delivery spread evenly over the year (stratified), lag drawn.
-        let delivered = (i as f64 + 0.5) / DRAWS as f64 * 365.0;
+        let delivered = (i as f64 + 0.5) / DRAWS as f64 * DAYS_PER_YEAR;
         let lag = delay.sample(&mut rng);
-        let years_later = ((delivered + lag) / 365.0).floor() as usize;
+        let years_later = ((delivered + lag) / DAYS_PER_YEAR).floor() as usize;
         booked[years_later.min(2)] += 1;
         if delivered < 182.5 && delivered + lag < 182.5 {
             seen += 1;

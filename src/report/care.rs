@@ -235,7 +235,7 @@ pub fn capacity(lang: Lang, run: &Run) -> Result<String> {
         let occupied: Vec<f64> = run
             .series(Some(form), "place_days_occupied")
             .iter()
-            .map(|s| s.mean / 365.0)
+            .map(|s| s.mean / crate::calendar::DAYS_PER_YEAR)
             .collect();
         let svg = charts::lines(
             &Axes {

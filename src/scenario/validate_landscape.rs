@@ -4,9 +4,8 @@
 
 use super::profile::{Profile, Shape};
 use super::schema::{Capacity, Overflow, Scenario};
-use super::schema_landscape::{Intervention, Lever};
+use super::schema::{Intervention, Lever};
 use super::validate::{Checker, MAX_AMOUNT, SUM_TOLERANCE};
-use crate::model::landscape::effect_range;
 
 pub(super) fn check(c: &mut Checker<'_>, s: &Scenario) {
     for (name, f) in &s.care_forms {
@@ -239,7 +238,7 @@ fn check_intervention(c: &mut Checker<'_>, s: &Scenario, name: &str, i: &Interve
         check_capacity_loss(c, s, name, i);
         return;
     }
-    let (lo, hi) = effect_range(i.lever);
+    let (lo, hi) = i.lever.effect_range();
     if lo < 0.0 {
         // A multiplier (1 + effect): draws beyond three sd below the mean
         // would still be common enough to matter, so they must stay valid.

@@ -1,8 +1,10 @@
 //! Client flow rules: placement and overflow, episode ends and transfers,
 //! blocking, waiting lists, ageing, reneging and relapse.
 
-use super::{CellMetric, Client, Event, Simulation, Status};
-use crate::model::{DAYS_PER_YEAR, NO_POOL, OverflowRule};
+use super::{Client, Event, Simulation, Status};
+use crate::calendar::DAYS_PER_YEAR;
+use crate::model::{NO_POOL, OverflowRule};
+use crate::record::CellMetric;
 
 /// Index of the `regular` priority class (crisis 0, safety 1, regular 2).
 const REGULAR: u8 = 2;
@@ -91,7 +93,7 @@ impl Simulation<'_> {
             self.count(segment, form, CellMetric::OutOfRegionStarts, 1.0);
         }
         if let Some(y) = self.recording() {
-            self.exposure.record_wait(y, form, waited);
+            self.record.exposure.record_wait(y, form, waited);
         }
         let scale = self.levers.duration[self.levers.at(form, self.slot())];
         let duration = scale

@@ -1,8 +1,9 @@
 //! Landscape events: escalation while waiting and places lost at a date
 //! (provider failure).
 
-use super::{CellMetric, Simulation, Status};
+use super::{Simulation, Status};
 use crate::model::NO_POOL;
+use crate::record::CellMetric;
 
 impl Simulation<'_> {
     /// Boeggolf: a client still waiting escalates to a heavier form.

@@ -1,18 +1,18 @@
 //! The youth-care client process of one replication: arrivals, placement or
 //! overflow, episodes, transitions, blocking, ageing and relapse, recorded as
-//! exposure. One `Simulation` runs on one thread and is reused across the
+//! its record. One `Simulation` runs on one thread and is reused across the
 //! replications that thread runs (buffers are kept, state is reset).
 
-pub mod exposure;
 mod flow;
 mod landscape;
 mod levers;
 mod waitlist;
 
-pub use exposure::{CellMetric, Exposure, PoolMetric};
+use crate::record::{CellMetric, Draws, Exposure, PoolMetric, Record};
 
+use crate::calendar::DAYS_PER_YEAR;
 use crate::engine::{EventQueue, Purpose, StreamFactory, StreamRng};
-use crate::model::{DAYS_PER_YEAR, InitialStatus, Model, NO_POOL};
+use crate::model::{InitialStatus, Model, NO_POOL};
 use levers::Levers;
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
@@ -122,7 +122,7 @@ pub struct Simulation<'m> {
     cells: Vec<CellState>,
     pools: Vec<PoolState>,
     waiting: Vec<WaitList>,
-    exposure: Exposure,
+    record: Record,
     levers: Levers,
     streams: Option<Streams>,
     /// Current simulation year; negative during warm-up.
@@ -139,12 +139,15 @@ impl<'m> Simulation<'m> {
             cells: vec![CellState::default(); model.segments.len() * model.forms.len()],
             pools: vec![PoolState::default(); model.pools.len()],
             waiting: vec![WaitList::default(); model.pools.len()],
-            exposure: Exposure::new(
-                model.years,
-                model.segments.len(),
-                model.forms.len(),
-                model.pools.len(),
-            ),
+            record: Record {
+                exposure: Exposure::new(
+                    model.years,
+                    model.segments.len(),
+                    model.forms.len(),
+                    model.pools.len(),
+                ),
+                draws: Draws::new(model.years, model.forms.len(), model.interventions.len()),
+            },
             levers: Levers::new(model),
             streams: None,
             year: 0,
@@ -152,12 +155,12 @@ impl<'m> Simulation<'m> {
     }
 
     /// Runs replication `replication` under master seed `seed`.
-    pub fn run(&mut self, seed: u64, replication: u64) -> &Exposure {
+    pub fn run(&mut self, seed: u64, replication: u64) -> &Record {
         self.run_with(&StreamFactory::new(seed), replication)
     }
 
     /// Runs a replication with streams from `factory` (shared across calls).
-    pub fn run_with(&mut self, factory: &StreamFactory, replication: u64) -> &Exposure {
+    pub fn run_with(&mut self, factory: &StreamFactory, replication: u64) -> &Record {
         let model = self.model;
         let start = -(model.warmup_years as f64) * DAYS_PER_YEAR;
         self.queue.reset(start);
@@ -175,12 +178,10 @@ impl<'m> Simulation<'m> {
             };
         }
         self.waiting.iter_mut().for_each(WaitList::clear);
-        self.exposure.reset();
+        self.record.exposure.reset();
         let mut streams = Streams::new(factory, replication, model);
-        self.levers.draw(model, &mut streams.parameters);
-        self.exposure
-            .tariff_factor
-            .copy_from_slice(&self.levers.tariff);
+        self.levers
+            .draw(model, &mut streams.parameters, &mut self.record.draws);
         self.streams = Some(streams);
         self.year = -(model.warmup_years as i32);
 
@@ -239,8 +240,8 @@ impl<'m> Simulation<'m> {
                 }
             }
         }
-        self.exposure.events = self.queue.processed();
-        &self.exposure
+        self.record.exposure.events = self.queue.processed();
+        &self.record
     }
 
     fn streams(&mut self) -> &mut Streams {
@@ -395,8 +396,8 @@ impl<'m> Simulation<'m> {
     /// Records the state at the start of the horizon (for conservation checks).
     fn snapshot_initial(&mut self) {
         for (i, c) in self.cells.iter().enumerate() {
-            self.exposure.initial_active[i] = (c.local + c.out_of_region) as f64;
-            self.exposure.initial_waiting[i] = c.waiting as f64;
+            self.record.exposure.initial_active[i] = (c.local + c.out_of_region) as f64;
+            self.record.exposure.initial_waiting[i] = c.waiting as f64;
         }
     }
 
@@ -416,16 +417,19 @@ impl<'m> Simulation<'m> {
             for (i, c) in self.cells.iter().enumerate() {
                 let (segment, form) = (i / forms, i % forms);
                 *self
+                    .record
                     .exposure
                     .cell_mut(y, segment, form, CellMetric::ActiveEnd) =
                     (c.local + c.out_of_region) as f64;
                 *self
+                    .record
                     .exposure
                     .cell_mut(y, segment, form, CellMetric::WaitingEnd) = c.waiting as f64;
             }
             for (p, state) in self.pools.iter().enumerate() {
-                *self.exposure.pool_mut(y, p, PoolMetric::Capacity) = state.capacity as f64;
-                *self.exposure.pool_mut(y, p, PoolMetric::OccupiedEnd) = state.occupied as f64;
+                *self.record.exposure.pool_mut(y, p, PoolMetric::Capacity) = state.capacity as f64;
+                *self.record.exposure.pool_mut(y, p, PoolMetric::OccupiedEnd) =
+                    state.occupied as f64;
             }
         }
         self.year += 1;
@@ -449,7 +453,7 @@ impl<'m> Simulation<'m> {
     #[inline]
     fn count(&mut self, segment: usize, form: usize, m: CellMetric, amount: f64) {
         if let Some(y) = self.recording() {
-            *self.exposure.cell_mut(y, segment, form, m) += amount;
+            *self.record.exposure.cell_mut(y, segment, form, m) += amount;
         }
     }
 
@@ -470,7 +474,7 @@ impl<'m> Simulation<'m> {
         if let Some(y) = self.recording() {
             let forms = self.model.forms.len();
             let (segment, form) = (i / forms, i % forms);
-            let e = &mut self.exposure;
+            let e = &mut self.record.exposure;
             *e.cell_mut(y, segment, form, CellMetric::ClientDays) +=
                 (c.local + c.out_of_region) as f64 * dt;
             *e.cell_mut(y, segment, form, CellMetric::LocalDays) += c.local as f64 * dt;
@@ -491,15 +495,21 @@ impl<'m> Simulation<'m> {
         }
         if let Some(y) = self.recording() {
             let vacant = s.capacity.saturating_sub(s.occupied) as f64;
-            *self.exposure.pool_mut(y, p, PoolMetric::OccupiedDays) += s.occupied as f64 * dt;
-            *self.exposure.pool_mut(y, p, PoolMetric::VacantDays) += vacant * dt;
+            *self
+                .record
+                .exposure
+                .pool_mut(y, p, PoolMetric::OccupiedDays) += s.occupied as f64 * dt;
+            *self.record.exposure.pool_mut(y, p, PoolMetric::VacantDays) += vacant * dt;
         }
     }
 
     #[inline]
     fn note_peak(&mut self, p: usize) {
         if let Some(y) = self.recording() {
-            let peak = self.exposure.pool_mut(y, p, PoolMetric::PeakOccupied);
+            let peak = self
+                .record
+                .exposure
+                .pool_mut(y, p, PoolMetric::PeakOccupied);
             *peak = peak.max(self.pools[p].occupied as f64);
         }
     }

@@ -10,8 +10,6 @@ mod locate;
 pub mod profile;
 pub mod schema;
 pub mod validate;
-mod validate_landscape;
-mod validate_money;
 mod year_order;
 
 pub use load::{

@@ -4,9 +4,8 @@
 //! fan). Filled at the start of a replication; read in the hot loop.
 
 use crate::engine::StreamRng;
-use crate::model::Model;
+use crate::model::{Lever, Model};
 use crate::record::Draws;
-use crate::scenario::schema::Lever;
 
 #[derive(Clone, Debug, Default)]
 pub struct Levers {
@@ -74,7 +73,7 @@ impl Levers {
                         Lever::Exit => self.transition[i] *= 1.0 - e,
                         Lever::Access => self.divert[i] = 1.0 - (1.0 - self.divert[i]) * (1.0 - e),
                         Lever::Tariff => draws.tariff_factor[i] *= 1.0 + e,
-                        Lever::Relapse | Lever::CapacityLoss => {}
+                        Lever::Relapse => {}
                     }
                 }
             }

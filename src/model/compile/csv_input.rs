@@ -2,8 +2,8 @@
 //! caseload, parsed from the bytes read at load time (no file IO here).
 //! Errors name the CSV file, its line and column.
 
-use super::{InitialClient, InitialStatus, PRIORITY_NAMES};
 use crate::error::{InputError, Location};
+use crate::model::{FormId, InitialClient, InitialStatus, PRIORITY_NAMES, SegmentId};
 use crate::scenario::files::Files;
 use std::path::Path;
 
@@ -50,11 +50,7 @@ pub fn read_durations(files: &Files, path: &Path, column: &str) -> Result<Vec<f6
     let index = header_index(&mut reader, path, column)?;
     let mut values = Vec::new();
     for record in reader.records() {
-        let record =
-            record.map_err(|e| {
-                InputError::new(format!("malformed CSV in {}: {e}", path.display()))
-                    .at(csv_location(path, e.position().map_or(1, |p| p.line()), 1))
-            })?;
+        let record = record.map_err(|e| malformed(path, &e))?;
         let line = record.position().map_or(0, |p| p.line());
         let cell = record.get(index).unwrap_or("");
         let value: f64 = cell.parse().map_err(|_| {
@@ -116,86 +112,108 @@ pub fn read_caseload(
     }
     let mut clients = Vec::new();
     for record in reader.records() {
-        let record =
-            record.map_err(|e| {
-                InputError::new(format!("malformed CSV in {}: {e}", path.display()))
-                    .at(csv_location(path, e.position().map_or(1, |p| p.line()), 1))
-            })?;
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |c: usize| record.get(idx[c]).unwrap_or("");
-        let err = |c: usize, msg: String, fix: &str| {
-            InputError::new(msg)
-                .field(CASELOAD_COLUMNS[c].to_string())
-                .at(csv_location(path, line, idx[c] + 1))
-                .fix(fix.to_string())
+        let record = record.map_err(|e| malformed(path, &e))?;
+        let row = Row {
+            line: record.position().map_or(0, |p| p.line()),
+            record: &record,
+            idx: &idx,
+            path,
         };
-        let lookup = |c: usize, list: &[String], what: &str| {
-            list.iter().position(|n| n == cell(c)).ok_or_else(|| {
-                err(
+        clients.push(row.client(names)?);
+    }
+    Ok(clients)
+}
+
+/// A CSV syntax error, located at its line.
+fn malformed(path: &Path, e: &csv::Error) -> InputError {
+    InputError::new(format!("malformed CSV in {}: {e}", path.display())).at(csv_location(
+        path,
+        e.position().map_or(1, |p| p.line()),
+        1,
+    ))
+}
+
+/// One caseload row with the column positions of its file.
+struct Row<'a> {
+    record: &'a csv::StringRecord,
+    idx: &'a [usize; 7],
+    path: &'a Path,
+    line: u64,
+}
+
+impl Row<'_> {
+    fn cell(&self, c: usize) -> &str {
+        self.record.get(self.idx[c]).unwrap_or("")
+    }
+
+    fn err(&self, c: usize, msg: String, fix: &str) -> InputError {
+        InputError::new(msg)
+            .field(CASELOAD_COLUMNS[c].to_string())
+            .at(csv_location(self.path, self.line, self.idx[c] + 1))
+            .fix(fix.to_string())
+    }
+
+    fn lookup(&self, c: usize, list: &[String], what: &str) -> Result<usize, InputError> {
+        list.iter().position(|n| n == self.cell(c)).ok_or_else(|| {
+            self.err(
+                c,
+                format!("unknown {what} `{}`", self.cell(c)),
+                &format!("use one of: {}", list.join(", ")),
+            )
+        })
+    }
+
+    fn number(&self, c: usize) -> Result<f64, InputError> {
+        self.cell(c)
+            .parse::<f64>()
+            .ok()
+            .filter(|v| *v >= 0.0 && v.is_finite())
+            .ok_or_else(|| {
+                self.err(
                     c,
-                    format!("unknown {what} `{}`", cell(c)),
-                    &format!("use one of: {}", list.join(", ")),
+                    format!("`{}` is not a non-negative number", self.cell(c)),
+                    "write a plain number, e.g. 14.5",
                 )
             })
-        };
-        let municipality = lookup(0, names.municipalities, "municipality")?;
-        let area = lookup(1, names.areas, "area")?;
-        let form = lookup(2, names.forms, "care form")?;
+    }
+
+    /// The client of this row, checked in column order.
+    fn client(&self, names: &CaseloadNames<'_>) -> Result<InitialClient, InputError> {
+        let municipality = self.lookup(0, names.municipalities, "municipality")?;
+        let area = self.lookup(1, names.areas, "area")?;
+        let form = self.lookup(2, names.forms, "care form")?;
         let priority = PRIORITY_NAMES
             .iter()
-            .position(|p| *p == cell(3))
+            .position(|p| *p == self.cell(3))
             .ok_or_else(|| {
-                err(
-                    3,
-                    format!("unknown priority `{}`", cell(3)),
-                    "use crisis, safety or regular",
-                )
+                let message = format!("unknown priority `{}`", self.cell(3));
+                self.err(3, message, "use crisis, safety or regular")
             })?;
-        let number = |c: usize| -> Result<f64, InputError> {
-            cell(c)
-                .parse::<f64>()
-                .ok()
-                .filter(|v| *v >= 0.0 && v.is_finite())
-                .ok_or_else(|| {
-                    err(
-                        c,
-                        format!("`{}` is not a non-negative number", cell(c)),
-                        "write a plain number, e.g. 14.5",
-                    )
-                })
-        };
-        let age_years = number(4)?;
-        let elapsed_days = number(5)?;
-        let status = match cell(6) {
+        let age_years = self.number(4)?;
+        let elapsed_days = self.number(5)?;
+        let status = match self.cell(6) {
             "in_care" => InitialStatus::InCare,
             "waiting" => InitialStatus::Waiting,
             other => {
-                return Err(err(
-                    6,
-                    format!("unknown status `{other}`"),
-                    "use in_care or waiting",
-                ));
+                let message = format!("unknown status `{other}`");
+                return Err(self.err(6, message, "use in_care or waiting"));
             }
         };
         let segment = (names.segment)(municipality, area).ok_or_else(|| {
-            err(
+            let (m, a) = (self.cell(0), self.cell(1));
+            self.err(
                 1,
-                format!(
-                    "municipality `{}` has no youth in area `{}`",
-                    cell(0),
-                    cell(1)
-                ),
+                format!("municipality `{m}` has no youth in area `{a}`"),
                 "use an area listed for that municipality in the scenario",
             )
         })?;
-        clients.push(InitialClient {
-            segment,
-            form,
+        Ok(InitialClient {
+            segment: SegmentId::of(segment),
+            form: FormId::of(form),
             priority: priority as u8,
             age_years,
             elapsed_days,
             status,
-        });
+        })
     }
-    Ok(clients)
 }

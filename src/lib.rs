@@ -3,9 +3,11 @@
 //! them.
 //!
 //! Data flows one way: `scenario` (parse, validate) → `model` (compiled) →
-//! `sim` (one replication, driven by the domain-free `engine`) → `record` →
-//! `finance` (prices) → `aggregate` (one row per replication) → `montecarlo`
-//! (parallel runs, shards) → `output` (result files).
+//! `sim` (one replication, driven by the domain-free `engine`) → `record`
+//! (exposure and parameter draws) → `finance` (prices) → `aggregate` (one
+//! row per replication) → `montecarlo` (parallel runs, shards) → `output`
+//! (result files). `pipeline` runs the first steps for a scenario file;
+//! `calendar` holds the time constants every layer shares.
 
 pub mod aggregate;
 pub mod calendar;

@@ -21,8 +21,8 @@ use jeugdstroom::engine::EventQueue;
 use jeugdstroom::metrics::Layout;
 use jeugdstroom::model::Model;
 use jeugdstroom::montecarlo::{Plan, run_to_file};
-use jeugdstroom::scenario;
-use jeugdstroom::sim::{CellMetric, Simulation};
+use jeugdstroom::record::CellMetric;
+use jeugdstroom::sim::Simulation;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp1};
@@ -54,14 +54,14 @@ struct Reference {
 fn reference() -> &'static Reference {
     static REFERENCE: OnceLock<Reference> = OnceLock::new();
     REFERENCE.get_or_init(|| {
-        let model = scenario::prepare(None)
+        let model = jeugdstroom::pipeline::prepare(None)
             .expect("the embedded default scenario compiles")
             .model;
         let mut sim = Simulation::new(&model);
         let mut events = 0;
         let mut pending = 0;
         for r in 0..CYCLE {
-            let exposure = sim.run(SEED, r);
+            let exposure = &sim.run(SEED, r).exposure;
             events += exposure.events;
             pending += live_pending(&model, exposure);
         }
@@ -88,7 +88,7 @@ fn reference() -> &'static Reference {
 /// year-end event; averaged over the horizon years. It is a lower bound:
 /// stale events of clients who moved on stay in the heap until popped, and
 /// clients waiting for a relapse are not counted.
-fn live_pending(model: &Model, exposure: &jeugdstroom::sim::Exposure) -> usize {
+fn live_pending(model: &Model, exposure: &jeugdstroom::record::Exposure) -> usize {
     let mut clients = 0.0;
     for y in 0..exposure.years {
         for s in 0..exposure.segments {
@@ -234,7 +234,7 @@ fn events_per_second(c: &mut Criterion) {
     let mut replication = 0;
     group.bench_function("default_model_events", |b| {
         b.iter(|| {
-            let events = sim.run(SEED, replication).events;
+            let events = sim.run(SEED, replication).exposure.events;
             replication = (replication + 1) % CYCLE;
             black_box(events)
         })

@@ -3,13 +3,15 @@
 //! them.
 //!
 //! Data flows one way: `scenario` (parse, validate) → `model` (compiled) →
-//! `sim` (one replication, driven by the domain-free `engine`) → exposure →
-//! `finance` (prices) → `metrics` (one row per replication) → `montecarlo`
-//! (parallel runs, shards) → `stats` (across replications) → `output`
-//! (result files). `pipeline` drives that flow for each command; `analysis`
-//! holds capacity sizing; `cli` only parses arguments and dispatches.
+//! `sim` (one replication, driven by the domain-free `engine`) → `record`
+//! (exposure and parameter draws) → `finance` (prices) → `metrics` (one row
+//! per replication) → `montecarlo` (parallel runs, shards) → `stats` (across
+//! replications) → `output` (result files). `pipeline` drives that flow for
+//! each command; `analysis` holds capacity sizing; `calendar` the time
+//! constants every layer shares; `cli` only parses arguments and dispatches.
 
 pub mod analysis;
+pub mod calendar;
 pub mod calibrate;
 pub mod cli;
 pub mod engine;
@@ -20,6 +22,7 @@ pub mod model;
 pub mod montecarlo;
 pub mod output;
 pub mod pipeline;
+pub mod record;
 pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -7,7 +7,7 @@ use crate::util::*;
 use jeugdstroom::calibrate::fit::{calibrate, t95};
 use jeugdstroom::calibrate::history::read_history;
 use jeugdstroom::model::Model;
-use jeugdstroom::sim::{CellMetric, Exposure};
+use jeugdstroom::record::{CellMetric, Exposure};
 use std::fmt::Write;
 use std::path::Path;
 

@@ -5,9 +5,10 @@
 
 use crate::util;
 
-use jeugdstroom::finance::{REGIMES, Regime, settle};
+use jeugdstroom::finance::Ledger;
+use jeugdstroom::finance::{REGIMES, Regime};
 use jeugdstroom::model::Model;
-use jeugdstroom::sim::{CellMetric, Exposure, PoolMetric};
+use jeugdstroom::record::{CellMetric, Draws, Exposure, PoolMetric};
 
 /// Two municipalities in two areas; `amb` (unlimited, €100/day) by provider
 /// `p1`, `bed` (10 regional places, €190/day + €10 per place-day) by `p2`.
@@ -69,6 +70,12 @@ fn exposure(model: &Model) -> Exposure {
         model.forms.len(),
         model.pools.len(),
     )
+}
+
+/// Settles a constructed exposure with neutral parameter draws.
+fn settle(model: &Model, e: &Exposure) -> Ledger {
+    let draws = Draws::new(model.years, model.forms.len(), model.interventions.len());
+    jeugdstroom::finance::settle(model, e, &draws)
 }
 
 fn set_bed_days(model: &Model, e: &mut Exposure, year: usize, days: f64) {

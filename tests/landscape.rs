@@ -7,7 +7,7 @@
 use crate::util::*;
 use jeugdstroom::finance;
 use jeugdstroom::model::Model;
-use jeugdstroom::sim::{CellMetric, Exposure, PoolMetric};
+use jeugdstroom::record::{CellMetric, Exposure, PoolMetric, Record};
 use rust_decimal::Decimal;
 
 const Z: f64 = 4.0;
@@ -17,8 +17,8 @@ fn pool(e: &Exposure, y: usize, m: PoolMetric) -> f64 {
 }
 
 /// Total cost of a replication in euros.
-fn cost(model: &Model, e: &Exposure) -> f64 {
-    let costs = finance::price(model, e);
+fn cost(model: &Model, r: &Record) -> f64 {
+    let costs = finance::price(model, &r.exposure, &r.draws);
     let mut cents = 0i64;
     for y in 0..model.years {
         for s in 0..model.segments.len() {
@@ -127,10 +127,11 @@ region = {lumpsum}
         let fte = lumpsum / 100_000.0;
         assert_eq!(p, vec![(fte * 2.5) as u32, (fte * 7.5) as u32], "{lumpsum}");
         places.push(p.iter().sum::<u32>());
-        let stats = per_replication(model, 3, 60, |e| {
+        let stats = per_record(model, 3, 60, |r| {
+            let e = &r.exposure;
             (
                 total(e, CellMetric::WaitDaysSum, 0..3) / total(e, CellMetric::Starts, 0..3),
-                cost(model, e),
+                cost(model, r),
             )
         });
         for (_, c) in &stats {
@@ -184,11 +185,17 @@ overflow = { policy = "wait" }"#;
             prepare(&refill_scenario(60.0, capacity)).model,
             prepare(&refill_scenario(54.0, capacity)).model,
         );
-        let ra = per_replication(&a, 8, 60, |e| {
-            (cost(&a, e), total(e, CellMetric::WaitingEnd, 2..3))
+        let ra = per_record(&a, 8, 60, |r| {
+            (
+                cost(&a, r),
+                total(&r.exposure, CellMetric::WaitingEnd, 2..3),
+            )
         });
-        let rb = per_replication(&b, 8, 60, |e| {
-            (cost(&b, e), total(e, CellMetric::WaitingEnd, 2..3))
+        let rb = per_record(&b, 8, 60, |r| {
+            (
+                cost(&b, r),
+                total(&r.exposure, CellMetric::WaitingEnd, 2..3),
+            )
         });
         let cost_gap: Vec<f64> = ra
             .iter()
@@ -473,8 +480,8 @@ friction_cost_per_closed_place = 12345.67"#,
     );
     let model = prepare(&text).model;
     assert_eq!(model.closed_places[0], vec![0, 2, 2, 2, 2]);
-    let e = per_replication(&model, 1, 1, |e| e.clone()).remove(0);
-    let costs = finance::price(&model, &e);
+    let r = per_record(&model, 1, 1, |r| r.clone()).remove(0);
+    let costs = finance::price(&model, &r.exposure, &r.draws);
     for y in 0..5 {
         let friction = costs.component(y, 0, 0, finance::Component::Friction);
         let expected = if y == 0 { 0 } else { 2 * 1_234_567 };
@@ -529,10 +536,14 @@ start = 2030
 effect = 0.08"#,
     ))
     .model;
-    let a = per_replication(&base, 4, 3, |e| e.clone());
-    let b = per_replication(&shocked, 4, 3, |e| e.clone());
-    for (ea, eb) in a.iter().zip(&b) {
-        let (ca, cb) = (finance::price(&base, ea), finance::price(&shocked, eb));
+    let a = per_record(&base, 4, 3, |r| r.clone());
+    let b = per_record(&shocked, 4, 3, |r| r.clone());
+    for (ra, rb) in a.iter().zip(&b) {
+        let (ca, cb) = (
+            finance::price(&base, &ra.exposure, &ra.draws),
+            finance::price(&shocked, &rb.exposure, &rb.draws),
+        );
+        let (ea, eb) = (&ra.exposure, &rb.exposure);
         for y in 0..4 {
             let variable = |c: &finance::Costs| c.component(y, 0, 0, finance::Component::Variable);
             assert_eq!(

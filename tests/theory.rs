@@ -4,7 +4,7 @@
 
 use crate::util::*;
 use jeugdstroom::analysis::queueing::{erlang_b, erlang_c};
-use jeugdstroom::sim::{CellMetric, PoolMetric};
+use jeugdstroom::record::{CellMetric, PoolMetric};
 
 const Z: f64 = 4.0;
 
@@ -267,7 +267,7 @@ overflow = { policy = "wait" }"#,
     )
     .replace("warmup_years = 0", "caseload = \"caseload.csv\"");
     let loaded = jeugdstroom::scenario::load_str("t.toml", &text, dir.path()).unwrap();
-    let model = jeugdstroom::scenario::prepare_loaded(loaded).unwrap().model;
+    let model = jeugdstroom::pipeline::prepare_loaded(loaded).unwrap().model;
     per_replication(&model, 1, 2, |e| {
         assert_eq!(e.initial_active.iter().sum::<f64>(), 4.0);
         assert_eq!(e.initial_waiting.iter().sum::<f64>(), 2.0);

@@ -5,8 +5,10 @@
 
 use assert_cmd::Command;
 use jeugdstroom::model::Model;
-use jeugdstroom::scenario::{self, Prepared};
-use jeugdstroom::sim::{CellMetric, Exposure, PoolMetric, Simulation};
+use jeugdstroom::pipeline::{self, Prepared};
+use jeugdstroom::record::{CellMetric, Exposure, PoolMetric, Record};
+use jeugdstroom::scenario;
+use jeugdstroom::sim::Simulation;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
@@ -50,7 +52,7 @@ region = 1_000_000
 pub fn prepare(text: &str) -> Prepared {
     let loaded =
         scenario::load_str("test.toml", text, Path::new(".")).unwrap_or_else(|e| panic!("{e}"));
-    scenario::prepare_loaded(loaded).unwrap_or_else(|e| panic!("{e}"))
+    pipeline::prepare_loaded(loaded).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Runs `replications` replications and maps each exposure to a value.
@@ -59,6 +61,17 @@ pub fn per_replication<T>(
     seed: u64,
     replications: u64,
     mut f: impl FnMut(&Exposure) -> T,
+) -> Vec<T> {
+    per_record(model, seed, replications, |r| f(&r.exposure))
+}
+
+/// Runs `replications` replications and maps each record (exposure and
+/// parameter draws) to a value.
+pub fn per_record<T>(
+    model: &Model,
+    seed: u64,
+    replications: u64,
+    mut f: impl FnMut(&Record) -> T,
 ) -> Vec<T> {
     let mut sim = Simulation::new(model);
     (0..replications).map(|r| f(sim.run(seed, r))).collect()

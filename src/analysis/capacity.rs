@@ -5,9 +5,11 @@
 //! vacancy cost of each option and the blanket "85 % occupancy" rule beside it.
 
 use super::queueing::{immediate_admission, places_for};
-use crate::model::{DAYS_PER_YEAR, Model, OverflowRule};
+use crate::calendar::DAYS_PER_YEAR;
+use crate::model::{Model, OverflowRule};
 use crate::output::{AtomicFile, safe_cell};
-use crate::sim::{CellMetric, PoolMetric, Simulation};
+use crate::record::{CellMetric, PoolMetric};
+use crate::sim::Simulation;
 use anyhow::Result;
 use rust_decimal::prelude::ToPrimitive;
 use std::io::Write;
@@ -121,7 +123,7 @@ fn offered_load(model: &Model, seed: u64, replications: u64) -> Vec<f64> {
     let mut sim = Simulation::new(&free);
     let mut load = vec![0.0; free.pools.len()];
     for r in 0..replications {
-        let e = sim.run(seed, r);
+        let e = &sim.run(seed, r).exposure;
         for (p, l) in load.iter_mut().enumerate() {
             *l += e.pool(0, p, PoolMetric::OccupiedDays) / DAYS_PER_YEAR / replications as f64;
         }
@@ -135,7 +137,7 @@ fn simulated_immediate(model: &Model, seed: u64, replications: u64) -> Vec<f64> 
     let mut starts = vec![0.0; model.pools.len()];
     let mut delayed = vec![0.0; model.pools.len()];
     for r in 0..replications {
-        let e = sim.run(seed, r);
+        let e = &sim.run(seed, r).exposure;
         for (p, pool) in model.pools.iter().enumerate() {
             for &(s, _) in &pool.catchment {
                 starts[p] += e.cell(0, s, pool.form, CellMetric::Starts);

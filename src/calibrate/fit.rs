@@ -4,6 +4,7 @@
 //! transition shares and tariffs (cost ÷ client-days).
 
 use super::history::{History, totals};
+use crate::calendar::DAYS_PER_YEAR;
 pub use crate::stats::t95;
 use std::collections::BTreeMap;
 
@@ -225,11 +226,11 @@ fn fit_form(
             // Little's law: L = λ W with L the mean number in care.
             let in_care = (p.in_care_end + r.in_care_end) / 2.0;
             if r.mean_duration_days.is_none() && r.started > 0.0 {
-                durations.push(in_care / (r.started / 365.0));
+                durations.push(in_care / (r.started / DAYS_PER_YEAR));
             }
             if let Some(c) = r.cost_eur {
                 cost += c;
-                client_days += in_care * 365.0;
+                client_days += in_care * DAYS_PER_YEAR;
             }
         }
         if let Some(d) = r.mean_duration_days {

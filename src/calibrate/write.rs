@@ -21,7 +21,8 @@ pub struct Target<'a> {
 /// Arrivals per year of the base model in its first year ÷ what youth ×
 /// rate_per_1000 alone would give: the usage multipliers to divide out.
 fn usage_factor(base: &Scenario, model: &Model) -> f64 {
-    let arrivals: f64 = model.streams.iter().map(|s| s.rate_per_day[0]).sum::<f64>() * 365.0;
+    let arrivals: f64 = model.streams.iter().map(|s| s.rate_per_day[0]).sum::<f64>()
+        * crate::calendar::DAYS_PER_YEAR;
     let youth: f64 = model.segments.iter().map(|s| s.youth[0]).sum();
     let plain = youth / 1000.0 * base.arrivals.rate_per_1000.at(model.start_year);
     if plain > 0.0 && arrivals > 0.0 {

@@ -4,7 +4,7 @@
 use super::SimFlags;
 use crate::analysis::capacity;
 use crate::error::Error;
-use crate::scenario;
+use crate::pipeline;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -38,7 +38,7 @@ pub struct CapacityArgs {
 }
 
 pub fn capacity(args: CapacityArgs) -> Result<(), Error> {
-    let prepared = scenario::prepare(Some(&args.scenario))?;
+    let prepared = pipeline::prepare(Some(&args.scenario))?;
     let seed = args.sim.seed.unwrap_or(prepared.default_seed);
     let replications = args.sim.replications.unwrap_or(REPLICATIONS);
     let advice = capacity::advise(&prepared.model, seed, replications, args.target);

@@ -3,8 +3,8 @@
 
 use super::{LangFlag, RunnerFlags, SimFlags, default_out};
 use crate::error::Error;
+use crate::pipeline;
 use crate::pipeline::compare::{self, Comparison};
-use crate::scenario;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -28,8 +28,8 @@ pub struct CompareArgs {
 }
 
 pub fn compare(args: CompareArgs) -> Result<(), Error> {
-    let a = scenario::prepare(Some(&args.a))?;
-    let b = scenario::prepare(Some(&args.b))?;
+    let a = pipeline::prepare(Some(&args.a))?;
+    let b = pipeline::prepare(Some(&args.b))?;
     let replications = (args.sim.replications).unwrap_or(a.default_replications as u64);
     compare::check((&a, &args.a), (&b, &args.b), replications)?;
     let out = default_out(args.out, &format!("compare-{}-vs-{}", a.name, b.name));

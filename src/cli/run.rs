@@ -4,8 +4,8 @@ use super::{LangFlag, RunnerFlags, SimFlags, default_out, parse_shard};
 use crate::error::Error;
 use crate::montecarlo::Shard;
 use crate::output;
+use crate::pipeline;
 use crate::pipeline::job::{self, Job};
-use crate::scenario;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -31,7 +31,7 @@ pub struct RunArgs {
 }
 
 pub fn run(args: RunArgs) -> Result<(), Error> {
-    let prepared = scenario::prepare(args.scenario.as_deref())?;
+    let prepared = pipeline::prepare(args.scenario.as_deref())?;
     let replications = (args.sim.replications).unwrap_or(prepared.default_replications as u64);
     let out = default_out(args.out, &prepared.name);
     let range = args

@@ -1,11 +1,12 @@
 //! `validate`, `scenario default` and `scenario schema`.
 
 use crate::error::Error;
-use crate::scenario::{self, DEFAULT_SCENARIO, schema::Scenario};
+use crate::pipeline;
+use crate::scenario::{DEFAULT_SCENARIO, schema::Scenario};
 use std::path::Path;
 
 pub fn validate(path: &Path) -> Result<(), Error> {
-    let prepared = scenario::prepare(Some(path))?;
+    let prepared = pipeline::prepare(Some(path))?;
     let m = &prepared.model;
     println!(
         "ok: {} — {} municipalities, {} areas, {} care forms, {} capacity pools, {}–{}",

@@ -6,9 +6,8 @@
 //! average cost per care form.
 
 use super::{Costs, split_cents};
-use crate::model::Model;
-use crate::scenario::schema_money::{ExtraCostSplit, ShareRevision};
-use crate::sim::{CellMetric, Exposure};
+use crate::model::{ExtraCostSplit, Model, ShareRevision};
+use crate::record::{CellMetric, Exposure};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::FromPrimitive;
 
@@ -126,6 +125,125 @@ fn revised_shares(model: &Model, exposure: &Exposure, costs: &Costs, year: usize
         .collect()
 }
 
+/// Each provider's running position under the contract: the lumpsum
+/// factor from past adjustments, the adjustments taking effect this year,
+/// and the cumulative result.
+struct Positions {
+    factor: Vec<Decimal>,
+    /// (adjusted down, adjusted up for growth) for the coming year.
+    pending: Vec<(bool, bool)>,
+    cumulative: Vec<i64>,
+}
+
+impl Positions {
+    fn new(providers: usize) -> Self {
+        Positions {
+            factor: vec![Decimal::ONE; providers],
+            pending: vec![(false, false); providers],
+            cumulative: vec![0i64; providers],
+        }
+    }
+
+    /// Provider `p`'s year `y`; also adds its lumpsum above the base to `extra`.
+    fn year(
+        &mut self,
+        model: &Model,
+        p: usize,
+        base: i64,
+        cost: i64,
+        shock: Decimal,
+        extra: &mut i64,
+    ) -> ProviderYear {
+        let lumpsum = super::cents(
+            Decimal::from(base) * self.factor[p] * (Decimal::ONE + shock) / Decimal::ONE_HUNDRED,
+        );
+        self.cumulative[p] += lumpsum - cost;
+        *extra += (lumpsum - base).max(0);
+        let (adjusted_down, adjusted_up_growth) = self.pending[p];
+        ProviderYear {
+            cost,
+            base_lumpsum: base,
+            lumpsum,
+            result: lumpsum - cost,
+            cumulative_result: self.cumulative[p],
+            adjusted_down,
+            adjusted_up_growth,
+            adjusted_up_shock: shock > Decimal::ZERO,
+            insolvent: model.money.providers[p]
+                .solvency_threshold
+                .is_some_and(|t| self.cumulative[p] < super::cents(t)),
+        }
+    }
+
+    /// Adjustments decided after year `y`, taking effect the next year: at
+    /// most one each (a declared shock next year replaces them).
+    fn decide(&mut self, model: &Model, exposure: &Exposure, y: usize, years: &[ProviderYear]) {
+        let rules = &model.money.contract;
+        let growth = (y > 0)
+            .then(|| region_inflow(exposure, y) / region_inflow(exposure, y - 1).max(1.0) - 1.0);
+        let next_shock = rules.shocks.get(y + 1).is_some_and(|s| *s > Decimal::ZERO);
+        for (p, this) in years.iter().enumerate() {
+            self.pending[p] = (false, false);
+            if next_shock {
+                continue; // the shock is next year's adjustment
+            }
+            if let (Some(threshold), Some(g)) = (rules.upward_growth_threshold, growth)
+                && g > threshold
+            {
+                self.factor[p] *= Decimal::ONE
+                    + Decimal::from_f64(g - threshold)
+                        .unwrap_or_default()
+                        .round_dp(6);
+                self.pending[p].1 = true;
+            } else if this.lumpsum > 0
+                && Decimal::from(this.cost)
+                    <= (Decimal::ONE - rules.downward_threshold) * Decimal::from(this.lumpsum)
+            {
+                self.factor[p] *=
+                    (Decimal::from(this.cost) / Decimal::from(this.lumpsum)).round_dp(9);
+                self.pending[p].0 = true;
+            }
+        }
+    }
+}
+
+/// Municipal contributions of year `y`: their shares of the total paid
+/// out, the extra of an upward adjustment split as the contract says.
+fn municipality_years(
+    model: &Model,
+    costs: &Costs,
+    y: usize,
+    shares: &[Decimal],
+    total: i64,
+    extra: i64,
+) -> Vec<MunicipalityYear> {
+    let n_m = model.municipalities.len();
+    let contributions: Vec<i64> = match model.money.contract.extra_cost_split {
+        ExtraCostSplit::Equal if extra > 0 => split_cents(total - extra, shares)
+            .into_iter()
+            .zip(split_cents(extra, &vec![Decimal::ONE; n_m]))
+            .map(|(a, b)| a + b)
+            .collect(),
+        _ => split_cents(total, shares),
+    };
+    (0..n_m)
+        .map(|m| {
+            let own_cost = model
+                .segments
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.municipality == m)
+                .map(|(s, _)| costs.segment_total(y, s))
+                .sum();
+            MunicipalityYear {
+                share: shares[m],
+                contribution: contributions[m],
+                own_cost,
+            }
+        })
+        .collect()
+}
+
 /// Runs the contract over the horizon for one replication.
 pub fn run_contract(
     model: &Model,
@@ -137,92 +255,25 @@ pub fn run_contract(
     let rules = &money.contract;
     let (n_p, n_m) = (money.providers.len(), model.municipalities.len());
     let base_shares: Vec<Decimal> = money.providers.iter().map(|p| p.share).collect();
-    let mut factor = vec![Decimal::ONE; n_p];
-    let mut pending: Vec<(bool, bool)> = vec![(false, false); n_p];
-    let mut cumulative = vec![0i64; n_p];
+    let mut positions = Positions::new(n_p);
     let mut shares = table_shares(model, 0);
     let mut providers = Vec::with_capacity(model.years * n_p);
     let mut municipalities = Vec::with_capacity(model.years * n_m);
     for y in 0..model.years {
         let region = super::cents(model.prices.lumpsum_region[y]);
         let base = split_cents(region, &base_shares);
-        let shock = rules.shocks[y];
         let mut extra = 0i64;
         for p in 0..n_p {
-            let lumpsum = super::cents(
-                Decimal::from(base[p]) * factor[p] * (Decimal::ONE + shock) / Decimal::ONE_HUNDRED,
-            );
             let cost = provider_cost[y * n_p + p];
-            cumulative[p] += lumpsum - cost;
-            extra += (lumpsum - base[p]).max(0);
-            let (adjusted_down, adjusted_up_growth) = pending[p];
-            providers.push(ProviderYear {
-                cost,
-                base_lumpsum: base[p],
-                lumpsum,
-                result: lumpsum - cost,
-                cumulative_result: cumulative[p],
-                adjusted_down,
-                adjusted_up_growth,
-                adjusted_up_shock: shock > Decimal::ZERO,
-                insolvent: money.providers[p]
-                    .solvency_threshold
-                    .is_some_and(|t| cumulative[p] < super::cents(t)),
-            });
+            let year = positions.year(model, p, base[p], cost, rules.shocks[y], &mut extra);
+            providers.push(year);
         }
-        // Municipal contributions: the year's shares of the total paid out.
         if rules.share_revision == ShareRevision::None {
             shares = table_shares(model, y);
         }
         let total: i64 = providers[y * n_p..].iter().map(|p| p.lumpsum).sum();
-        let contributions = match rules.extra_cost_split {
-            ExtraCostSplit::Equal if extra > 0 => split_cents(total - extra, &shares)
-                .into_iter()
-                .zip(split_cents(extra, &vec![Decimal::ONE; n_m]))
-                .map(|(a, b)| a + b)
-                .collect(),
-            _ => split_cents(total, &shares),
-        };
-        for m in 0..n_m {
-            let own_cost = model
-                .segments
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.municipality == m)
-                .map(|(s, _)| costs.segment_total(y, s))
-                .sum();
-            municipalities.push(MunicipalityYear {
-                share: shares[m],
-                contribution: contributions[m],
-                own_cost,
-            });
-        }
-        // Adjustments decided now take effect next year: at most one each.
-        let growth = (y > 0)
-            .then(|| region_inflow(exposure, y) / region_inflow(exposure, y - 1).max(1.0) - 1.0);
-        let next_shock = rules.shocks.get(y + 1).is_some_and(|s| *s > Decimal::ZERO);
-        for p in 0..n_p {
-            let this = &providers[y * n_p + p];
-            pending[p] = (false, false);
-            if next_shock {
-                continue; // the shock is next year's adjustment
-            }
-            if let (Some(threshold), Some(g)) = (rules.upward_growth_threshold, growth)
-                && g > threshold
-            {
-                factor[p] *= Decimal::ONE
-                    + Decimal::from_f64(g - threshold)
-                        .unwrap_or_default()
-                        .round_dp(6);
-                pending[p].1 = true;
-            } else if this.lumpsum > 0
-                && Decimal::from(this.cost)
-                    <= (Decimal::ONE - rules.downward_threshold) * Decimal::from(this.lumpsum)
-            {
-                factor[p] *= (Decimal::from(this.cost) / Decimal::from(this.lumpsum)).round_dp(9);
-                pending[p].0 = true;
-            }
-        }
+        municipalities.extend(municipality_years(model, costs, y, &shares, total, extra));
+        positions.decide(model, exposure, y, &providers[y * n_p..]);
         if rules.share_revision == ShareRevision::ReachTimesAverageCost {
             shares = revised_shares(model, exposure, costs, y);
         }

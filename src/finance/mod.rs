@@ -18,7 +18,7 @@ pub use price::{Component, Costs, price};
 pub use regimes::{REGIMES, Regime};
 
 use crate::model::Model;
-use crate::sim::Exposure;
+use crate::record::{Draws, Exposure};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -112,9 +112,10 @@ impl Ledger {
     }
 }
 
-/// Prices the exposure and applies the contract, regimes and lag.
-pub fn settle(model: &Model, exposure: &Exposure) -> Ledger {
-    let costs = price(model, exposure);
+/// Prices the exposure (at the replication's drawn tariffs) and applies the
+/// contract, regimes and lag.
+pub fn settle(model: &Model, exposure: &Exposure, draws: &Draws) -> Ledger {
+    let costs = price(model, exposure, draws);
     let provider_cost = contract::provider_costs(model, &costs);
     let (providers, municipalities) =
         contract::run_contract(model, exposure, &costs, &provider_cost);

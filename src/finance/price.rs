@@ -3,7 +3,7 @@
 
 use super::{cents, days};
 use crate::model::Model;
-use crate::sim::{CellMetric, Exposure, PoolMetric};
+use crate::record::{CellMetric, Draws, Exposure, PoolMetric};
 use rust_decimal::Decimal;
 
 /// What a priced cell consists of.
@@ -74,8 +74,8 @@ fn weight(w: f64) -> Decimal {
     Decimal::new((w * 1e9).round() as i64, 9)
 }
 
-/// Prices one replication's exposure.
-pub fn price(model: &Model, exposure: &Exposure) -> Costs {
+/// Prices one replication's exposure at the tariffs its draws set.
+pub fn price(model: &Model, exposure: &Exposure, draws: &Draws) -> Costs {
     let forms = model.forms.len();
     let segments = model.segments.len();
     let mut out = Costs {
@@ -90,7 +90,7 @@ pub fn price(model: &Model, exposure: &Exposure) -> Costs {
             for f in 0..forms {
                 let local = days(exposure.cell(y, s, f, CellMetric::LocalDays));
                 let away = days(exposure.cell(y, s, f, CellMetric::OutOfRegionDays));
-                let factor = exposure.tariff_factor[f * model.years + y];
+                let factor = draws.tariff(f, y);
                 let tariff = if factor == 1.0 {
                     p.tariff[f][y]
                 } else {

@@ -17,7 +17,7 @@ use super::contract::{MunicipalityYear, ProviderYear};
 use super::price::{Component, attributed_vacant_days};
 use super::{Costs, cents, days, split_cents};
 use crate::model::Model;
-use crate::sim::{CellMetric, Exposure};
+use crate::record::{CellMetric, Exposure};
 use rust_decimal::Decimal;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

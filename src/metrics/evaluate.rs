@@ -5,7 +5,7 @@ use super::layout::{Cell, Layout};
 use super::{Metric, Scope};
 use crate::finance::{Component, Ledger};
 use crate::model::Model;
-use crate::sim::{CellMetric, Exposure, PoolMetric};
+use crate::record::{CellMetric, Exposure, PoolMetric};
 use rust_decimal::prelude::ToPrimitive;
 use std::ops::Range;
 
@@ -133,7 +133,7 @@ impl Replication<'_> {
             Metric::OutOfRegionStarts => sum(CellMetric::OutOfRegionStarts),
             Metric::Reneged => sum(CellMetric::Reneged),
             Metric::AgedOut => sum(CellMetric::AgedOut),
-            Metric::WaitingMean => sum(CellMetric::WaitingDays) / crate::model::DAYS_PER_YEAR,
+            Metric::WaitingMean => sum(CellMetric::WaitingDays) / crate::calendar::DAYS_PER_YEAR,
             Metric::WaitDaysP90 => {
                 let forms = cell.form.map_or(0..self.layout.forms, |f| f..f + 1);
                 self.exposure.wait_quantile(cell.year, forms, 0.9)

@@ -1,23 +1,25 @@
-//! The compiled scenario: names replaced by indices, profiles evaluated per
-//! year, distributions built. Immutable and shared by all replications.
+//! The compiled scenario: names replaced by typed indices, profiles
+//! evaluated per year, distributions built. Immutable and shared by all
+//! replications. Owns its types: nothing of the scenario format passes
+//! through (`compile` converts).
 
 mod compile;
-mod csv_input;
+pub mod contract;
 pub mod distribution;
-pub mod landscape;
-pub mod money;
+mod ids;
+pub mod interventions;
+mod labels;
+pub mod prices;
 
 pub use compile::compile;
+pub use contract::{ExtraCostSplit, Money, ShareRevision};
 pub use distribution::{AgeDistribution, Duration};
-pub use landscape::{CapacityLoss, EscalationRule, InterventionModel};
-pub use money::{Money, Prices};
+pub use ids::{FormId, NO_POOL, PoolId, SegmentId};
+pub use interventions::{CapacityLoss, EscalationRule, InterventionModel, Lever};
+pub use prices::Prices;
 
-use rust_decimal::Decimal;
-
-pub const NO_POOL: u32 = u32::MAX;
 /// Priority classes, served in this order.
 pub const PRIORITY_NAMES: [&str; 3] = ["crisis", "safety", "regular"];
-pub const DAYS_PER_YEAR: f64 = 365.0;
 
 #[derive(Clone, Debug)]
 pub struct Named {
@@ -34,26 +36,34 @@ pub struct Segment {
     pub youth: Vec<f64>,
 }
 
+/// What kind of care a form is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CareKind {
+    Ambulant,
+    Day,
+    Residential,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OverflowRule {
     Wait,
     OutOfRegion,
     AlwaysGrant,
     /// Start in this form instead (substitution during phase-out).
-    Substitute(u8),
+    Substitute(FormId),
 }
 
 #[derive(Clone, Debug)]
 pub struct Form {
     pub name: String,
     pub label: String,
-    pub kind: crate::scenario::schema::CareKind,
+    pub kind: CareKind,
     pub duration: Duration,
     /// [year] multiplier on sampled episode lengths.
     pub duration_scale: Vec<f64>,
     pub age: AgeDistribution,
     /// [year] (target form, cumulative probability); the remainder exits.
-    pub transitions: Vec<Vec<(u8, f64)>>,
+    pub transitions: Vec<Vec<(FormId, f64)>>,
     pub overflow: OverflowRule,
     pub patience: Option<Duration>,
     /// A transfer into this form when full blocks in the current form.
@@ -81,8 +91,8 @@ pub struct Pool {
 /// A Poisson arrival stream of one segment, entry form and priority.
 #[derive(Clone, Debug)]
 pub struct ArrivalStream {
-    pub segment: usize,
-    pub form: usize,
+    pub segment: SegmentId,
+    pub form: FormId,
     pub priority: u8,
     /// Arrivals per day, per horizon year.
     pub rate_per_day: Vec<f64>,
@@ -103,8 +113,8 @@ pub enum InitialStatus {
 /// A client present at the start date (from the caseload CSV).
 #[derive(Clone, Debug)]
 pub struct InitialClient {
-    pub segment: usize,
-    pub form: usize,
+    pub segment: SegmentId,
+    pub form: FormId,
     pub priority: u8,
     pub age_years: f64,
     /// Days already spent in care (or waiting).
@@ -123,8 +133,8 @@ pub struct Model {
     pub segments: Vec<Segment>,
     pub forms: Vec<Form>,
     pub pools: Vec<Pool>,
-    /// [form * areas + area] → pool index or `NO_POOL` (unlimited).
-    pub pool_of: Vec<u32>,
+    /// [form * areas + area] → pool or `NO_POOL` (unlimited).
+    pub pool_of: Vec<PoolId>,
     /// [area] → segments of the area with their youth share (for costs of area teams).
     pub area_catchment: Vec<Vec<(usize, f64)>>,
     /// All segments with their youth share of the region (for regional costs).
@@ -144,7 +154,7 @@ pub struct Model {
 }
 
 impl Model {
-    pub fn pool(&self, form: usize, area: usize) -> u32 {
+    pub fn pool(&self, form: usize, area: usize) -> PoolId {
         self.pool_of[form * self.areas.len() + area]
     }
 

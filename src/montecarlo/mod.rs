@@ -64,8 +64,9 @@ pub fn run_to_file(
                 range.clone().par_bridge().for_each_init(
                     || (Simulation::new(model), Vec::with_capacity(layout.len())),
                     |(sim, values), replication| {
-                        let exposure = sim.run_with(&factory, replication);
-                        let ledger = finance::settle(model, exposure);
+                        let record = sim.run_with(&factory, replication);
+                        let exposure = &record.exposure;
+                        let ledger = finance::settle(model, exposure, &record.draws);
                         layout.evaluate(model, exposure, &ledger, values);
                         let row = Row {
                             replication,

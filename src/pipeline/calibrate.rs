@@ -2,13 +2,14 @@
 //! (extending the base); for a backtest, fit on the years up to a cut-off,
 //! simulate the rest and score the forecast against the held-out actuals.
 
+use super::Prepared;
 use super::job::{Job, Runner, simulate};
 use crate::calibrate::fit::{self, Calibration};
 use crate::calibrate::history::{self, History};
 use crate::calibrate::{backtest, write};
 use crate::error::{Error, InputError};
 use crate::output::AtomicFile;
-use crate::scenario::{self, DEFAULT_SCENARIO, Prepared, schema::Scenario};
+use crate::scenario::{self, DEFAULT_SCENARIO, schema::Scenario};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -28,7 +29,7 @@ pub fn load_base(path: Option<&Path>) -> Result<Base, Error> {
     }
     .map_err(|e| Error::from(crate::error::InputErrors(vec![e])))?;
     let scenario = loaded.scenario.clone();
-    let prepared = scenario::prepare_loaded(loaded)?;
+    let prepared = super::prepare_loaded(loaded)?;
     Ok(Base {
         scenario,
         prepared,
@@ -102,7 +103,7 @@ pub fn write_scenario(
     );
     AtomicFile::write_all(out, text.as_bytes())?;
     // What we write must load: a failure here is a bug, not bad input.
-    scenario::prepare(Some(out)).map_err(|e| {
+    super::prepare(Some(out)).map_err(|e| {
         Error::Internal(anyhow::anyhow!(
             "the calibrated scenario does not load: {e}"
         ))
@@ -191,7 +192,7 @@ pub fn backtest(
         &scenario_file,
         Some(horizon),
     )?;
-    let prepared = scenario::prepare(Some(&scenario_file))?;
+    let prepared = super::prepare(Some(&scenario_file))?;
     let sim_dir = b.out.join("simulation");
     let seed = b.seed.unwrap_or(prepared.default_seed);
     simulate(&Job::whole(

@@ -9,7 +9,7 @@ use crate::metrics::{Derived, Figure, Metric, ScopeKind};
 use crate::montecarlo::binfile::FILE_NAME as BIN;
 use crate::output::comparison::{CUMULATIVE_COST, ComparisonRow, payback_year};
 use crate::output::{self, Manifest};
-use crate::scenario::Prepared;
+use crate::pipeline::Prepared;
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;

@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::metrics::Layout;
 use crate::montecarlo::{self, Plan, binfile};
 use crate::output::{self, Manifest, Overview};
-use crate::scenario::Prepared;
+use crate::pipeline::Prepared;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::ops::Range;

@@ -1,4 +1,5 @@
-//! The library workflow behind the commands: a job simulated into a result
+//! The library workflow behind the commands: a scenario file prepared into a
+//! compiled model (and its demand-led twin), a job simulated into a result
 //! folder (manifest last), comparisons with common random numbers, merging
 //! shards, sweeps, calibration and backtests, and Slurm scripts for running
 //! the same shards on a cluster.
@@ -7,7 +8,9 @@ pub mod calibrate;
 pub mod compare;
 pub mod job;
 pub mod merge;
+mod prepare;
 pub mod slurm;
 pub mod sweep;
 
 pub use job::{Job, Runner, simulate};
+pub use prepare::{Prepared, prepare, prepare_loaded};

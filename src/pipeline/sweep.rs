@@ -3,12 +3,13 @@
 //! of the (point, replication) work units; or the shard folders merged point
 //! by point. The sweep tables are written once all points are complete.
 
+use super::Prepared;
 use super::job::{Job, Runner, simulate};
 use super::merge::merge_parts;
 use crate::error::{Error, InputError, InputErrors};
 use crate::montecarlo::Shard;
 use crate::output::sweep_tables::{PointResult, write_sweep_tables};
-use crate::scenario::{self, Prepared};
+use crate::scenario;
 use crate::sweep::{self, Sweep};
 use std::path::{Path, PathBuf};
 
@@ -29,7 +30,7 @@ pub fn prepare_points(sweep: &Sweep) -> (Vec<Option<Prepared>>, Vec<InputError>)
             let loaded = scenario::load_file_with(&sweep.base, &point.overrides);
             match loaded
                 .map_err(|e| InputErrors(vec![e]))
-                .and_then(scenario::prepare_loaded)
+                .and_then(super::prepare_loaded)
             {
                 Ok(prepared) => Some(prepared),
                 Err(errors) => {

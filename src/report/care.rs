@@ -259,7 +259,7 @@ fn places_chart(lang: Lang, run: &Run, form: &str) -> Result<String> {
     let occupied: Vec<f64> = run
         .series(Some(form), "place_days_occupied")
         .iter()
-        .map(|s| s.mean / 365.0)
+        .map(|s| s.mean / crate::calendar::DAYS_PER_YEAR)
         .collect();
     let svg = charts::lines(
         &Axes {

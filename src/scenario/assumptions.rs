@@ -125,24 +125,11 @@ pub const LABELS_FILE: &str = "labels.json";
 
 /// Display labels by name (the scenario's `label` fields), so a report can
 /// say "Verblijf: gezinshuis" where the result files say `family_home`.
+/// Built from a compiled model by `Labels::of` (in `model::labels`).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Labels {
     pub care_forms: std::collections::BTreeMap<String, String>,
     pub areas: std::collections::BTreeMap<String, String>,
     pub municipalities: std::collections::BTreeMap<String, String>,
     pub providers: std::collections::BTreeMap<String, String>,
-}
-
-impl Labels {
-    pub fn of(model: &crate::model::Model) -> Labels {
-        let map = |items: &mut dyn Iterator<Item = (&String, &String)>| {
-            items.map(|(n, l)| (n.clone(), l.clone())).collect()
-        };
-        Labels {
-            care_forms: map(&mut model.forms.iter().map(|f| (&f.name, &f.label))),
-            areas: map(&mut model.areas.iter().map(|a| (&a.name, &a.label))),
-            municipalities: map(&mut model.municipalities.iter().map(|m| (&m.name, &m.label))),
-            providers: map(&mut model.money.providers.iter().map(|p| (&p.name, &p.label))),
-        }
-    }
 }

@@ -1,6 +1,7 @@
 //! Reading scenario files: TOML syntax, `extends` chains, relative paths,
 //! and typed deserialisation with errors that point into the right file.
 
+use super::files::{Files, for_each_path};
 use super::locate::Sources;
 use super::schema::Scenario;
 use crate::error::{InputError, Location};
@@ -18,11 +19,9 @@ pub struct Loaded {
     pub sources: Sources,
     /// The merged scenario as a TOML value (canonical form for hashing).
     pub merged: toml::Table,
+    /// Every file the scenario refers to, read once.
+    pub files: Files,
 }
-
-/// Keys whose string values are file paths, resolved relative to the file
-/// that names them so that `extends` chains can live in different folders.
-const PATH_KEYS: [&str; 2] = ["file", "caseload"];
 
 fn parse_table(origin: &str, text: &str) -> Result<toml::Table, InputError> {
     text.parse::<toml::Table>().map_err(|e| {
@@ -34,25 +33,12 @@ fn parse_table(origin: &str, text: &str) -> Result<toml::Table, InputError> {
 }
 
 fn resolve_paths(table: &mut toml::Table, dir: &Path) {
-    for (key, value) in table.iter_mut() {
-        match value {
-            toml::Value::String(s) if PATH_KEYS.contains(&key.as_str()) => {
-                let p = Path::new(s.as_str());
-                if p.is_relative() {
-                    *s = dir.join(p).to_string_lossy().into_owned();
-                }
-            }
-            toml::Value::Table(t) => resolve_paths(t, dir),
-            toml::Value::Array(items) => {
-                for item in items {
-                    if let toml::Value::Table(t) = item {
-                        resolve_paths(t, dir);
-                    }
-                }
-            }
-            _ => {}
+    for_each_path(table, &mut |s| {
+        let p = Path::new(s.as_str());
+        if p.is_relative() {
+            *s = dir.join(p).to_string_lossy().into_owned();
         }
-    }
+    });
 }
 
 /// Keys that name the kind of a table (a distribution, an overflow policy, a
@@ -221,10 +207,12 @@ pub fn load_str_with(
         let refs: Vec<&str> = path.iter().map(String::as_str).collect();
         sources.error(&refs, message).fix(fix)
     })?;
+    let files = Files::read_all(&merged);
     Ok(Loaded {
         scenario,
         sources,
         merged,
+        files,
     })
 }
 

@@ -131,58 +131,68 @@ impl<'de> Deserialize<'de> for Profile {
                 value.type_str()
             )));
         };
-        if let Some(shape) = table.get("shape") {
-            let name = shape.as_str().unwrap_or("");
-            let shape = Shape::parse(name).ok_or_else(|| {
-                D::Error::custom(format!(
-                    "unknown shape `{name}`, expected one of {}",
-                    Shape::NAMES.join(", ")
-                ))
-            })?;
-            for key in table.keys() {
-                if !["shape", "from", "to", "start", "end"].contains(&key.as_str()) {
-                    return Err(D::Error::custom(format!(
-                        "unknown field `{key}` in a shape profile, expected shape, from, to, start, end"
-                    )));
-                }
-            }
-            let num = |k: &str| {
-                table.get(k).and_then(number).ok_or_else(|| {
-                    D::Error::custom(format!("a shape profile needs a number `{k}`"))
-                })
-            };
-            let year = |k: &str| {
-                table
-                    .get(k)
-                    .and_then(|v| v.as_integer())
-                    .and_then(|v| i32::try_from(v).ok())
-                    .ok_or_else(|| D::Error::custom(format!("a shape profile needs a year `{k}`")))
-            };
-            return Ok(Profile::Shape {
-                shape,
-                from: num("from")?,
-                to: num("to")?,
-                start: year("start")?,
-                end: year("end")?,
-            });
+        match table.get("shape") {
+            Some(shape) => shape_profile(&table, shape),
+            None => table_profile(&table),
         }
-        let mut years = BTreeMap::new();
-        for (key, v) in &table {
-            let year: i32 = key.parse().map_err(|_| {
-                D::Error::custom(format!(
-                    "`{key}` is not a year; a profile table maps years to values, like {{ 2028 = 1.0 }}"
-                ))
-            })?;
-            let v = number(v).ok_or_else(|| {
-                D::Error::custom(format!("the value for year {year} must be a number"))
-            })?;
-            years.insert(year, v);
-        }
-        if years.is_empty() {
-            return Err(D::Error::custom("a profile table needs at least one year"));
-        }
-        Ok(Profile::Table(years))
+        .map_err(D::Error::custom)
     }
+}
+
+/// A profile written as `{ shape = …, from, to, start, end }`.
+fn shape_profile(table: &toml::Table, shape: &toml::Value) -> Result<Profile, String> {
+    let name = shape.as_str().unwrap_or("");
+    let shape = Shape::parse(name).ok_or_else(|| {
+        format!(
+            "unknown shape `{name}`, expected one of {}",
+            Shape::NAMES.join(", ")
+        )
+    })?;
+    for key in table.keys() {
+        if !["shape", "from", "to", "start", "end"].contains(&key.as_str()) {
+            return Err(format!(
+                "unknown field `{key}` in a shape profile, expected shape, from, to, start, end"
+            ));
+        }
+    }
+    let num = |k: &str| {
+        table
+            .get(k)
+            .and_then(number)
+            .ok_or_else(|| format!("a shape profile needs a number `{k}`"))
+    };
+    let year = |k: &str| {
+        table
+            .get(k)
+            .and_then(|v| v.as_integer())
+            .and_then(|v| i32::try_from(v).ok())
+            .ok_or_else(|| format!("a shape profile needs a year `{k}`"))
+    };
+    Ok(Profile::Shape {
+        shape,
+        from: num("from")?,
+        to: num("to")?,
+        start: year("start")?,
+        end: year("end")?,
+    })
+}
+
+/// A profile written as a table of years, `{ 2028 = 1.0, … }`.
+fn table_profile(table: &toml::Table) -> Result<Profile, String> {
+    let mut years = BTreeMap::new();
+    for (key, v) in table {
+        let year: i32 = key.parse().map_err(|_| {
+            format!(
+                "`{key}` is not a year; a profile table maps years to values, like {{ 2028 = 1.0 }}"
+            )
+        })?;
+        let v = number(v).ok_or_else(|| format!("the value for year {year} must be a number"))?;
+        years.insert(year, v);
+    }
+    if years.is_empty() {
+        return Err("a profile table needs at least one year".to_string());
+    }
+    Ok(Profile::Table(years))
 }
 
 impl JsonSchema for Profile {

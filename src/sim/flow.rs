@@ -1,8 +1,10 @@
 //! Client flow rules: placement and overflow, episode ends and transfers,
 //! blocking, waiting lists, ageing, reneging and relapse.
 
-use super::{CellMetric, Client, Event, Simulation, Status};
-use crate::model::{DAYS_PER_YEAR, NO_POOL, OverflowRule};
+use super::{Client, Event, Simulation, Status};
+use crate::calendar::DAYS_PER_YEAR;
+use crate::model::{FormId, NO_POOL, OverflowRule, PoolId};
+use crate::record::CellMetric;
 
 /// Index of the `regular` priority class (crisis 0, safety 1, regular 2).
 const REGULAR: u8 = 2;
@@ -14,7 +16,7 @@ use rand::Rng;
 struct Placement {
     segment: usize,
     form: usize,
-    pool: u32,
+    pool: PoolId,
     out_of_region: bool,
     blocked: bool,
 }
@@ -29,11 +31,11 @@ enum ExitKind {
 impl Simulation<'_> {
     /// A place is free for a client of `priority`: regular clients may not
     /// take the places reserved for crisis and safety arrivals.
-    fn has_room(&self, pool: u32, priority: u8) -> bool {
+    fn has_room(&self, pool: PoolId, priority: u8) -> bool {
         pool == NO_POOL || {
-            let p = &self.pools[pool as usize];
+            let p = &self.pools[pool.index()];
             let reserved = if priority == REGULAR {
-                self.model.pools[pool as usize].reserved
+                self.model.pools[pool.index()].reserved
             } else {
                 0
             };
@@ -44,8 +46,8 @@ impl Simulation<'_> {
     fn placement(&self, client: u32) -> Placement {
         let c = &self.clients[client as usize];
         Placement {
-            segment: c.segment as usize,
-            form: c.form as usize,
+            segment: c.segment.index(),
+            form: c.form.index(),
             pool: c.pool,
             out_of_region: c.out_of_region,
             blocked: c.status == Status::Blocked,
@@ -56,7 +58,7 @@ impl Simulation<'_> {
     pub(super) fn place(&mut self, client: u32, form: usize, t: f64) {
         let model = self.model;
         let c = self.clients[client as usize];
-        let pool = model.pool(form, model.segments[c.segment as usize].area);
+        let pool = model.pool(form, model.segments[c.segment.index()].area);
         if self.has_room(pool, c.priority) {
             self.start(client, form, pool, false, t);
             return;
@@ -67,21 +69,21 @@ impl Simulation<'_> {
             OverflowRule::AlwaysGrant => self.start(client, form, pool, false, t),
             OverflowRule::Substitute(to) => {
                 // Validation rules out cycles, so the chain ends.
-                self.count(c.segment as usize, form, CellMetric::Substituted, 1.0);
-                self.place(client, to as usize, t);
+                self.count(c.segment.index(), form, CellMetric::Substituted, 1.0);
+                self.place(client, to.index(), t);
             }
         }
     }
 
     /// Starts an episode now, recording the start and the wait behind it.
-    fn start(&mut self, client: u32, form: usize, pool: u32, out_of_region: bool, t: f64) {
+    fn start(&mut self, client: u32, form: usize, pool: PoolId, out_of_region: bool, t: f64) {
         let c = self.clients[client as usize];
         let waited = if matches!(c.status, Status::Waiting | Status::Blocked) {
             t - c.since
         } else {
             0.0
         };
-        let segment = c.segment as usize;
+        let segment = c.segment.index();
         self.count(segment, form, CellMetric::Starts, 1.0);
         self.count(segment, form, CellMetric::WaitDaysSum, waited);
         if waited > 0.0 {
@@ -91,7 +93,7 @@ impl Simulation<'_> {
             self.count(segment, form, CellMetric::OutOfRegionStarts, 1.0);
         }
         if let Some(y) = self.recording() {
-            self.exposure.record_wait(y, form, waited);
+            self.record.exposure.record_wait(y, form, waited);
         }
         let scale = self.levers.duration[self.levers.at(form, self.slot())];
         let duration = scale
@@ -108,11 +110,11 @@ impl Simulation<'_> {
         &mut self,
         client: u32,
         form: usize,
-        pool: u32,
+        pool: PoolId,
         out_of_region: bool,
         t: f64,
     ) {
-        let segment = self.clients[client as usize].segment as usize;
+        let segment = self.clients[client as usize].segment.index();
         let cell = self.cell_index(segment, form);
         self.integrate_cell(cell, t);
         if out_of_region {
@@ -121,13 +123,13 @@ impl Simulation<'_> {
             self.cells[cell].local += 1;
         }
         if pool != NO_POOL {
-            self.integrate_pool(pool as usize, t);
-            self.pools[pool as usize].occupied += 1;
-            self.note_peak(pool as usize);
+            self.integrate_pool(pool.index(), t);
+            self.pools[pool.index()].occupied += 1;
+            self.note_peak(pool.index());
         }
         let c = &mut self.clients[client as usize];
-        c.form = form as u8;
-        c.target = form as u8;
+        c.form = FormId::of(form);
+        c.target = FormId::of(form);
         c.pool = pool;
         c.out_of_region = out_of_region;
         c.status = Status::InCare;
@@ -173,27 +175,27 @@ impl Simulation<'_> {
             state.blocked -= 1;
         }
         if p.pool != NO_POOL {
-            self.integrate_pool(p.pool as usize, t);
-            self.pools[p.pool as usize].occupied -= 1;
+            self.integrate_pool(p.pool.index(), t);
+            self.pools[p.pool.index()].occupied -= 1;
             self.refill(p.pool, t);
         }
     }
 
     /// Adds the client to the waiting list of `pool` for `form`.
-    pub(super) fn enqueue(&mut self, client: u32, form: usize, pool: u32, t: f64) {
-        let segment = self.clients[client as usize].segment as usize;
+    pub(super) fn enqueue(&mut self, client: u32, form: usize, pool: PoolId, t: f64) {
+        let segment = self.clients[client as usize].segment.index();
         let cell = self.cell_index(segment, form);
         self.integrate_cell(cell, t);
         self.cells[cell].waiting += 1;
         let c = &mut self.clients[client as usize];
         c.status = Status::Waiting;
-        c.form = form as u8;
-        c.target = form as u8;
+        c.form = FormId::of(form);
+        c.target = FormId::of(form);
         c.pool = NO_POOL;
         c.since = t;
         c.generation = c.generation.wrapping_add(1);
         let (priority, generation) = (c.priority, c.generation);
-        self.waiting[pool as usize].push(priority, client, generation);
+        self.waiting[pool.index()].push(priority, client, generation);
         self.schedule_waiting_events(client, form, t);
     }
 
@@ -229,13 +231,13 @@ impl Simulation<'_> {
     }
 
     /// Hands free places of `pool` to its waiting list, best priority first.
-    pub(super) fn refill(&mut self, pool: u32, t: f64) {
-        let form = self.model.pools[pool as usize].form;
+    pub(super) fn refill(&mut self, pool: PoolId, t: f64) {
+        let form = self.model.pools[pool.index()].form;
         loop {
             let admits = |priority: u8| self.has_room(pool, priority);
             let admitted: [bool; 3] = [admits(0), admits(1), admits(2)];
             let clients = &self.clients;
-            let Some(client) = self.waiting[pool as usize].pop(
+            let Some(client) = self.waiting[pool.index()].pop(
                 |priority| admitted[priority as usize],
                 |c, g| {
                     let c = &clients[c as usize];
@@ -246,7 +248,7 @@ impl Simulation<'_> {
             };
             let c = self.clients[client as usize];
             if c.status == Status::Waiting {
-                let cell = self.cell_index(c.segment as usize, form);
+                let cell = self.cell_index(c.segment.index(), form);
                 self.integrate_cell(cell, t);
                 self.cells[cell].waiting -= 1;
                 self.start(client, form, pool, false, t);
@@ -260,14 +262,14 @@ impl Simulation<'_> {
 
     pub(super) fn on_episode_end(&mut self, client: u32, t: f64) {
         let c = self.clients[client as usize];
-        let form = c.form as usize;
+        let form = c.form.index();
         let u: f64 = self.streams().routing[form].random();
         let slot = self.slot();
         let keep = self.levers.transition[self.levers.at(form, slot)];
         let next = self.model.forms[form].transitions[slot]
             .iter()
             .find(|(_, cum)| u < *cum * keep)
-            .map(|(to, _)| *to as usize);
+            .map(|(to, _)| to.index());
         match next {
             None => self.exit(client, ExitKind::Discharged, t),
             Some(to) => self.transfer(client, to, t),
@@ -277,7 +279,7 @@ impl Simulation<'_> {
     fn transfer(&mut self, client: u32, to: usize, t: f64) {
         let model = self.model;
         let c = self.clients[client as usize];
-        let segment = c.segment as usize;
+        let segment = c.segment.index();
         let pool = model.pool(to, model.segments[segment].area);
         let before = self.placement(client);
         if !self.has_room(pool, c.priority) && model.forms[to].block_on_full {
@@ -287,11 +289,11 @@ impl Simulation<'_> {
             self.cells[cell].blocked += 1;
             let c = &mut self.clients[client as usize];
             c.status = Status::Blocked;
-            c.target = to as u8;
+            c.target = FormId::of(to);
             c.since = t;
             c.generation = c.generation.wrapping_add(1);
             let (priority, generation) = (c.priority, c.generation);
-            self.waiting[pool as usize].push(priority, client, generation);
+            self.waiting[pool.index()].push(priority, client, generation);
             self.schedule_waiting_events(client, before.form, t);
             return;
         }
@@ -304,7 +306,7 @@ impl Simulation<'_> {
         let model = self.model;
         let c = self.clients[client as usize];
         if !c.extended && model.hard_exit_age_days > model.exit_age_days {
-            let form = c.form as usize;
+            let form = c.form.index();
             let p = model.forms[form].extension_probability[self.slot()];
             let u: f64 = self.streams().extension[form].random();
             if u < p {
@@ -334,7 +336,7 @@ impl Simulation<'_> {
     /// Leaves the waiting list of `form` without starting (escalation).
     pub(super) fn leave_waiting_list(&mut self, client: u32, t: f64) {
         let c = self.clients[client as usize];
-        let cell = self.cell_index(c.segment as usize, c.form as usize);
+        let cell = self.cell_index(c.segment.index(), c.form.index());
         self.integrate_cell(cell, t);
         self.cells[cell].waiting -= 1;
         let cl = &mut self.clients[client as usize];
@@ -348,7 +350,7 @@ impl Simulation<'_> {
 
     pub(super) fn on_relapse(&mut self, client: u32, t: f64) {
         let c = self.clients[client as usize];
-        let (segment, form) = (c.segment as usize, c.form as usize);
+        let (segment, form) = (c.segment.index(), c.form.index());
         self.clients[client as usize].status = Status::Free;
         self.count(segment, form, CellMetric::Inflow, 1.0);
         self.place(client, form, t);
@@ -357,7 +359,7 @@ impl Simulation<'_> {
     /// The client leaves youth care (or the waiting list) for good, or for a relapse delay.
     fn exit(&mut self, client: u32, kind: ExitKind, t: f64) {
         let c = self.clients[client as usize];
-        let (segment, form) = (c.segment as usize, c.form as usize);
+        let (segment, form) = (c.segment.index(), c.form.index());
         match c.status {
             Status::Waiting => self.leave_waiting_list(client, t),
             Status::InCare | Status::Blocked => {

@@ -4,8 +4,8 @@
 //! fan). Filled at the start of a replication; read in the hot loop.
 
 use crate::engine::StreamRng;
-use crate::model::Model;
-use crate::scenario::schema_landscape::Lever;
+use crate::model::{Lever, Model};
+use crate::record::Draws;
 
 #[derive(Clone, Debug, Default)]
 pub struct Levers {
@@ -17,11 +17,8 @@ pub struct Levers {
     pub transition: Vec<f64>,
     /// Share of arrivals diverted.
     pub divert: Vec<f64>,
-    pub tariff: Vec<f64>,
     /// [year] factor on the relapse probability.
     pub relapse: Vec<f64>,
-    /// This replication's draw per intervention (for the record).
-    pub effects: Vec<f64>,
 }
 
 impl Levers {
@@ -33,9 +30,7 @@ impl Levers {
             duration: vec![1.0; n],
             transition: vec![1.0; n],
             divert: vec![0.0; n],
-            tariff: vec![1.0; n],
             relapse: vec![1.0; model.years],
-            effects: vec![0.0; model.interventions.len()],
         }
     }
 
@@ -44,8 +39,9 @@ impl Levers {
         form * self.years + year
     }
 
-    /// Recomputes all multipliers with fresh effect draws from `rng`.
-    pub fn draw(&mut self, model: &Model, rng: &mut StreamRng) {
+    /// Recomputes all multipliers with fresh effect draws from `rng`; the
+    /// draws and the tariff multipliers go to the replication's record.
+    pub fn draw(&mut self, model: &Model, rng: &mut StreamRng, draws: &mut Draws) {
         for (f, form) in model.forms.iter().enumerate() {
             for y in 0..self.years {
                 let i = self.at(f, y);
@@ -53,13 +49,13 @@ impl Levers {
                 self.duration[i] = form.duration_scale[y];
                 self.transition[i] = 1.0;
                 self.divert[i] = 0.0;
-                self.tariff[i] = 1.0;
+                draws.tariff_factor[i] = 1.0;
             }
         }
         self.relapse.fill(1.0);
         for (k, iv) in model.interventions.iter().enumerate() {
             let effect = iv.draw(rng);
-            self.effects[k] = effect;
+            draws.effects[k] = effect;
             for y in 0..self.years {
                 let e = effect * iv.active[y];
                 if e == 0.0 {
@@ -76,8 +72,8 @@ impl Levers {
                         Lever::Duration => self.duration[i] *= 1.0 + e,
                         Lever::Exit => self.transition[i] *= 1.0 - e,
                         Lever::Access => self.divert[i] = 1.0 - (1.0 - self.divert[i]) * (1.0 - e),
-                        Lever::Tariff => self.tariff[i] *= 1.0 + e,
-                        Lever::Relapse | Lever::CapacityLoss => {}
+                        Lever::Tariff => draws.tariff_factor[i] *= 1.0 + e,
+                        Lever::Relapse => {}
                     }
                 }
             }

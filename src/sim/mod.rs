@@ -1,18 +1,18 @@
 //! The youth-care client process of one replication: arrivals, placement or
 //! overflow, episodes, transitions, blocking, ageing and relapse, recorded as
-//! exposure. One `Simulation` runs on one thread and is reused across the
+//! its record. One `Simulation` runs on one thread and is reused across the
 //! replications that thread runs (buffers are kept, state is reset).
 
-pub mod exposure;
+mod disruptions;
 mod flow;
-mod landscape;
 mod levers;
 mod waitlist;
 
-pub use exposure::{CellMetric, Exposure, PoolMetric};
+use crate::record::{CellMetric, Draws, Exposure, PoolMetric, Record};
 
+use crate::calendar::DAYS_PER_YEAR;
 use crate::engine::{EventQueue, Purpose, StreamFactory, StreamRng};
-use crate::model::{DAYS_PER_YEAR, InitialStatus, Model, NO_POOL};
+use crate::model::{FormId, InitialStatus, Model, NO_POOL, PoolId, SegmentId};
 use levers::Levers;
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
@@ -48,10 +48,10 @@ struct Client {
     since: f64,
     planned_end: f64,
     generation: u32,
-    pool: u32,
-    segment: u16,
-    form: u8,
-    target: u8,
+    pool: PoolId,
+    segment: SegmentId,
+    form: FormId,
+    target: FormId,
     priority: u8,
     status: Status,
     out_of_region: bool,
@@ -122,7 +122,7 @@ pub struct Simulation<'m> {
     cells: Vec<CellState>,
     pools: Vec<PoolState>,
     waiting: Vec<WaitList>,
-    exposure: Exposure,
+    record: Record,
     levers: Levers,
     streams: Option<Streams>,
     /// Current simulation year; negative during warm-up.
@@ -139,12 +139,15 @@ impl<'m> Simulation<'m> {
             cells: vec![CellState::default(); model.segments.len() * model.forms.len()],
             pools: vec![PoolState::default(); model.pools.len()],
             waiting: vec![WaitList::default(); model.pools.len()],
-            exposure: Exposure::new(
-                model.years,
-                model.segments.len(),
-                model.forms.len(),
-                model.pools.len(),
-            ),
+            record: Record {
+                exposure: Exposure::new(
+                    model.years,
+                    model.segments.len(),
+                    model.forms.len(),
+                    model.pools.len(),
+                ),
+                draws: Draws::new(model.years, model.forms.len(), model.interventions.len()),
+            },
             levers: Levers::new(model),
             streams: None,
             year: 0,
@@ -152,12 +155,26 @@ impl<'m> Simulation<'m> {
     }
 
     /// Runs replication `replication` under master seed `seed`.
-    pub fn run(&mut self, seed: u64, replication: u64) -> &Exposure {
+    pub fn run(&mut self, seed: u64, replication: u64) -> &Record {
         self.run_with(&StreamFactory::new(seed), replication)
     }
 
     /// Runs a replication with streams from `factory` (shared across calls).
-    pub fn run_with(&mut self, factory: &StreamFactory, replication: u64) -> &Exposure {
+    pub fn run_with(&mut self, factory: &StreamFactory, replication: u64) -> &Record {
+        self.reset(factory, replication);
+        self.schedule_start();
+        while let Some(next) = self.queue.pop() {
+            if self.handle(next.event, next.time) {
+                break;
+            }
+        }
+        self.record.exposure.events = self.queue.processed();
+        &self.record
+    }
+
+    /// Clears the state of the previous replication and draws this one's
+    /// parameters.
+    fn reset(&mut self, factory: &StreamFactory, replication: u64) {
         let model = self.model;
         let start = -(model.warmup_years as f64) * DAYS_PER_YEAR;
         self.queue.reset(start);
@@ -175,15 +192,19 @@ impl<'m> Simulation<'m> {
             };
         }
         self.waiting.iter_mut().for_each(WaitList::clear);
-        self.exposure.reset();
+        self.record.exposure.reset();
         let mut streams = Streams::new(factory, replication, model);
-        self.levers.draw(model, &mut streams.parameters);
-        self.exposure
-            .tariff_factor
-            .copy_from_slice(&self.levers.tariff);
+        self.levers
+            .draw(model, &mut streams.parameters, &mut self.record.draws);
         self.streams = Some(streams);
         self.year = -(model.warmup_years as i32);
+    }
 
+    /// The initial caseload, the first arrival of every stream, the first
+    /// year end and the capacity losses.
+    fn schedule_start(&mut self) {
+        let model = self.model;
+        let start = -(model.warmup_years as f64) * DAYS_PER_YEAR;
         self.load_initial_caseload();
         if self.year == 0 {
             self.snapshot_initial();
@@ -201,46 +222,42 @@ impl<'m> Simulation<'m> {
                 },
             );
         }
+    }
 
-        while let Some(next) = self.queue.pop() {
-            let t = next.time;
-            match next.event {
-                Event::Arrival { stream } => self.on_arrival(stream, t),
-                Event::EpisodeEnd { client, generation } => {
-                    if self.current(client, generation) {
-                        self.on_episode_end(client, t);
-                    }
-                }
-                Event::AgeCheck { client, generation } => {
-                    if self.current(client, generation) {
-                        self.on_age_check(client, t);
-                    }
-                }
-                Event::Renege { client, generation } => {
-                    if self.current(client, generation) {
-                        self.on_renege(client, t);
-                    }
-                }
-                Event::Relapse { client, generation } => {
-                    if self.current(client, generation) {
-                        self.on_relapse(client, t);
-                    }
-                }
-                Event::Escalate { client, generation } => {
-                    if self.current(client, generation) {
-                        self.on_escalate(client, t);
-                    }
-                }
-                Event::CapacityLoss { index } => self.on_capacity_loss(index as usize, t),
-                Event::YearEnd => {
-                    if self.on_year_end(t) {
-                        break;
-                    }
+    /// Handles one event; true when the horizon has ended.
+    #[inline]
+    fn handle(&mut self, event: Event, t: f64) -> bool {
+        match event {
+            Event::Arrival { stream } => self.on_arrival(stream, t),
+            Event::EpisodeEnd { client, generation } => {
+                if self.current(client, generation) {
+                    self.on_episode_end(client, t);
                 }
             }
+            Event::AgeCheck { client, generation } => {
+                if self.current(client, generation) {
+                    self.on_age_check(client, t);
+                }
+            }
+            Event::Renege { client, generation } => {
+                if self.current(client, generation) {
+                    self.on_renege(client, t);
+                }
+            }
+            Event::Relapse { client, generation } => {
+                if self.current(client, generation) {
+                    self.on_relapse(client, t);
+                }
+            }
+            Event::Escalate { client, generation } => {
+                if self.current(client, generation) {
+                    self.on_escalate(client, t);
+                }
+            }
+            Event::CapacityLoss { index } => self.on_capacity_loss(index as usize, t),
+            Event::YearEnd => return self.on_year_end(t),
         }
-        self.exposure.events = self.queue.processed();
-        &self.exposure
+        false
     }
 
     fn streams(&mut self) -> &mut Streams {
@@ -279,7 +296,7 @@ impl<'m> Simulation<'m> {
             let y = (t / DAYS_PER_YEAR).floor() as i32;
             let year_end = (y + 1) as f64 * DAYS_PER_YEAR;
             let slot = model.year_slot(y);
-            let rate = rates[slot] * self.levers.inflow[self.levers.at(s.form, slot)];
+            let rate = rates[slot] * self.levers.inflow[self.levers.at(s.form.index(), slot)];
             if rate > 0.0 {
                 let dt = remaining / rate;
                 if t + dt < year_end {
@@ -295,32 +312,32 @@ impl<'m> Simulation<'m> {
     fn on_arrival(&mut self, stream: u32, t: f64) {
         let model = self.model;
         let s = &model.streams[stream as usize];
-        let divert = self.levers.divert[self.levers.at(s.form, self.slot())];
-        if divert > 0.0 && self.streams().diversion[s.form].random::<f64>() < divert {
+        let divert = self.levers.divert[self.levers.at(s.form.index(), self.slot())];
+        if divert > 0.0 && self.streams().diversion[s.form.index()].random::<f64>() < divert {
             // Verantwoord nee zeggen: referred to basic care, not counted as inflow.
-            self.count(s.segment, s.form, CellMetric::Diverted, 1.0);
+            self.count(s.segment.index(), s.form.index(), CellMetric::Diverted, 1.0);
             self.schedule_arrival(stream, t);
             return;
         }
-        let age = model.forms[s.form]
+        let age = model.forms[s.form.index()]
             .age
-            .sample(&mut self.streams().ages[s.form]);
+            .sample(&mut self.streams().ages[s.form.index()]);
         let client = self.new_client(Client {
             birth: t - age * DAYS_PER_YEAR,
             since: t,
             planned_end: t,
             generation: 0,
             pool: NO_POOL,
-            segment: s.segment as u16,
-            form: s.form as u8,
-            target: s.form as u8,
+            segment: s.segment,
+            form: s.form,
+            target: s.form,
             priority: s.priority,
             status: Status::Free,
             out_of_region: false,
             extended: false,
         });
-        self.count(s.segment, s.form, CellMetric::Inflow, 1.0);
-        self.place(client, s.form, t);
+        self.count(s.segment.index(), s.form.index(), CellMetric::Inflow, 1.0);
+        self.place(client, s.form.index(), t);
         self.schedule_arrival(stream, t);
     }
 
@@ -358,9 +375,9 @@ impl<'m> Simulation<'m> {
                 planned_end: 0.0,
                 generation: 0,
                 pool: NO_POOL,
-                segment: init.segment as u16,
-                form: init.form as u8,
-                target: init.form as u8,
+                segment: init.segment,
+                form: init.form,
+                target: init.form,
                 priority: init.priority,
                 status: Status::Free,
                 out_of_region: false,
@@ -368,11 +385,12 @@ impl<'m> Simulation<'m> {
             });
             match init.status {
                 InitialStatus::InCare => {
-                    let rest = model.forms[init.form]
+                    let rest = model.forms[init.form.index()]
                         .duration
                         .sample_residual(init.elapsed_days, &mut self.streams().initial);
-                    let pool = model.pool(init.form, model.segments[init.segment].area);
-                    self.occupy(client, init.form, pool, false, 0.0);
+                    let pool =
+                        model.pool(init.form.index(), model.segments[init.segment.index()].area);
+                    self.occupy(client, init.form.index(), pool, false, 0.0);
                     self.clients[client as usize].planned_end = rest;
                     self.schedule_episode_event(client, 0.0);
                 }
@@ -382,7 +400,7 @@ impl<'m> Simulation<'m> {
                     // with its original waiting time.
                     let c = &mut self.clients[client as usize];
                     c.status = Status::Waiting;
-                    self.place(client, init.form, 0.0);
+                    self.place(client, init.form.index(), 0.0);
                     let c = &mut self.clients[client as usize];
                     if c.status == Status::Waiting {
                         c.since = -init.elapsed_days;
@@ -395,8 +413,8 @@ impl<'m> Simulation<'m> {
     /// Records the state at the start of the horizon (for conservation checks).
     fn snapshot_initial(&mut self) {
         for (i, c) in self.cells.iter().enumerate() {
-            self.exposure.initial_active[i] = (c.local + c.out_of_region) as f64;
-            self.exposure.initial_waiting[i] = c.waiting as f64;
+            self.record.exposure.initial_active[i] = (c.local + c.out_of_region) as f64;
+            self.record.exposure.initial_waiting[i] = c.waiting as f64;
         }
     }
 
@@ -416,16 +434,19 @@ impl<'m> Simulation<'m> {
             for (i, c) in self.cells.iter().enumerate() {
                 let (segment, form) = (i / forms, i % forms);
                 *self
+                    .record
                     .exposure
                     .cell_mut(y, segment, form, CellMetric::ActiveEnd) =
                     (c.local + c.out_of_region) as f64;
                 *self
+                    .record
                     .exposure
                     .cell_mut(y, segment, form, CellMetric::WaitingEnd) = c.waiting as f64;
             }
             for (p, state) in self.pools.iter().enumerate() {
-                *self.exposure.pool_mut(y, p, PoolMetric::Capacity) = state.capacity as f64;
-                *self.exposure.pool_mut(y, p, PoolMetric::OccupiedEnd) = state.occupied as f64;
+                *self.record.exposure.pool_mut(y, p, PoolMetric::Capacity) = state.capacity as f64;
+                *self.record.exposure.pool_mut(y, p, PoolMetric::OccupiedEnd) =
+                    state.occupied as f64;
             }
         }
         self.year += 1;
@@ -439,7 +460,7 @@ impl<'m> Simulation<'m> {
         for p in 0..self.pools.len() {
             self.pools[p].capacity = model.pools[p].capacity[slot];
             self.note_peak(p);
-            self.refill(p as u32, t);
+            self.refill(PoolId::of(p), t);
         }
         self.queue
             .schedule((self.year + 1) as f64 * DAYS_PER_YEAR, Event::YearEnd);
@@ -449,7 +470,7 @@ impl<'m> Simulation<'m> {
     #[inline]
     fn count(&mut self, segment: usize, form: usize, m: CellMetric, amount: f64) {
         if let Some(y) = self.recording() {
-            *self.exposure.cell_mut(y, segment, form, m) += amount;
+            *self.record.exposure.cell_mut(y, segment, form, m) += amount;
         }
     }
 
@@ -470,7 +491,7 @@ impl<'m> Simulation<'m> {
         if let Some(y) = self.recording() {
             let forms = self.model.forms.len();
             let (segment, form) = (i / forms, i % forms);
-            let e = &mut self.exposure;
+            let e = &mut self.record.exposure;
             *e.cell_mut(y, segment, form, CellMetric::ClientDays) +=
                 (c.local + c.out_of_region) as f64 * dt;
             *e.cell_mut(y, segment, form, CellMetric::LocalDays) += c.local as f64 * dt;
@@ -491,15 +512,21 @@ impl<'m> Simulation<'m> {
         }
         if let Some(y) = self.recording() {
             let vacant = s.capacity.saturating_sub(s.occupied) as f64;
-            *self.exposure.pool_mut(y, p, PoolMetric::OccupiedDays) += s.occupied as f64 * dt;
-            *self.exposure.pool_mut(y, p, PoolMetric::VacantDays) += vacant * dt;
+            *self
+                .record
+                .exposure
+                .pool_mut(y, p, PoolMetric::OccupiedDays) += s.occupied as f64 * dt;
+            *self.record.exposure.pool_mut(y, p, PoolMetric::VacantDays) += vacant * dt;
         }
     }
 
     #[inline]
     fn note_peak(&mut self, p: usize) {
         if let Some(y) = self.recording() {
-            let peak = self.exposure.pool_mut(y, p, PoolMetric::PeakOccupied);
+            let peak = self
+                .record
+                .exposure
+                .pool_mut(y, p, PoolMetric::PeakOccupied);
             *peak = peak.max(self.pools[p].occupied as f64);
         }
     }

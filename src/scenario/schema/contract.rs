@@ -1,9 +1,9 @@
-//! The money side of a scenario: providers, indexation, contract rules,
+//! The contract side of a scenario: providers, indexation, contract rules,
 //! financing regimes and the declaration lag (seed 000 §5.1–5.4; seeds 001,
 //! 002 and 004 for the other regimes). Serde structs mirroring the TOML.
 
-use super::profile::Profile;
-use super::schema::DurationSpec;
+use super::duration::DurationSpec;
+use crate::scenario::profile::Profile;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;

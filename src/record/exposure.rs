@@ -85,8 +85,6 @@ pub struct Exposure {
     pub events: u64,
     /// [(year × forms + form) × WAIT_BINS + bin] starts by days waited.
     pub wait_histogram: Vec<u32>,
-    /// [form × years + year] tariff multiplier of this replication (tariff shocks).
-    pub tariff_factor: Vec<f64>,
 }
 
 impl Exposure {
@@ -102,7 +100,6 @@ impl Exposure {
             initial_waiting: vec![0.0; segments * forms],
             events: 0,
             wait_histogram: vec![0; years * forms * WAIT_BINS],
-            tariff_factor: vec![1.0; forms * years],
         }
     }
 
@@ -150,7 +147,6 @@ impl Exposure {
         self.initial_waiting.fill(0.0);
         self.events = 0;
         self.wait_histogram.fill(0);
-        self.tariff_factor.fill(1.0);
     }
 
     #[inline]

@@ -1,8 +1,10 @@
 //! CSV inputs a scenario refers to: empirical durations and the initial
-//! caseload. Errors name the CSV file, its line and column.
+//! caseload, parsed from the bytes read at load time (no file IO here).
+//! Errors name the CSV file, its line and column.
 
-use super::{InitialClient, InitialStatus, PRIORITY_NAMES};
 use crate::error::{InputError, Location};
+use crate::model::{FormId, InitialClient, InitialStatus, PRIORITY_NAMES, SegmentId};
+use crate::scenario::files::Files;
 use std::path::Path;
 
 fn csv_location(path: &Path, line: u64, column: usize) -> Location {
@@ -14,21 +16,19 @@ fn csv_location(path: &Path, line: u64, column: usize) -> Location {
     }
 }
 
-fn open(path: &Path, what: &str) -> Result<csv::Reader<std::fs::File>, InputError> {
-    let file = std::fs::File::open(path).map_err(|e| {
+type Reader<'a> = csv::Reader<&'a [u8]>;
+
+fn open<'a>(files: &'a Files, path: &Path, what: &str) -> Result<Reader<'a>, InputError> {
+    let bytes = files.get(&path.to_string_lossy()).map_err(|e| {
         InputError::new(format!("cannot read {what} {}: {e}", path.display()))
             .fix("check the path; it is relative to the scenario file that names it")
     })?;
     Ok(csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(file))
+        .from_reader(bytes))
 }
 
-fn header_index(
-    reader: &mut csv::Reader<std::fs::File>,
-    path: &Path,
-    column: &str,
-) -> Result<usize, InputError> {
+fn header_index(reader: &mut Reader<'_>, path: &Path, column: &str) -> Result<usize, InputError> {
     let headers = reader.headers().map_err(|e| {
         InputError::new(format!("cannot read the header of {}: {e}", path.display()))
             .at(csv_location(path, 1, 1))
@@ -45,16 +45,12 @@ fn header_index(
 }
 
 /// Reads a column of non-negative durations (days), sorted ascending.
-pub fn read_durations(path: &Path, column: &str) -> Result<Vec<f64>, InputError> {
-    let mut reader = open(path, "empirical duration file")?;
+pub fn read_durations(files: &Files, path: &Path, column: &str) -> Result<Vec<f64>, InputError> {
+    let mut reader = open(files, path, "empirical duration file")?;
     let index = header_index(&mut reader, path, column)?;
     let mut values = Vec::new();
     for record in reader.records() {
-        let record =
-            record.map_err(|e| {
-                InputError::new(format!("malformed CSV in {}: {e}", path.display()))
-                    .at(csv_location(path, e.position().map_or(1, |p| p.line()), 1))
-            })?;
+        let record = record.map_err(|e| malformed(path, &e))?;
         let line = record.position().map_or(0, |p| p.line());
         let cell = record.get(index).unwrap_or("");
         let value: f64 = cell.parse().map_err(|_| {
@@ -105,96 +101,119 @@ const CASELOAD_COLUMNS: [&str; 7] = [
 
 /// Reads the initial caseload / waiting list.
 pub fn read_caseload(
+    files: &Files,
     path: &Path,
     names: &CaseloadNames<'_>,
 ) -> Result<Vec<InitialClient>, InputError> {
-    let mut reader = open(path, "initial caseload")?;
+    let mut reader = open(files, path, "initial caseload")?;
     let mut idx = [0usize; 7];
     for (i, col) in CASELOAD_COLUMNS.iter().enumerate() {
         idx[i] = header_index(&mut reader, path, col)?;
     }
     let mut clients = Vec::new();
     for record in reader.records() {
-        let record =
-            record.map_err(|e| {
-                InputError::new(format!("malformed CSV in {}: {e}", path.display()))
-                    .at(csv_location(path, e.position().map_or(1, |p| p.line()), 1))
-            })?;
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |c: usize| record.get(idx[c]).unwrap_or("");
-        let err = |c: usize, msg: String, fix: &str| {
-            InputError::new(msg)
-                .field(CASELOAD_COLUMNS[c].to_string())
-                .at(csv_location(path, line, idx[c] + 1))
-                .fix(fix.to_string())
+        let record = record.map_err(|e| malformed(path, &e))?;
+        let row = Row {
+            line: record.position().map_or(0, |p| p.line()),
+            record: &record,
+            idx: &idx,
+            path,
         };
-        let lookup = |c: usize, list: &[String], what: &str| {
-            list.iter().position(|n| n == cell(c)).ok_or_else(|| {
-                err(
+        clients.push(row.client(names)?);
+    }
+    Ok(clients)
+}
+
+/// A CSV syntax error, located at its line.
+fn malformed(path: &Path, e: &csv::Error) -> InputError {
+    InputError::new(format!("malformed CSV in {}: {e}", path.display())).at(csv_location(
+        path,
+        e.position().map_or(1, |p| p.line()),
+        1,
+    ))
+}
+
+/// One caseload row with the column positions of its file.
+struct Row<'a> {
+    record: &'a csv::StringRecord,
+    idx: &'a [usize; 7],
+    path: &'a Path,
+    line: u64,
+}
+
+impl Row<'_> {
+    fn cell(&self, c: usize) -> &str {
+        self.record.get(self.idx[c]).unwrap_or("")
+    }
+
+    fn err(&self, c: usize, msg: String, fix: &str) -> InputError {
+        InputError::new(msg)
+            .field(CASELOAD_COLUMNS[c].to_string())
+            .at(csv_location(self.path, self.line, self.idx[c] + 1))
+            .fix(fix.to_string())
+    }
+
+    fn lookup(&self, c: usize, list: &[String], what: &str) -> Result<usize, InputError> {
+        list.iter().position(|n| n == self.cell(c)).ok_or_else(|| {
+            self.err(
+                c,
+                format!("unknown {what} `{}`", self.cell(c)),
+                &format!("use one of: {}", list.join(", ")),
+            )
+        })
+    }
+
+    fn number(&self, c: usize) -> Result<f64, InputError> {
+        self.cell(c)
+            .parse::<f64>()
+            .ok()
+            .filter(|v| *v >= 0.0 && v.is_finite())
+            .ok_or_else(|| {
+                self.err(
                     c,
-                    format!("unknown {what} `{}`", cell(c)),
-                    &format!("use one of: {}", list.join(", ")),
+                    format!("`{}` is not a non-negative number", self.cell(c)),
+                    "write a plain number, e.g. 14.5",
                 )
             })
-        };
-        let municipality = lookup(0, names.municipalities, "municipality")?;
-        let area = lookup(1, names.areas, "area")?;
-        let form = lookup(2, names.forms, "care form")?;
+    }
+
+    /// The client of this row, checked in column order.
+    fn client(&self, names: &CaseloadNames<'_>) -> Result<InitialClient, InputError> {
+        let municipality = self.lookup(0, names.municipalities, "municipality")?;
+        let area = self.lookup(1, names.areas, "area")?;
+        let form = self.lookup(2, names.forms, "care form")?;
         let priority = PRIORITY_NAMES
             .iter()
-            .position(|p| *p == cell(3))
+            .position(|p| *p == self.cell(3))
             .ok_or_else(|| {
-                err(
-                    3,
-                    format!("unknown priority `{}`", cell(3)),
-                    "use crisis, safety or regular",
-                )
+                let message = format!("unknown priority `{}`", self.cell(3));
+                self.err(3, message, "use crisis, safety or regular")
             })?;
-        let number = |c: usize| -> Result<f64, InputError> {
-            cell(c)
-                .parse::<f64>()
-                .ok()
-                .filter(|v| *v >= 0.0 && v.is_finite())
-                .ok_or_else(|| {
-                    err(
-                        c,
-                        format!("`{}` is not a non-negative number", cell(c)),
-                        "write a plain number, e.g. 14.5",
-                    )
-                })
-        };
-        let age_years = number(4)?;
-        let elapsed_days = number(5)?;
-        let status = match cell(6) {
+        let age_years = self.number(4)?;
+        let elapsed_days = self.number(5)?;
+        let status = match self.cell(6) {
             "in_care" => InitialStatus::InCare,
             "waiting" => InitialStatus::Waiting,
             other => {
-                return Err(err(
-                    6,
-                    format!("unknown status `{other}`"),
-                    "use in_care or waiting",
-                ));
+                let message = format!("unknown status `{other}`");
+                return Err(self.err(6, message, "use in_care or waiting"));
             }
         };
         let segment = (names.segment)(municipality, area).ok_or_else(|| {
-            err(
+            let (m, a) = (self.cell(0), self.cell(1));
+            self.err(
                 1,
-                format!(
-                    "municipality `{}` has no youth in area `{}`",
-                    cell(0),
-                    cell(1)
-                ),
+                format!("municipality `{m}` has no youth in area `{a}`"),
                 "use an area listed for that municipality in the scenario",
             )
         })?;
-        clients.push(InitialClient {
-            segment,
-            form,
+        Ok(InitialClient {
+            segment: SegmentId::of(segment),
+            form: FormId::of(form),
             priority: priority as u8,
             age_years,
             elapsed_days,
             status,
-        });
+        })
     }
-    Ok(clients)
 }

@@ -1,12 +1,10 @@
 //! Scenario sections that change the care landscape over time: escalation
-//! while waiting, staff-based (FTE) capacity with a budget-capped mode, and
-//! interventions and shocks with uncertain effects.
+//! while waiting, and interventions and shocks with uncertain effects.
 
-use super::profile::Profile;
-use super::schema::DurationSpec;
+use super::duration::DurationSpec;
+use crate::scenario::profile::Profile;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 /// Escalation while waiting (boeggolf / waterbed, seed 003): a share of the
 /// clients waiting for this form come to need `to` after a delay if they are
@@ -20,44 +18,6 @@ pub struct Escalation {
     pub probability: f64,
     /// Days from joining the list to escalation, for those at risk.
     pub delay: DurationSpec,
-}
-
-/// Ambulant capacity from staff: places = FTE × caseload per FTE per area.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Staff {
-    /// Planned FTE per area (formatie). In budget-capped mode only the ratio
-    /// between areas is used.
-    pub fte: BTreeMap<String, Profile>,
-    /// Clients one FTE carries at a time (caseload).
-    pub caseload_per_fte: f64,
-    /// Yearly cost of one FTE in euros (salary, overhead); paid whether the
-    /// caseload is full or not.
-    pub cost_per_fte: Profile,
-    /// Years between a planned FTE increase and the staff being at work
-    /// (recruitment and training); decreases take effect at once.
-    #[serde(default)]
-    pub lead_time_years: u32,
-    /// `planned`: the FTE plan; `budget_capped`: as many FTE as the provider's
-    /// lumpsum pays for after its fixed costs.
-    #[serde(default)]
-    pub mode: StaffMode,
-    /// Share of the provider's lumpsum (after fixed costs) available for this
-    /// form's staff in budget-capped mode.
-    #[serde(default = "one")]
-    pub budget_share: f64,
-}
-
-fn one() -> f64 {
-    1.0
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StaffMode {
-    #[default]
-    Planned,
-    BudgetCapped,
 }
 
 /// What an intervention or shock acts on.
@@ -80,6 +40,18 @@ pub enum Lever {
     /// `places` places of `form` in `area` lost on day `day` of `start`
     /// (provider failure); their clients move out of region.
     CapacityLoss,
+}
+
+impl Lever {
+    /// Effects a lever accepts: multipliers (1 + e) stay positive, shares stay in [0, 1].
+    pub fn effect_range(self) -> (f64, f64) {
+        match self {
+            Lever::Inflow | Lever::Tariff => (-1.0, 10.0),
+            Lever::Duration => (-0.95, 10.0),
+            Lever::Exit | Lever::Access | Lever::Relapse => (0.0, 1.0),
+            Lever::CapacityLoss => (0.0, 0.0),
+        }
+    }
 }
 
 /// An effect size: a number, or a normal distribution drawn once per replication.

@@ -1,10 +1,22 @@
 //! The scenario file as written by its users: serde structs mirroring the
 //! TOML one to one. Nothing here is validated beyond types and known keys;
-//! `validate` checks meaning and `model::compile` turns it into indices.
+//! `validate` checks meaning. Split by concept: `duration` (a leaf), `capacity`,
+//! `interventions`, `contract`.
+
+mod capacity;
+mod contract;
+mod duration;
+mod interventions;
+
+pub use capacity::{Capacity, Staff, StaffMode};
+pub use contract::{
+    Contract, DeclarationLag, ExtraCostSplit, IndexGap, Indexation, Provider, Regimes,
+    SavingsTarget, ShareRevision,
+};
+pub use duration::DurationSpec;
+pub use interventions::{Effect, Escalation, Intervention, Lever};
 
 use super::profile::Profile;
-use super::schema_landscape::{Escalation, Intervention, Staff};
-use super::schema_money::{Contract, DeclarationLag, Indexation, Provider, Regimes};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -203,62 +215,6 @@ pub struct AgeBand {
     pub from: f64,
     pub to: f64,
     pub weight: f64,
-}
-
-/// Episode length in days.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(tag = "distribution", rename_all = "snake_case", deny_unknown_fields)]
-pub enum DurationSpec {
-    Exponential {
-        mean: f64,
-    },
-    Lognormal {
-        mean: f64,
-        cv: f64,
-    },
-    Gamma {
-        mean: f64,
-        cv: f64,
-    },
-    Fixed {
-        days: f64,
-    },
-    Uniform {
-        min: f64,
-        max: f64,
-    },
-    /// Durations sampled from a CSV column (path relative to the scenario file).
-    Empirical {
-        file: String,
-        #[serde(default = "default_days_column")]
-        column: String,
-    },
-}
-
-fn default_days_column() -> String {
-    "days".to_string()
-}
-
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
-#[serde(tag = "scope", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Capacity {
-    #[default]
-    Unlimited,
-    /// Places per area (areas not listed have no places of this form).
-    Area {
-        places: BTreeMap<String, Profile>,
-        /// Places per pool kept free for `crisis` and `safety` arrivals (vacancy buffer).
-        #[serde(default)]
-        reserved: u32,
-    },
-    /// One regional pool shared by all areas.
-    Region {
-        places: Profile,
-        #[serde(default)]
-        reserved: u32,
-    },
-    /// Places per area from staff: FTE × caseload per FTE.
-    Staff(Staff),
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

@@ -1,8 +1,8 @@
 //! Checks of the money sections: providers (shares, coverage, overlaps),
 //! indexation paths, contract thresholds, regime parameters and lag.
 
-use super::schema::{Extend, Scenario};
-use super::validate::Checker;
+use super::checker::Checker;
+use crate::scenario::schema::{Extend, Provider, Scenario};
 
 /// A lumpsum share error of less than a cent on the largest yearly budget.
 const MAX_LUMPSUM_EUROS: f64 = 1e10;
@@ -20,8 +20,30 @@ fn fraction_open(c: &mut Checker<'_>, path: &[&str], value: f64) {
     }
 }
 
+/// The money sections, in file order.
 pub(super) fn check(c: &mut Checker<'_>, s: &Scenario) {
     check_providers(c, s);
+    check_indexation(c, s);
+    if s.lumpsum.extend == Extend::Trend && s.lumpsum.trend.is_none() {
+        c.fail(
+            &["lumpsum", "extend"],
+            "lumpsum.extend = \"trend\" needs lumpsum.trend".into(),
+            "add trend = -0.01 (−1 % per year) or use extend = \"flat\"",
+        );
+    }
+    for (name, m) in &s.municipalities {
+        if let Some(t) = &m.savings_target {
+            c.non_negative_profile(&["municipalities", name.as_str(), "savings_target"], t);
+        }
+    }
+    check_contract(c, s);
+    check_regimes(c, s);
+    if let Some(lag) = &s.declaration_lag {
+        c.duration(&["declaration_lag", "delay"], &lag.delay);
+    }
+}
+
+fn check_indexation(c: &mut Checker<'_>, s: &Scenario) {
     if let Some(ix) = &s.indexation {
         if ix.base_year > s.horizon.start_year {
             c.fail(
@@ -48,18 +70,9 @@ pub(super) fn check(c: &mut Checker<'_>, s: &Scenario) {
             }
         }
     }
-    if s.lumpsum.extend == Extend::Trend && s.lumpsum.trend.is_none() {
-        c.fail(
-            &["lumpsum", "extend"],
-            "lumpsum.extend = \"trend\" needs lumpsum.trend".into(),
-            "add trend = -0.01 (−1 % per year) or use extend = \"flat\"",
-        );
-    }
-    for (name, m) in &s.municipalities {
-        if let Some(t) = &m.savings_target {
-            c.non_negative_profile(&["municipalities", name.as_str(), "savings_target"], t);
-        }
-    }
+}
+
+fn check_contract(c: &mut Checker<'_>, s: &Scenario) {
     let k = &s.contract;
     fraction_open(c, &["contract", "downward_threshold"], k.downward_threshold);
     if let Some(g) = k.upward_growth_threshold {
@@ -77,6 +90,9 @@ pub(super) fn check(c: &mut Checker<'_>, s: &Scenario) {
         }
         fraction_open(c, &path, *v);
     }
+}
+
+fn check_regimes(c: &mut Checker<'_>, s: &Scenario) {
     for (form, price) in &s.regimes.trajectory_price {
         let path = ["regimes", "trajectory_price", form.as_str()];
         c.known(&path, form, s.care_forms.keys(), "care form");
@@ -102,9 +118,6 @@ pub(super) fn check(c: &mut Checker<'_>, s: &Scenario) {
             "write 0.85 for 85 %",
         );
     }
-    if let Some(lag) = &s.declaration_lag {
-        c.duration(&["declaration_lag", "delay"], &lag.delay);
-    }
 }
 
 fn check_providers(c: &mut Checker<'_>, s: &Scenario) {
@@ -113,34 +126,7 @@ fn check_providers(c: &mut Checker<'_>, s: &Scenario) {
     }
     let mut total = 0.0;
     for (name, p) in &s.providers {
-        let base = ["providers", name.as_str()];
-        for form in &p.forms {
-            c.known(
-                &[base[0], base[1], "forms"],
-                form,
-                s.care_forms.keys(),
-                "care form",
-            );
-        }
-        for area in &p.areas {
-            c.known(&[base[0], base[1], "areas"], area, s.areas.keys(), "area");
-        }
-        if p.share.is_nan() || p.share < 0.0 || p.share > 1.0 {
-            c.fail(
-                &[base[0], base[1], "share"],
-                format!("provider share {} must lie in [0, 1]", p.share),
-                "give each provider its fraction of the region lumpsum",
-            );
-        }
-        if let Some(w) = p.overlap_weight
-            && (w.is_nan() || w <= 0.0 || w > 1.0)
-        {
-            c.fail(
-                &[base[0], base[1], "overlap_weight"],
-                format!("overlap weight {w} must lie in (0, 1]"),
-                "weights of providers sharing a care form in an area sum to 1",
-            );
-        }
+        check_provider(c, s, name, p);
         total += p.share;
     }
     if (total - 1.0).abs() * MAX_LUMPSUM_EUROS > 0.01 {
@@ -164,7 +150,43 @@ fn check_providers(c: &mut Checker<'_>, s: &Scenario) {
             "set carries_fixed_costs = true on exactly one provider",
         );
     }
-    // Every (form, area) needs a provider; overlaps need weights summing to 1.
+    check_coverage(c, s);
+}
+
+fn check_provider(c: &mut Checker<'_>, s: &Scenario, name: &str, p: &Provider) {
+    let base = ["providers", name];
+    for form in &p.forms {
+        c.known(
+            &[base[0], base[1], "forms"],
+            form,
+            s.care_forms.keys(),
+            "care form",
+        );
+    }
+    for area in &p.areas {
+        c.known(&[base[0], base[1], "areas"], area, s.areas.keys(), "area");
+    }
+    if p.share.is_nan() || p.share < 0.0 || p.share > 1.0 {
+        c.fail(
+            &[base[0], base[1], "share"],
+            format!("provider share {} must lie in [0, 1]", p.share),
+            "give each provider its fraction of the region lumpsum",
+        );
+    }
+    if let Some(w) = p.overlap_weight
+        && (w.is_nan() || w <= 0.0 || w > 1.0)
+    {
+        c.fail(
+            &[base[0], base[1], "overlap_weight"],
+            format!("overlap weight {w} must lie in (0, 1]"),
+            "weights of providers sharing a care form in an area sum to 1",
+        );
+    }
+}
+
+/// Every (form, area) needs a provider; overlaps need weights summing to 1
+/// (the first overlap problem ends the check).
+fn check_coverage(c: &mut Checker<'_>, s: &Scenario) {
     for form in s.care_forms.keys() {
         let mut uncovered = Vec::new();
         for area in s.areas.keys() {

@@ -1,0 +1,119 @@
+//! Load → validate → compile → hash: a scenario made ready to simulate,
+//! with the demand-led twin of a budget-capped scenario beside it.
+
+use crate::calendar::DAYS_PER_YEAR;
+use crate::error::InputErrors;
+use crate::model::{self, Model};
+use crate::scenario::files::for_each_path;
+use crate::scenario::schema::{self, Capacity, Overflow, StaffMode};
+use crate::scenario::{Loaded, assumptions, load_default, load_file, profile, validate};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// A compiled model plus what the result files record about its source.
+pub struct Prepared {
+    pub model: Model,
+    pub name: String,
+    /// SHA-256 of the merged scenario, with referenced CSV files replaced by
+    /// the hash of their content (so the hash does not depend on where the
+    /// files live, only on what they say).
+    pub sha256: String,
+    pub default_replications: u32,
+    pub default_seed: u64,
+    /// For a scenario with budget-capped staff: the same scenario demand-led
+    /// (every client granted at once, staff paid per client), run beside it
+    /// so the result shows both views.
+    pub demand_led: Option<Box<Prepared>>,
+    /// Key parameters with their source comments (for the report).
+    pub assumptions: Vec<assumptions::Assumption>,
+}
+
+/// Loads (the file, or the embedded default), validates and compiles.
+pub fn prepare(path: Option<&Path>) -> Result<Prepared, InputErrors> {
+    let loaded = match path {
+        Some(p) => load_file(p),
+        None => load_default(),
+    }
+    .map_err(|e| InputErrors(vec![e]))?;
+    prepare_loaded(loaded)
+}
+
+/// Validates and compiles an already loaded scenario.
+pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
+    validate::validate(&loaded.scenario, &loaded.sources)?;
+    let model = model::compile(&loaded)?;
+    let sha256 = content_hash(&loaded);
+    let assumptions = assumptions::collect(&loaded);
+    let demand_led = match demand_led_twin(&loaded.scenario) {
+        Some(twin) => {
+            let original = std::mem::replace(&mut loaded.scenario, twin);
+            let twin_model = model::compile(&loaded)?;
+            let twin = Prepared {
+                model: twin_model,
+                name: loaded.scenario.name.clone(),
+                sha256: format!("{sha256}+demand-led"),
+                default_replications: original.simulation.replications,
+                default_seed: original.simulation.seed,
+                demand_led: None,
+                assumptions: assumptions.clone(),
+            };
+            loaded.scenario = original;
+            Some(Box::new(twin))
+        }
+        None => None,
+    };
+    Ok(Prepared {
+        model,
+        name: loaded.scenario.name.clone(),
+        sha256,
+        default_replications: loaded.scenario.simulation.replications,
+        default_seed: loaded.scenario.simulation.seed,
+        demand_led,
+        assumptions,
+    })
+}
+
+/// The demand-led view of a scenario with budget-capped staff: those forms
+/// get unlimited capacity and a tariff that pays the staff per client-day
+/// (cost per FTE ÷ caseload ÷ 365), so the run shows what granting every
+/// client at once would cost.
+fn demand_led_twin(s: &schema::Scenario) -> Option<schema::Scenario> {
+    let capped = |f: &schema::CareForm| matches!(&f.capacity, Capacity::Staff(st) if st.mode == StaffMode::BudgetCapped);
+    if !s.care_forms.values().any(capped) {
+        return None;
+    }
+    let mut twin = s.clone();
+    twin.name = format!("{}-demand-led", s.name);
+    let years = s.horizon.start_year..s.horizon.start_year + s.horizon.years as i32;
+    for form in twin.care_forms.values_mut().filter(|f| capped(f)) {
+        let Capacity::Staff(staff) = &form.capacity else {
+            continue;
+        };
+        let per_day = |y: i32| {
+            form.tariff.at(y) + staff.cost_per_fte.at(y) / (staff.caseload_per_fte * DAYS_PER_YEAR)
+        };
+        form.tariff = profile::Profile::Table(years.clone().map(|y| (y, per_day(y))).collect());
+        form.capacity = Capacity::Unlimited;
+        form.overflow = Overflow::AlwaysGrant;
+        form.escalation = None;
+    }
+    Some(twin)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of the merged scenario as JSON, each file path replaced by
+/// `sha256:<hex>` of the bytes read at load time (unreadable files keep
+/// their path).
+fn content_hash(loaded: &Loaded) -> String {
+    let mut canonical = loaded.merged.clone();
+    for_each_path(&mut canonical, &mut |s| {
+        if let Ok(bytes) = loaded.files.get(s.as_str()) {
+            *s = format!("sha256:{}", hex(&Sha256::digest(bytes)));
+        }
+    });
+    let json = serde_json::to_string(&canonical).expect("TOML tables serialise to JSON");
+    hex(&Sha256::digest(json.as_bytes()))
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Runs `jeugdstroom compare` of the baseline against each landscape variant
-and prints the README table (paired differences, common random numbers).
+and prints the variant table of docs/guide.md (paired differences, common random numbers).
 
 usage: scripts/variant-table.py [REPLICATIONS]   (run from the repository root
 after `cargo build --release`)"""

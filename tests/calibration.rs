@@ -264,7 +264,7 @@ fn calibrate_refuses_a_bad_history_with_its_location() {
 }
 
 /// Writes `examples/truth.toml` and `examples/history-synthetic.csv` (the
-/// README's backtest example): `cargo test --release --test calibration -- --ignored`.
+/// backtest example of docs/guide.md): `cargo test --release -- --ignored write_example_history`.
 #[test]
 #[ignore]
 fn write_example_history() {

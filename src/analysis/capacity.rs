@@ -6,12 +6,15 @@
 
 use super::queueing::{immediate_admission, places_for};
 use crate::calendar::DAYS_PER_YEAR;
+use crate::metrics::ScopeKind;
 use crate::model::{Model, OverflowRule};
-use crate::output::{AtomicFile, safe_cell};
+use crate::output::export::write_table;
+use crate::output::format::{Fixed, Name};
 use crate::record::{CellMetric, PoolMetric};
 use crate::sim::Simulation;
 use anyhow::Result;
 use rust_decimal::prelude::ToPrimitive;
+use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
@@ -76,9 +79,9 @@ pub fn advise(model: &Model, seed: u64, replications: u64, target: f64) -> Advic
             let sizing = |places| size(model, p, load[p], waiting(p), places);
             PoolAdvice {
                 care_form: model.forms[pool.form].name.clone(),
-                area: pool
-                    .area
-                    .map_or("region".to_string(), |a| model.areas[a].name.clone()),
+                area: pool.area.map_or(ScopeKind::Region.name().to_string(), |a| {
+                    model.areas[a].name.clone()
+                }),
                 waiting: waiting(p),
                 offered_load: load[p],
                 current: sizing(pool.capacity[0]),
@@ -153,55 +156,58 @@ fn simulated_immediate(model: &Model, seed: u64, replications: u64) -> Vec<f64> 
         .collect()
 }
 
-const CSV_HEADER: [&str; 15] = [
-    "care_form",
-    "area",
-    "model",
-    "offered_load",
-    "current_places",
-    "current_p_immediate",
-    "target",
-    "advised_places",
-    "advised_p_immediate_erlang",
-    "advised_p_immediate_simulated",
-    "advised_occupancy",
-    "advised_vacancy_cost_eur",
-    "rule85_places",
-    "rule85_p_immediate",
-    "rule85_vacancy_cost_eur",
-];
+/// One row of the capacity advice CSV, one per pool.
+#[derive(Serialize, Default)]
+struct AdviceRow<'a> {
+    care_form: Name<'a>,
+    area: Name<'a>,
+    model: &'static str,
+    offered_load: Fixed<3>,
+    current_places: u32,
+    current_p_immediate: Fixed<4>,
+    target: Fixed<4>,
+    advised_places: u32,
+    advised_p_immediate_erlang: Fixed<4>,
+    advised_p_immediate_simulated: Fixed<4>,
+    advised_occupancy: Fixed<4>,
+    advised_vacancy_cost_eur: Fixed<2>,
+    rule85_places: u32,
+    rule85_p_immediate: Fixed<4>,
+    rule85_vacancy_cost_eur: Fixed<2>,
+}
+
+impl<'a> AdviceRow<'a> {
+    fn new(a: &'a PoolAdvice, target: f64) -> Self {
+        AdviceRow {
+            care_form: Name(&a.care_form),
+            area: Name(&a.area),
+            model: if a.waiting { "erlang_c" } else { "erlang_b" },
+            offered_load: Fixed(a.offered_load),
+            current_places: a.current.places,
+            current_p_immediate: Fixed(a.current.p_immediate),
+            target: Fixed(target),
+            advised_places: a.advised.places,
+            advised_p_immediate_erlang: Fixed(a.advised.p_immediate),
+            advised_p_immediate_simulated: Fixed(a.advised_simulated),
+            advised_occupancy: Fixed(a.advised.occupancy),
+            advised_vacancy_cost_eur: Fixed(a.advised.vacancy_cost_eur),
+            rule85_places: a.rule85.places,
+            rule85_p_immediate: Fixed(a.rule85.p_immediate),
+            rule85_vacancy_cost_eur: Fixed(a.rule85.vacancy_cost_eur),
+        }
+    }
+}
 
 /// Writes the advice as CSV (creating the folder).
 pub fn write_csv(path: &Path, advice: &Advice) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let mut file = AtomicFile::create(path)?;
-    {
-        let mut w = csv::Writer::from_writer(file.writer());
-        w.write_record(CSV_HEADER)?;
-        for a in &advice.pools {
-            w.write_record([
-                safe_cell(&a.care_form).into_owned(),
-                safe_cell(&a.area).into_owned(),
-                format!("erlang_{}", if a.waiting { "c" } else { "b" }),
-                format!("{:.3}", a.offered_load),
-                a.current.places.to_string(),
-                format!("{:.4}", a.current.p_immediate),
-                format!("{:.4}", advice.target),
-                a.advised.places.to_string(),
-                format!("{:.4}", a.advised.p_immediate),
-                format!("{:.4}", a.advised_simulated),
-                format!("{:.4}", a.advised.occupancy),
-                format!("{:.2}", a.advised.vacancy_cost_eur),
-                a.rule85.places.to_string(),
-                format!("{:.4}", a.rule85.p_immediate),
-                format!("{:.2}", a.rule85.vacancy_cost_eur),
-            ])?;
-        }
-        w.flush()?;
-    }
-    file.commit()
+    let rows = advice
+        .pools
+        .iter()
+        .map(|a| AdviceRow::new(a, advice.target));
+    write_table(path, rows)
 }
 
 /// The advice as a terminal table.

@@ -2,21 +2,44 @@
 //! the simulated 50 %, 80 % and 90 % intervals as often as they claim, and
 //! how far is the mean off (mean absolute percentage error)?
 
-use super::history::{History, totals};
+use super::history::{History, HistoryRow, totals};
 use crate::error::Error;
+use crate::metrics::Metric;
 use crate::output::AtomicFile;
+use crate::output::export::write_table;
+use crate::output::format::{Fixed, Name};
 use crate::report::charts::{self, Axes, Fan, PALETTE};
 use crate::report::data::{Run, Stat};
 use crate::report::{Lang, html};
+use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
-/// History column and simulated metric compared.
-const PAIRS: [(&str, &str); 3] = [
-    ("started", "starts"),
-    ("in_care_end", "active_end"),
-    ("cost_eur", "cost_eur"),
+/// What is compared: a history column (of the user's history file, see
+/// `history`) and the simulated metric it is scored against.
+const PAIRS: [(Actual, Metric); 3] = [
+    (Actual::Started, Metric::Starts),
+    (Actual::InCareEnd, Metric::ActiveEnd),
+    (Actual::CostEur, Metric::CostEur),
 ];
+
+/// A column of the history's totals.
+#[derive(Clone, Copy)]
+enum Actual {
+    Started,
+    InCareEnd,
+    CostEur,
+}
+
+impl Actual {
+    fn of(self, row: &HistoryRow) -> Option<f64> {
+        match self {
+            Actual::Started => Some(row.started),
+            Actual::InCareEnd => Some(row.in_care_end),
+            Actual::CostEur => row.cost_eur,
+        }
+    }
+}
 /// The bounds of a central interval of a forecast.
 type Bounds = fn(&Stat) -> (f64, f64);
 
@@ -31,7 +54,7 @@ pub const LEVELS: [(f64, Bounds); 3] = [
 pub struct Scored {
     pub year: i32,
     pub form: String,
-    pub metric: &'static str,
+    pub metric: Metric,
     pub actual: f64,
     pub forecast: Stat,
 }
@@ -65,7 +88,7 @@ impl Score {
     }
 
     /// Mean absolute percentage error of the forecast mean, per metric.
-    pub fn mape(&self) -> Vec<(&'static str, f64)> {
+    pub fn mape(&self) -> Vec<(Metric, f64)> {
         PAIRS
             .iter()
             .filter_map(|(_, metric)| {
@@ -98,11 +121,7 @@ pub fn score(history: &History, fit_until: i32, sim_dir: &Path) -> Result<Score,
                 continue;
             };
             for (column, metric) in PAIRS {
-                let value = match column {
-                    "started" => Some(actual.started),
-                    "in_care_end" => Some(actual.in_care_end),
-                    _ => actual.cost_eur,
-                };
+                let value = column.of(&actual);
                 if let (Some(v), Some(stat)) = (value, run.region(year, Some(form), metric)) {
                     // Money in the summary is in euros already.
                     rows.push(Scored {
@@ -138,59 +157,58 @@ pub fn write(out: &Path, score: &Score) -> Result<(), Error> {
     Ok(())
 }
 
-/// `backtest.csv`: the forecast quantiles beside each actual, and whether
-/// the actual falls inside the 50, 80 and 90 % intervals.
-fn write_csv(out: &Path, score: &Score) -> Result<(), Error> {
-    let mut file = AtomicFile::create(&out.join("backtest.csv"))?;
-    {
-        let mut w = csv::Writer::from_writer(file.writer());
-        w.write_record([
-            "year",
-            "care_form",
-            "metric",
-            "actual",
-            "mean",
-            "p05",
-            "p10",
-            "p25",
-            "p50",
-            "p75",
-            "p90",
-            "p95",
-            "in50",
-            "in80",
-            "in90",
-        ])
-        .map_err(anyhow::Error::from)?;
-        for r in &score.rows {
-            let s = &r.forecast;
-            let inside = |k: usize| {
-                let (lo, hi) = LEVELS[k].1(s);
-                u8::from(r.actual >= lo && r.actual <= hi).to_string()
-            };
-            let f = |v: f64| format!("{v:.4}");
-            w.write_record([
-                r.year.to_string(),
-                r.form.clone(),
-                r.metric.to_string(),
-                f(r.actual),
-                f(s.mean),
-                f(s.p05),
-                f(s.p10),
-                f(s.p25),
-                f(s.p50),
-                f(s.p75),
-                f(s.p90),
-                f(s.p95),
-                inside(0),
-                inside(1),
-                inside(2),
-            ])
-            .map_err(anyhow::Error::from)?;
+/// One row of `backtest.csv`: the forecast quantiles beside an actual, and
+/// whether the actual falls inside the 50, 80 and 90 % intervals.
+#[derive(Serialize, Default)]
+struct BacktestRow<'a> {
+    year: i32,
+    care_form: Name<'a>,
+    metric: Option<Metric>,
+    actual: Fixed<4>,
+    mean: Fixed<4>,
+    p05: Fixed<4>,
+    p10: Fixed<4>,
+    p25: Fixed<4>,
+    p50: Fixed<4>,
+    p75: Fixed<4>,
+    p90: Fixed<4>,
+    p95: Fixed<4>,
+    in50: u8,
+    in80: u8,
+    in90: u8,
+}
+
+impl<'a> From<&'a Scored> for BacktestRow<'a> {
+    fn from(r: &'a Scored) -> Self {
+        let s = &r.forecast;
+        let inside = |k: usize| {
+            let (lo, hi) = LEVELS[k].1(s);
+            u8::from(r.actual >= lo && r.actual <= hi)
+        };
+        BacktestRow {
+            year: r.year,
+            care_form: Name(&r.form),
+            metric: Some(r.metric),
+            actual: Fixed(r.actual),
+            mean: Fixed(s.mean),
+            p05: Fixed(s.p05),
+            p10: Fixed(s.p10),
+            p25: Fixed(s.p25),
+            p50: Fixed(s.p50),
+            p75: Fixed(s.p75),
+            p90: Fixed(s.p90),
+            p95: Fixed(s.p95),
+            in50: inside(0),
+            in80: inside(1),
+            in90: inside(2),
         }
-        w.flush()?;
     }
-    file.commit()?;
+}
+
+/// Writes `backtest.csv`, one row per compared value.
+fn write_csv(out: &Path, score: &Score) -> Result<(), Error> {
+    let rows = score.rows.iter().map(BacktestRow::from);
+    write_table(&out.join("backtest.csv"), rows)?;
     Ok(())
 }
 
@@ -205,11 +223,12 @@ fn figures(score: &Score) -> anyhow::Result<String> {
     };
     let count = |v: &f64| Lang::En.number(*v, 0);
     for form in forms {
-        for (_, metric) in PAIRS {
+        for (_, m) in PAIRS {
+            let metric = m.name();
             let rows: Vec<&Scored> = score
                 .rows
                 .iter()
-                .filter(|r| r.form == form && r.metric == metric)
+                .filter(|r| r.form == form && r.metric == m)
                 .collect();
             if rows.len() != score.years.len() {
                 continue;
@@ -219,7 +238,7 @@ fn figures(score: &Score) -> anyhow::Result<String> {
                 &Axes {
                     title: &title,
                     x: "year",
-                    y: metric,
+                    y: &metric,
                 },
                 &score.years,
                 &[Fan {
@@ -283,7 +302,8 @@ pub fn print(out: &mut impl Write, score: &Score, fit_until: i32) -> std::io::Re
     for (metric, mape) in score.mape() {
         writeln!(
             out,
-            "  {metric}: mean absolute percentage error {:.1} %",
+            "  {}: mean absolute percentage error {:.1} %",
+            metric.name(),
             mape * 100.0
         )?;
     }

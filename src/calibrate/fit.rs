@@ -3,7 +3,7 @@
 //! errors), mean durations by Little's law (mean in care ÷ starts per day),
 //! transition shares and tariffs (cost ÷ client-days).
 
-use super::history::{History, totals};
+use super::history::{History, HistoryRow, totals};
 use crate::calendar::DAYS_PER_YEAR;
 pub use crate::stats::t95;
 use std::collections::BTreeMap;
@@ -193,22 +193,11 @@ fn fit_form(
     if rows.iter().all(Option::is_none) {
         return None;
     }
-    // Transfers into this form from every other form, per year.
-    let transfers_in = |k: usize| -> f64 {
-        forms
-            .iter()
-            .filter_map(|g| totals(history, years[k], g))
-            .map(|r| r.transitions.get(form).copied().unwrap_or(0.0))
-            .sum()
-    };
-    let mut arrivals = Vec::new();
-    let mut durations = Vec::new();
-    let (mut cost, mut client_days, mut ended) = (0.0, 0.0, 0.0);
-    let mut moved: BTreeMap<String, f64> = BTreeMap::new();
+    let mut sums = FormSums::default();
     for (k, row) in rows.iter().enumerate() {
         let Some(r) = row else { continue };
-        let new = (r.started - transfers_in(k)).max(0.0);
-        arrivals.push((years[k], new));
+        let new = (r.started - transfers_in(history, years[k], forms, form)).max(0.0);
+        sums.arrivals.push((years[k], new));
         total_arrivals[k] += new;
         if let Some(y) = r.youth_population {
             youth[k] = if youth[k].is_nan() {
@@ -217,35 +206,69 @@ fn fit_form(
                 youth[k].max(y)
             };
         }
-        ended += r.ended;
-        for (to, n) in &r.transitions {
-            *moved.entry(to.clone()).or_default() += n;
-        }
         let previous = (k > 0).then(|| rows[k - 1].as_ref()).flatten();
+        sums.add(r, previous);
+    }
+    Some(sums.fit())
+}
+
+/// Transfers into `form` from every other form in `year`.
+fn transfers_in(history: &History, year: i32, forms: &[String], form: &str) -> f64 {
+    forms
+        .iter()
+        .filter_map(|g| totals(history, year, g))
+        .map(|r| r.transitions.get(form).copied().unwrap_or(0.0))
+        .sum()
+}
+
+/// What one form's fit adds up over the years of the history.
+#[derive(Default)]
+struct FormSums {
+    arrivals: Vec<(i32, f64)>,
+    durations: Vec<f64>,
+    cost: f64,
+    client_days: f64,
+    ended: f64,
+    moved: BTreeMap<String, f64>,
+}
+
+impl FormSums {
+    /// One year's totals `r`, with the year before's for the clients in care.
+    fn add(&mut self, r: &HistoryRow, previous: Option<&HistoryRow>) {
+        self.ended += r.ended;
+        for (to, n) in &r.transitions {
+            *self.moved.entry(to.clone()).or_default() += n;
+        }
         if let Some(p) = previous {
             // Little's law: L = λ W with L the mean number in care.
             let in_care = (p.in_care_end + r.in_care_end) / 2.0;
             if r.mean_duration_days.is_none() && r.started > 0.0 {
-                durations.push(in_care / (r.started / DAYS_PER_YEAR));
+                self.durations.push(in_care / (r.started / DAYS_PER_YEAR));
             }
             if let Some(c) = r.cost_eur {
-                cost += c;
-                client_days += in_care * DAYS_PER_YEAR;
+                self.cost += c;
+                self.client_days += in_care * DAYS_PER_YEAR;
             }
         }
         if let Some(d) = r.mean_duration_days {
-            durations.push(d);
+            self.durations.push(d);
         }
     }
-    Some(FormFit {
-        arrivals,
-        duration: estimate(&durations),
-        transitions: moved
-            .into_iter()
-            .map(|(to, n)| (to, if ended > 0.0 { n / ended } else { 0.0 }))
-            .collect(),
-        tariff: (client_days > 0.0 && cost > 0.0).then(|| cost / client_days),
-    })
+
+    fn fit(self) -> FormFit {
+        let ended = self.ended;
+        FormFit {
+            arrivals: self.arrivals,
+            duration: estimate(&self.durations),
+            transitions: self
+                .moved
+                .into_iter()
+                .map(|(to, n)| (to, if ended > 0.0 { n / ended } else { 0.0 }))
+                .collect(),
+            tariff: (self.client_days > 0.0 && self.cost > 0.0)
+                .then(|| self.cost / self.client_days),
+        }
+    }
 }
 
 #[cfg(test)]

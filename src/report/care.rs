@@ -6,6 +6,7 @@ use super::Lang;
 use super::charts::{self, Axes, Fan, PALETTE, RGBColor};
 use super::data::Run;
 use super::html::{esc, figure, section, table};
+use crate::metrics::Metric;
 use anyhow::Result;
 
 /// Forms whose waiting list is ever non-empty on average.
@@ -13,9 +14,9 @@ fn forms_with_waiting(run: &Run) -> Vec<&str> {
     run.forms
         .iter()
         .filter(|f| {
-            run.series(Some(f), "waiting_mean")
+            run.series(Some(f), Metric::WaitingMean)
                 .iter()
-                .chain(&run.series(Some(f), "waiting_end"))
+                .chain(&run.series(Some(f), Metric::WaitingEnd))
                 .any(|s| s.mean > 0.5)
         })
         .map(String::as_str)
@@ -66,7 +67,7 @@ pub fn waiting(lang: Lang, run: &Run) -> Result<String> {
 /// A fan chart of one waiting metric of a form: texts as (English, Dutch).
 struct FormFan {
     id: &'static str,
-    metric: &'static str,
+    metric: Metric,
     title: (&'static str, &'static str),
     y: (&'static str, &'static str),
     caption: (&'static str, &'static str),
@@ -74,7 +75,7 @@ struct FormFan {
 
 const WAITING_LIST: FormFan = FormFan {
     id: "fan-waiting",
-    metric: "waiting_end",
+    metric: Metric::WaitingEnd,
     title: (
         "Waiting list at year end",
         "Wachtlijst aan het eind van het jaar",
@@ -88,7 +89,7 @@ const WAITING_LIST: FormFan = FormFan {
 
 const WAITING_DAYS: FormFan = FormFan {
     id: "fan-wait-days",
-    metric: "wait_days_mean",
+    metric: Metric::WaitDaysMean,
     title: (
         "Mean waiting time of the year's starts",
         "Gemiddelde wachttijd van de starts in het jaar",
@@ -131,7 +132,10 @@ fn area_lines(lang: Lang, run: &Run, form: &str) -> Result<Option<String>> {
             let values = run
                 .years
                 .iter()
-                .map(|&y| run.area(y, a, form, "waiting_end").map_or(0.0, |s| s.mean))
+                .map(|&y| {
+                    run.area(y, a, form, Metric::WaitingEnd)
+                        .map_or(0.0, |s| s.mean)
+                })
                 .collect();
             (
                 run.area_label(a).to_string(),
@@ -188,7 +192,7 @@ fn area_table(lang: Lang, run: &Run, forms: &[&str], last: i32) -> String {
         .map(|a| {
             let mut row = vec![(run.area_label(a).to_string(), true)];
             row.extend(forms.iter().map(|f| {
-                let s = run.area(last, a, f, "waiting_end").unwrap_or_default();
+                let s = run.area(last, a, f, Metric::WaitingEnd).unwrap_or_default();
                 (lang.number(s.mean, 1), false)
             }));
             row
@@ -206,7 +210,7 @@ fn area_table(lang: Lang, run: &Run, forms: &[&str], last: i32) -> String {
 
 /// Per form the last year's P90 waiting days, drop-outs and escalations.
 fn form_table(lang: Lang, run: &Run, forms: &[&str], last: i32) -> String {
-    let mean = |f: &str, metric: &str| {
+    let mean = |f: &str, metric: Metric| {
         run.region(last, Some(f), metric)
             .map_or(f64::NAN, |s| s.mean)
     };
@@ -215,9 +219,9 @@ fn form_table(lang: Lang, run: &Run, forms: &[&str], last: i32) -> String {
         .map(|f| {
             vec![
                 (run.form_label(f).to_string(), true),
-                (lang.number(mean(f, "wait_days_p90"), 0), false),
-                (lang.number(mean(f, "reneged"), 0), false),
-                (lang.number(mean(f, "escalated"), 0), false),
+                (lang.number(mean(f, Metric::WaitDaysP90), 0), false),
+                (lang.number(mean(f, Metric::Reneged), 0), false),
+                (lang.number(mean(f, Metric::Escalated), 0), false),
             ]
         })
         .collect();
@@ -252,12 +256,12 @@ pub fn capacity(lang: Lang, run: &Run) -> Result<String> {
 fn places_chart(lang: Lang, run: &Run, form: &str) -> Result<String> {
     let count = |v: &f64| lang.number(*v, 0);
     let places: Vec<f64> = run
-        .series(Some(form), "places")
+        .series(Some(form), Metric::Places)
         .iter()
         .map(|s| s.mean)
         .collect();
     let occupied: Vec<f64> = run
-        .series(Some(form), "place_days_occupied")
+        .series(Some(form), Metric::PlaceDaysOccupied)
         .iter()
         .map(|s| s.mean / crate::calendar::DAYS_PER_YEAR)
         .collect();
@@ -316,13 +320,13 @@ fn vacancy_table(lang: Lang, run: &Run) -> String {
         .years
         .iter()
         .map(|&y| {
-            let m = |metric: &str| run.region(y, None, metric).map_or(f64::NAN, |s| s.mean);
+            let m = |metric: Metric| run.region(y, None, metric).map_or(f64::NAN, |s| s.mean);
             vec![
                 (y.to_string(), true),
-                (lang.number(m("place_days_vacant"), 0), false),
-                (lang.millions(m("vacancy_cost_eur")), false),
-                (lang.percent(m("occupancy")), false),
-                (lang.millions(m("friction_cost_eur")), false),
+                (lang.number(m(Metric::PlaceDaysVacant), 0), false),
+                (lang.millions(m(Metric::VacancyCostEur)), false),
+                (lang.percent(m(Metric::Occupancy)), false),
+                (lang.millions(m(Metric::FrictionCostEur)), false),
             ]
         })
         .collect();

@@ -142,35 +142,7 @@ pub fn fan(
     let xs: Vec<f64> = years.iter().map(|&y| y as f64).collect();
     draw(axes, years, y, y_format, &mut |chart| {
         for f in fans {
-            let band = |lo: fn(&Stat) -> f64, hi: fn(&Stat) -> f64| -> Vec<(f64, f64)> {
-                let upper = xs.iter().zip(&f.stats).map(|(x, s)| (*x, hi(s) / scale));
-                let lower = xs
-                    .iter()
-                    .zip(&f.stats)
-                    .rev()
-                    .map(|(x, s)| (*x, lo(s) / scale));
-                upper.chain(lower).collect()
-            };
-            chart
-                .draw_series(std::iter::once(Polygon::new(
-                    band(|s| s.p05, |s| s.p95),
-                    f.color.mix(0.18).filled(),
-                )))
-                .map_err(err)?;
-            chart
-                .draw_series(std::iter::once(Polygon::new(
-                    band(|s| s.p25, |s| s.p75),
-                    f.color.mix(0.38).filled(),
-                )))
-                .map_err(err)?;
-            chart
-                .draw_series(LineSeries::new(
-                    xs.iter().zip(&f.stats).map(|(x, s)| (*x, s.p50 / scale)),
-                    f.color.stroke_width(3),
-                ))
-                .map_err(err)?
-                .label(f.label)
-                .legend(stroke(f.color));
+            draw_fan(chart, &xs, f, scale)?;
         }
         for (label, color, values) in references {
             chart
@@ -186,6 +158,39 @@ pub fn fan(
         }
         Ok(true)
     })
+}
+
+/// One fan at the years `xs`: the 90 % and 50 % bands, then the median line.
+fn draw_fan(chart: &mut Chart<'_, '_>, xs: &[f64], f: &Fan<'_>, scale: f64) -> Result<()> {
+    let band = |lo: fn(&Stat) -> f64, hi: fn(&Stat) -> f64| -> Vec<(f64, f64)> {
+        let upper = xs.iter().zip(&f.stats).map(|(x, s)| (*x, hi(s) / scale));
+        let lower = xs
+            .iter()
+            .zip(&f.stats)
+            .rev()
+            .map(|(x, s)| (*x, lo(s) / scale));
+        upper.chain(lower).collect()
+    };
+    for (points, opacity) in [
+        (band(|s| s.p05, |s| s.p95), 0.18),
+        (band(|s| s.p25, |s| s.p75), 0.38),
+    ] {
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                points,
+                f.color.mix(opacity).filled(),
+            )))
+            .map_err(err)?;
+    }
+    chart
+        .draw_series(LineSeries::new(
+            xs.iter().zip(&f.stats).map(|(x, s)| (*x, s.p50 / scale)),
+            f.color.stroke_width(3),
+        ))
+        .map_err(err)?
+        .label(f.label)
+        .legend(stroke(f.color));
+    Ok(())
 }
 
 /// Bars per year of values in 0–1, labelled as percentages.

@@ -3,9 +3,11 @@
 //! the assumptions; for a `compare` folder both sides and `comparison.csv`.
 
 use crate::error::{Error, InputError};
+use crate::metrics::{ALL, Metric, ScopeKind};
 use crate::output::Manifest;
 use crate::scenario::assumptions::{self, Assumption, Labels};
 use anyhow::Context;
+use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -74,8 +76,6 @@ pub enum Results {
     },
 }
 
-const ALL: &str = "all";
-
 fn missing(dir: &Path, what: &str, fix: &str) -> Error {
     InputError::new(format!("{} has no {what}", dir.display()))
         .field("RESULT_DIR")
@@ -141,6 +141,66 @@ fn check_manifest(dir: &Path) -> Result<Manifest, Error> {
     Ok(manifest)
 }
 
+/// The quantiles of `summary.csv`, with the years, care forms and areas in
+/// the order they first appear.
+#[derive(Default)]
+struct Summary {
+    stats: HashMap<Key, Stat>,
+    years: BTreeSet<i32>,
+    forms: Vec<String>,
+    areas: Vec<String>,
+}
+
+impl Summary {
+    fn read(path: &Path) -> Result<Summary, Error> {
+        let mut summary = Summary::default();
+        let mut reader =
+            csv::Reader::from_path(path).with_context(|| format!("{}", path.display()))?;
+        for record in reader.records() {
+            summary.add(&record.context("summary.csv")?)?;
+        }
+        Ok(summary)
+    }
+
+    /// One row: year, municipality, area, provider, care form, metric, mean,
+    /// sd, then the quantiles P5 … P95.
+    fn add(&mut self, r: &csv::StringRecord) -> Result<(), Error> {
+        let num = |i: usize| {
+            r.get(i)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(f64::NAN)
+        };
+        let year: i32 = r[0].parse().context("summary.csv: year")?;
+        self.years.insert(year);
+        for (names, name) in [(&mut self.forms, &r[4]), (&mut self.areas, &r[2])] {
+            if !names.iter().any(|n| n == name) && name != ALL {
+                names.push(name.to_string());
+            }
+        }
+        let stat = Stat {
+            mean: num(6),
+            p05: num(8),
+            p10: num(9),
+            p25: num(10),
+            p50: num(11),
+            p75: num(12),
+            p90: num(13),
+            p95: num(14),
+        };
+        let [m, a, p, f, metric] = [1, 2, 3, 4, 5].map(|i| r[i].to_string());
+        self.stats.insert((year, m, a, p, f, metric), stat);
+        Ok(())
+    }
+}
+
+/// A JSON file the run wrote beside its results; the default when absent.
+fn read_json<T: serde::de::DeserializeOwned + Default>(path: &Path) -> T {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
 impl Run {
     pub fn load(dir: &Path) -> Result<Run, Error> {
         let manifest = check_manifest(dir)?;
@@ -153,64 +213,17 @@ impl Run {
                 ));
             }
         }
-        let mut stats = HashMap::new();
-        let (mut years, mut forms, mut areas) = (BTreeSet::new(), Vec::new(), Vec::new());
-        let mut reader = csv::Reader::from_path(dir.join("summary.csv"))
-            .with_context(|| format!("{}", dir.join("summary.csv").display()))?;
-        for record in reader.records() {
-            let r = record.context("summary.csv")?;
-            let num = |i: usize| {
-                r.get(i)
-                    .and_then(|v| v.parse::<f64>().ok())
-                    .unwrap_or(f64::NAN)
-            };
-            let year: i32 = r[0].parse().context("summary.csv: year")?;
-            years.insert(year);
-            if !forms.iter().any(|f| f == &r[4]) && &r[4] != ALL {
-                forms.push(r[4].to_string());
-            }
-            if !areas.iter().any(|a| a == &r[2]) && &r[2] != ALL {
-                areas.push(r[2].to_string());
-            }
-            let stat = Stat {
-                mean: num(6),
-                p05: num(8),
-                p10: num(9),
-                p25: num(10),
-                p50: num(11),
-                p75: num(12),
-                p90: num(13),
-                p95: num(14),
-            };
-            let key = (
-                year,
-                r[1].into(),
-                r[2].into(),
-                r[3].into(),
-                r[4].into(),
-                r[5].into(),
-            );
-            stats.insert(key, stat);
-        }
-        let feasibility = read_feasibility(&dir.join("feasibility.csv"))?;
-        let assumptions = std::fs::read(dir.join(assumptions::FILE_NAME))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default();
-        let labels = std::fs::read(dir.join(assumptions::LABELS_FILE))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default();
+        let summary = Summary::read(&dir.join("summary.csv"))?;
         Ok(Run {
             dir: dir.to_path_buf(),
             manifest,
-            years: years.into_iter().collect(),
-            forms,
-            areas,
-            stats,
-            feasibility,
-            assumptions,
-            labels,
+            years: summary.years.into_iter().collect(),
+            forms: summary.forms,
+            areas: summary.areas,
+            stats: summary.stats,
+            feasibility: read_feasibility(&dir.join("feasibility.csv"))?,
+            assumptions: read_json(&dir.join(assumptions::FILE_NAME)),
+            labels: read_json(&dir.join(assumptions::LABELS_FILE)),
         })
     }
 
@@ -236,40 +249,46 @@ impl Run {
     }
 
     /// A region-wide statistic (`form` = None for all forms).
-    pub fn region(&self, year: i32, form: Option<&str>, metric: &str) -> Option<Stat> {
+    pub fn region(&self, year: i32, form: Option<&str>, metric: Metric) -> Option<Stat> {
         self.stat(year, ALL, ALL, form, metric)
     }
 
     /// A region-wide statistic per year of the run (defaults where absent).
-    pub fn series(&self, form: Option<&str>, metric: &str) -> Vec<Stat> {
+    pub fn series(&self, form: Option<&str>, metric: Metric) -> Vec<Stat> {
         self.years
             .iter()
             .map(|&y| self.region(y, form, metric).unwrap_or_default())
             .collect()
     }
 
-    pub fn area(&self, year: i32, area: &str, form: &str, metric: &str) -> Option<Stat> {
+    pub fn area(&self, year: i32, area: &str, form: &str, metric: Metric) -> Option<Stat> {
         self.stat(year, ALL, area, Some(form), metric)
     }
 
-    fn stat(&self, year: i32, m: &str, a: &str, form: Option<&str>, metric: &str) -> Option<Stat> {
+    fn stat(
+        &self,
+        year: i32,
+        m: &str,
+        a: &str,
+        form: Option<&str>,
+        metric: Metric,
+    ) -> Option<Stat> {
         let key = (
             year,
             m.to_string(),
             a.to_string(),
             ALL.to_string(),
             form.unwrap_or(ALL).to_string(),
-            metric.to_string(),
+            metric.name(),
         );
         self.stats.get(&key).copied()
     }
 
-    /// Feasibility rows of one scope kind (`region`, `municipality`, `provider`).
-    pub fn feasibility_of<'a>(
-        &'a self,
-        scope: &'a str,
-    ) -> impl Iterator<Item = &'a FeasibilityRow> {
-        self.feasibility.iter().filter(move |r| r.scope == scope)
+    /// Feasibility rows of one scope kind (region, municipality, provider).
+    pub fn feasibility_of(&self, scope: ScopeKind) -> impl Iterator<Item = &FeasibilityRow> {
+        self.feasibility
+            .iter()
+            .filter(move |r| r.scope == scope.name())
     }
 
     /// Care forms with places (those reporting `places`).
@@ -277,37 +296,61 @@ impl Run {
         let first = self.years.first().copied().unwrap_or(0);
         self.forms
             .iter()
-            .filter(|f| self.region(first, Some(f), "places").is_some())
+            .filter(|f| self.region(first, Some(f), Metric::Places).is_some())
             .map(String::as_str)
             .collect()
     }
 }
 
+/// A row of `feasibility.csv` as written by `output::feasibility` (fields
+/// named as its columns); a missing column or unreadable number is `None`.
+#[derive(Deserialize)]
+struct FeasibilityLine {
+    #[serde(default, deserialize_with = "csv::invalid_option")]
+    year: Option<f64>,
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default, deserialize_with = "csv::invalid_option")]
+    lumpsum_eur: Option<f64>,
+    #[serde(default, deserialize_with = "csv::invalid_option")]
+    cost_mean_eur: Option<f64>,
+    #[serde(default, deserialize_with = "csv::invalid_option")]
+    cost_p50_eur: Option<f64>,
+    #[serde(default, deserialize_with = "csv::invalid_option")]
+    cost_p95_eur: Option<f64>,
+    #[serde(default, deserialize_with = "csv::invalid_option")]
+    p_overrun: Option<f64>,
+    #[serde(default, deserialize_with = "csv::invalid_option")]
+    expected_shortfall_eur: Option<f64>,
+    #[serde(default, deserialize_with = "csv::invalid_option")]
+    p_insolvent: Option<f64>,
+}
+
+impl From<FeasibilityLine> for FeasibilityRow {
+    fn from(l: FeasibilityLine) -> Self {
+        let nan = |v: Option<f64>| v.unwrap_or(f64::NAN);
+        FeasibilityRow {
+            year: l.year.unwrap_or(0.0) as i32,
+            scope: l.scope,
+            name: l.name,
+            lumpsum: nan(l.lumpsum_eur),
+            cost_mean: nan(l.cost_mean_eur),
+            cost_p50: nan(l.cost_p50_eur),
+            cost_p95: nan(l.cost_p95_eur),
+            p_overrun: nan(l.p_overrun),
+            expected_shortfall: nan(l.expected_shortfall_eur),
+            p_insolvent: l.p_insolvent,
+        }
+    }
+}
+
 fn read_feasibility(path: &Path) -> Result<Vec<FeasibilityRow>, Error> {
     let mut reader = csv::Reader::from_path(path).with_context(|| path.display().to_string())?;
-    let headers = reader.headers().context("feasibility.csv")?.clone();
-    let col = |name: &str| headers.iter().position(|h| h == name);
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let r = record.context("feasibility.csv")?;
-        let num = |name: &str| {
-            col(name)
-                .and_then(|i| r.get(i))
-                .and_then(|v| v.parse::<f64>().ok())
-        };
-        let text = |name: &str| col(name).and_then(|i| r.get(i)).unwrap_or("").to_string();
-        rows.push(FeasibilityRow {
-            year: num("year").unwrap_or(0.0) as i32,
-            scope: text("scope"),
-            name: text("name"),
-            lumpsum: num("lumpsum_eur").unwrap_or(f64::NAN),
-            cost_mean: num("cost_mean_eur").unwrap_or(f64::NAN),
-            cost_p50: num("cost_p50_eur").unwrap_or(f64::NAN),
-            cost_p95: num("cost_p95_eur").unwrap_or(f64::NAN),
-            p_overrun: num("p_overrun").unwrap_or(f64::NAN),
-            expected_shortfall: num("expected_shortfall_eur").unwrap_or(f64::NAN),
-            p_insolvent: num("p_insolvent"),
-        });
+    for line in reader.deserialize::<FeasibilityLine>() {
+        rows.push(line.context("feasibility.csv")?.into());
     }
     Ok(rows)
 }
@@ -317,7 +360,7 @@ fn read_paired(path: &Path) -> Result<Vec<Paired>, Error> {
     let mut rows = Vec::new();
     for record in reader.records() {
         let r = record.context("comparison.csv")?;
-        if &r[1] != "region" {
+        if &r[1] != ScopeKind::Region.name() {
             continue;
         }
         let num = |i: usize| r[i].parse::<f64>().unwrap_or(f64::NAN);

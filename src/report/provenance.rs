@@ -5,6 +5,8 @@
 use super::Lang;
 use super::data::{Paired, Run};
 use super::html::{esc, section, table};
+use crate::metrics::{Derived, Figure, Metric};
+use crate::output::comparison::CUMULATIVE_COST;
 
 pub fn assumptions(lang: Lang, run: &Run) -> String {
     let mut body = format!(
@@ -114,36 +116,10 @@ pub fn comparison(lang: Lang, a: &Run, b: &Run, paired: &[Paired]) -> String {
         lang.t("P(overrun) A → B", "P(overschrijding) A → B")
             .to_string(),
     ];
-    let find = |y: i32, m: &str| paired.iter().find(|p| p.year == y && p.metric == m);
     let rows: Vec<Vec<(String, bool)>> = b
         .years
         .iter()
-        .filter_map(|&y| {
-            let cost = find(y, "cost_eur")?;
-            let cum = find(y, "cumulative_cost_eur");
-            let p = find(y, "p_overrun");
-            Some(vec![
-                (y.to_string(), true),
-                (lang.millions(cost.a_mean), false),
-                (lang.millions(cost.b_mean), false),
-                (
-                    format!(
-                        "{} ({} … {})",
-                        lang.millions(cost.diff),
-                        lang.millions(cost.low),
-                        lang.millions(cost.high)
-                    ),
-                    false,
-                ),
-                (cum.map_or("–".into(), |c| lang.millions(c.diff)), false),
-                (
-                    p.map_or("–".into(), |p| {
-                        format!("{} → {}", lang.percent(p.a_mean), lang.percent(p.b_mean))
-                    }),
-                    false,
-                ),
-            ])
-        })
+        .filter_map(|&y| comparison_row(lang, paired, y))
         .collect();
     body.push_str(&table("table-comparison", &headers, &rows));
     section(
@@ -154,4 +130,33 @@ pub fn comparison(lang: Lang, a: &Run, b: &Run, paired: &[Paired]) -> String {
         ),
         &body,
     )
+}
+
+/// One year's row of the comparison table; `None` without a cost difference.
+fn comparison_row(lang: Lang, paired: &[Paired], y: i32) -> Option<Vec<(String, bool)>> {
+    let find = |f: Figure| paired.iter().find(|p| p.year == y && p.metric == f.name());
+    let cost = find(Figure::Metric(Metric::CostEur))?;
+    let cum = find(CUMULATIVE_COST);
+    let p = find(Figure::Derived(Derived::POverrun));
+    Some(vec![
+        (y.to_string(), true),
+        (lang.millions(cost.a_mean), false),
+        (lang.millions(cost.b_mean), false),
+        (
+            format!(
+                "{} ({} … {})",
+                lang.millions(cost.diff),
+                lang.millions(cost.low),
+                lang.millions(cost.high)
+            ),
+            false,
+        ),
+        (cum.map_or("–".into(), |c| lang.millions(c.diff)), false),
+        (
+            p.map_or("–".into(), |p| {
+                format!("{} → {}", lang.percent(p.a_mean), lang.percent(p.b_mean))
+            }),
+            false,
+        ),
+    ])
 }

@@ -6,6 +6,7 @@ use super::Lang;
 use super::charts::{self, Axes, Fan, PALETTE};
 use super::data::{FeasibilityRow, Run};
 use super::html::{esc, figure, legend, section, table};
+use crate::metrics::{Metric, ScopeKind};
 use anyhow::Result;
 
 type Cell = (String, bool);
@@ -18,7 +19,7 @@ fn num(s: String) -> Cell {
     (s, false)
 }
 
-fn means(run: &Run, form: Option<&str>, metric: &str) -> Vec<f64> {
+fn means(run: &Run, form: Option<&str>, metric: Metric) -> Vec<f64> {
     run.series(form, metric).iter().map(|s| s.mean).collect()
 }
 
@@ -45,7 +46,7 @@ pub fn sentence(lang: Lang, year: i32, p_overrun: f64, median_gap: f64) -> Strin
 /// The headline: the cost fan against the lumpsum, the yearly overrun
 /// probability, and one sentence per year.
 pub fn headline(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> Result<String> {
-    let region: Vec<_> = run.feasibility_of("region").collect();
+    let region: Vec<_> = run.feasibility_of(ScopeKind::Region).collect();
     let p: Vec<f64> = region.iter().map(|r| r.p_overrun).collect();
     let mut body = figure(
         "fan-cost",
@@ -75,11 +76,11 @@ pub fn headline(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> Result<St
 /// against the lumpsum.
 fn cost_fan(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> Result<String> {
     let money_axis = |v: &f64| lang.number(*v, 0);
-    let lumpsum: Vec<f64> = means(run, None, "lumpsum_eur");
+    let lumpsum: Vec<f64> = means(run, None, Metric::LumpsumEur);
     let mut fans = vec![Fan {
         label: lang.t("cost (this scenario)", "kosten (dit scenario)"),
         color: PALETTE[0],
-        stats: run.series(None, "cost_eur"),
+        stats: run.series(None, Metric::CostEur),
     }];
     if let Some((label, a)) = other {
         fans.insert(
@@ -87,7 +88,7 @@ fn cost_fan(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> Result<String
             Fan {
                 label,
                 color: PALETTE[1],
-                stats: a.series(None, "cost_eur"),
+                stats: a.series(None, Metric::CostEur),
             },
         );
     }
@@ -158,12 +159,12 @@ pub fn feasibility(lang: Lang, run: &Run) -> String {
     let mut body = region_table(lang, run);
     for (scope, title, id) in [
         (
-            "municipality",
+            ScopeKind::Municipality,
             lang.t("Municipalities", "Gemeenten"),
             "table-municipalities",
         ),
         (
-            "provider",
+            ScopeKind::Provider,
             lang.t("Providers", "Aanbieders"),
             "table-providers",
         ),
@@ -194,7 +195,7 @@ fn region_table(lang: Lang, run: &Run) -> String {
     .map(String::from)
     .to_vec();
     let rows: Vec<Vec<Cell>> = run
-        .feasibility_of("region")
+        .feasibility_of(ScopeKind::Region)
         .map(|r| {
             vec![
                 text(r.year.to_string()),
@@ -214,7 +215,7 @@ fn region_table(lang: Lang, run: &Run) -> String {
 
 /// Two names × years tables of one scope (municipalities or providers):
 /// P(cost > lumpsum) and the expected shortfall; empty without parties.
-fn party_tables(lang: Lang, run: &Run, scope: &str, title: &str, id: &str) -> String {
+fn party_tables(lang: Lang, run: &Run, scope: ScopeKind, title: &str, id: &str) -> String {
     let mut names: Vec<&str> = Vec::new();
     for r in run.feasibility_of(scope) {
         if !names.contains(&r.name.as_str()) {
@@ -273,7 +274,7 @@ pub fn flows(lang: Lang, run: &Run) -> Result<String> {
     let mut body = form_stack(
         lang,
         run,
-        "active_end",
+        Metric::ActiveEnd,
         Axes {
             title: lang.t(
                 "Clients in care at year end, per care form",
@@ -292,7 +293,7 @@ pub fn flows(lang: Lang, run: &Run) -> Result<String> {
     body.push_str(&form_stack(
         lang,
         run,
-        "inflow",
+        Metric::Inflow,
         Axes {
             title: lang.t(
                 "New arrivals per year, per care form entered",
@@ -323,7 +324,7 @@ pub fn flows(lang: Lang, run: &Run) -> Result<String> {
 fn form_stack(
     lang: Lang,
     run: &Run,
-    metric: &str,
+    metric: Metric,
     axes: Axes<'_>,
     id: &str,
     caption: &str,
@@ -349,18 +350,18 @@ fn flow_table(lang: Lang, run: &Run) -> String {
         format!("{} {last}", lang.t("outflow", "uitstroom")),
         format!("{} {last}", lang.t("in care", "in zorg")),
     ];
-    let get = |f: &str, y: i32, m: &str| run.region(y, Some(f), m).map_or(f64::NAN, |s| s.mean);
+    let get = |f: &str, y: i32, m: Metric| run.region(y, Some(f), m).map_or(f64::NAN, |s| s.mean);
     let rows: Vec<Vec<Cell>> = run
         .forms
         .iter()
         .map(|f| {
             vec![
                 text(run.form_label(f).to_string()),
-                num(lang.number(get(f, first, "inflow"), 0)),
-                num(lang.number(get(f, last, "inflow"), 0)),
-                num(lang.number(get(f, first, "outflow"), 0)),
-                num(lang.number(get(f, last, "outflow"), 0)),
-                num(lang.number(get(f, last, "active_end"), 0)),
+                num(lang.number(get(f, first, Metric::Inflow), 0)),
+                num(lang.number(get(f, last, Metric::Inflow), 0)),
+                num(lang.number(get(f, first, Metric::Outflow), 0)),
+                num(lang.number(get(f, last, Metric::Outflow), 0)),
+                num(lang.number(get(f, last, Metric::ActiveEnd), 0)),
             ]
         })
         .collect();

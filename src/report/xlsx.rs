@@ -5,6 +5,7 @@
 //! reordered column never shifts a number into the wrong place.
 
 use super::Lang;
+use crate::metrics::{ALL, Metric};
 use crate::output::AtomicFile;
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
@@ -25,22 +26,22 @@ pub const FEASIBILITY: [(&str, &str, &str); 9] = [
     ("p_insolvent", "P(insolvent)", "Kans op insolventie"),
 ];
 
-/// Summary metrics in the workbook: CSV metric, English, Dutch, whether on
+/// Summary metrics in the workbook: metric, English, Dutch, whether on
 /// the region sheet (the mean; cost also P5 and P95) and on the care-form sheet.
 #[rustfmt::skip]
-pub const METRICS: [(&str, &str, &str, bool, bool); 12] = [
-    ("cost_eur", "Cost €", "Kosten €", true, true),
-    ("lumpsum_eur", "Lumpsum €", "Lumpsum €", true, false),
-    ("balance_eur", "Balance €", "Saldo €", true, false),
-    ("inflow", "Inflow", "Instroom", true, true),
-    ("outflow", "Outflow", "Uitstroom", true, false),
-    ("active_end", "In care at year end", "In zorg eind jaar", true, true),
-    ("waiting_end", "Waiting at year end", "Wachtend eind jaar", true, true),
-    ("wait_days_mean", "Mean wait (days)", "Gem. wachttijd (dagen)", true, false),
-    ("client_days", "Client days", "Cliëntdagen", true, false),
-    ("vacancy_cost_eur", "Vacancy cost €", "Leegstandskosten €", true, false),
-    ("places", "Places", "Plaatsen", false, true),
-    ("occupancy", "Occupancy", "Bezetting", false, true),
+pub const METRICS: [(Metric, &str, &str, bool, bool); 12] = [
+    (Metric::CostEur, "Cost €", "Kosten €", true, true),
+    (Metric::LumpsumEur, "Lumpsum €", "Lumpsum €", true, false),
+    (Metric::BalanceEur, "Balance €", "Saldo €", true, false),
+    (Metric::Inflow, "Inflow", "Instroom", true, true),
+    (Metric::Outflow, "Outflow", "Uitstroom", true, false),
+    (Metric::ActiveEnd, "In care at year end", "In zorg eind jaar", true, true),
+    (Metric::WaitingEnd, "Waiting at year end", "Wachtend eind jaar", true, true),
+    (Metric::WaitDaysMean, "Mean wait (days)", "Gem. wachttijd (dagen)", true, false),
+    (Metric::ClientDays, "Client days", "Cliëntdagen", true, false),
+    (Metric::VacancyCostEur, "Vacancy cost €", "Leegstandskosten €", true, false),
+    (Metric::Places, "Places", "Plaatsen", false, true),
+    (Metric::Occupancy, "Occupancy", "Bezetting", false, true),
 ];
 
 /// A CSV file held as text, with its columns looked up by header name.
@@ -108,7 +109,9 @@ fn number_format(column: &str) -> &'static str {
     match column {
         "year" | "replications" => "0",
         c if c.ends_with("_eur") => "#,##0",
-        c if c.starts_with("p_") || c.starts_with("share") || c == "occupancy" => "0.0%",
+        c if c.starts_with("p_") || c.starts_with("share") || c == Metric::Occupancy.name() => {
+            "0.0%"
+        }
         _ => "#,##0.0",
     }
 }
@@ -244,7 +247,7 @@ impl Region {
         let cols = csv.cols(["mean", "p05", "p95"])?;
         let (mut years, mut forms, mut stats) = (Vec::new(), Vec::new(), HashMap::new());
         for r in 0..csv.rows.len() {
-            if totals.iter().any(|&c| csv.text(r, c) != "all") {
+            if totals.iter().any(|&c| csv.text(r, c) != ALL) {
                 continue;
             }
             let (y, f) = (csv.text(r, year).to_string(), csv.text(r, form).to_string());
@@ -254,7 +257,7 @@ impl Region {
                     .context("summary.csv: a year is empty")?;
                 years.push((y.clone(), parsed));
             }
-            if f != "all" && !forms.contains(&f) {
+            if f != ALL && !forms.contains(&f) {
                 forms.push(f.clone());
             }
             let [mean, p05, p95] = cols.map(|c| csv.number(r, c));
@@ -268,15 +271,15 @@ impl Region {
     }
 
     /// Statistic `stat` (0 mean, 1 P5, 2 P95) of a metric, if it is there.
-    fn get(&self, year: &str, form: &str, metric: &str, stat: usize) -> Option<f64> {
-        let key = (year.to_string(), form.to_string(), metric.to_string());
+    fn get(&self, year: &str, form: &str, metric: Metric, stat: usize) -> Option<f64> {
+        let key = (year.to_string(), form.to_string(), metric.name());
         self.stats.get(&key).and_then(|v| v[stat])
     }
 
     /// Whether a metric occurs for care form `all` (`total`) or for a real care form.
-    fn has(&self, metric: &str, total: bool) -> bool {
-        let mut keys = self.stats.keys();
-        keys.any(|(_, f, m)| m == metric && (f == "all") == total)
+    fn has(&self, metric: Metric, total: bool) -> bool {
+        let (metric, mut keys) = (metric.name(), self.stats.keys());
+        keys.any(|(_, f, m)| *m == metric && (f == ALL) == total)
     }
 }
 
@@ -285,7 +288,7 @@ fn region(region: &Region, lang: Lang) -> Result<Worksheet> {
     let mut columns = Vec::new(); // (metric, statistic, header)
     for (m, en, nl, ..) in METRICS.into_iter().filter(|m| m.3 && region.has(m.0, true)) {
         columns.push((m, 0, lang.t(en, nl).to_string()));
-        if m == "cost_eur" {
+        if m == Metric::CostEur {
             columns.push((m, 1, format!("{} P5", lang.t(en, nl))));
             columns.push((m, 2, format!("{} P95", lang.t(en, nl))));
         }
@@ -296,7 +299,8 @@ fn region(region: &Region, lang: Lang) -> Result<Worksheet> {
     for (r, (year, number)) in region.years.iter().enumerate() {
         sheet.number(r + 1, 0, Some(*number), "year")?;
         for (c, (m, stat, _)) in columns.iter().enumerate() {
-            sheet.number(r + 1, c + 1, region.get(year, "all", m, *stat), m)?;
+            let value = region.get(year, ALL, *m, *stat);
+            sheet.number(r + 1, c + 1, value, &m.name())?;
         }
     }
     Ok(sheet.finish())
@@ -317,7 +321,7 @@ fn care_forms(region: &Region, lang: Lang) -> Result<Worksheet> {
             sheet.number(r, 0, Some(*number), "year")?;
             sheet.text(r, 1, form)?;
             for (c, (m, ..)) in metrics.iter().enumerate() {
-                sheet.number(r, c + 2, region.get(year, form, m, 0), m)?;
+                sheet.number(r, c + 2, region.get(year, form, *m, 0), &m.name())?;
             }
             r += 1;
         }

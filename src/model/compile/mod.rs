@@ -126,9 +126,19 @@ fn money_side(
     Ok((prices, money))
 }
 
-fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
+/// The model's shape: names, segments, care forms and capacity pools, each
+/// checked to fit its typed index.
+struct Shape {
+    names: Names,
+    segments: Vec<Segment>,
+    forms: Vec<Form>,
+    catchments: pools::Catchments,
+    pools: Vec<Pool>,
+    pool_of: Vec<PoolId>,
+}
+
+fn shape(loaded: &Loaded) -> Result<Shape, InputError> {
     let s = &loaded.scenario;
-    let years = s.horizon.years as usize;
     let names = Names {
         municipalities: s.municipalities.keys().cloned().collect(),
         areas: s.areas.keys().cloned().collect(),
@@ -151,7 +161,7 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
     )?;
     let forms = forms::forms(loaded, &names)?;
     let catchments = pools::Catchments::of(&segments, names.areas.len());
-    let (mut pools, pool_of) = pools::pools(s, &catchments);
+    let (pools, pool_of) = pools::pools(s, &catchments);
     fits(
         loaded,
         "care_forms",
@@ -159,6 +169,27 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
         PoolId::CAPACITY,
         PoolId::WHAT,
     )?;
+    Ok(Shape {
+        names,
+        segments,
+        forms,
+        catchments,
+        pools,
+        pool_of,
+    })
+}
+
+fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
+    let s = &loaded.scenario;
+    let years = s.horizon.years as usize;
+    let Shape {
+        names,
+        segments,
+        forms,
+        catchments,
+        mut pools,
+        pool_of,
+    } = shape(loaded)?;
     let streams = streams::streams(s, &names, &segments);
     streams::check_volume(&loaded.sources, &streams, years)?;
     let relapse = relapse(loaded)?;

@@ -10,6 +10,7 @@ use crate::model::{Model, OverflowRule};
 use crate::output::{AtomicFile, safe_cell};
 use crate::record::{CellMetric, PoolMetric};
 use crate::sim::Simulation;
+use crate::text::printable;
 use anyhow::Result;
 use rust_decimal::prelude::ToPrimitive;
 use std::io::Write;
@@ -231,8 +232,8 @@ pub fn print(out: &mut impl Write, advice: &Advice) -> std::io::Result<()> {
         writeln!(
             out,
             "{:>14.14} {:>15.15} {:>5} {:>7.1}  {:>5} ({:>4.0}%)  {:>7} {:>5.0}% {:>5.0}% {:>9.0}  {:>4} ({:>4.0}%)",
-            a.care_form,
-            a.area,
+            printable(&a.care_form),
+            printable(&a.area),
             if a.waiting { "wait" } else { "loss" },
             a.offered_load,
             a.current.places,

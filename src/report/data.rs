@@ -3,7 +3,7 @@
 //! the assumptions; for a `compare` folder both sides and `comparison.csv`.
 
 use crate::error::{Error, InputError};
-use crate::output::Manifest;
+use crate::output::{Manifest, cell_text};
 use crate::scenario::assumptions::{self, Assumption, Labels};
 use anyhow::Context;
 use std::collections::{BTreeSet, HashMap};
@@ -166,11 +166,13 @@ impl Run {
             };
             let year: i32 = r[0].parse().context("summary.csv: year")?;
             years.insert(year);
-            if !forms.iter().any(|f| f == &r[4]) && &r[4] != ALL {
-                forms.push(r[4].to_string());
+            // Names as the scenario gave them, not as protected for spreadsheets.
+            let name = |i: usize| cell_text(&r[i]).to_string();
+            if !forms.iter().any(|f| *f == name(4)) && &r[4] != ALL {
+                forms.push(name(4));
             }
-            if !areas.iter().any(|a| a == &r[2]) && &r[2] != ALL {
-                areas.push(r[2].to_string());
+            if !areas.iter().any(|a| *a == name(2)) && &r[2] != ALL {
+                areas.push(name(2));
             }
             let stat = Stat {
                 mean: num(6),
@@ -182,14 +184,7 @@ impl Run {
                 p90: num(13),
                 p95: num(14),
             };
-            let key = (
-                year,
-                r[1].into(),
-                r[2].into(),
-                r[3].into(),
-                r[4].into(),
-                r[5].into(),
-            );
+            let key = (year, name(1), name(2), name(3), name(4), name(5));
             stats.insert(key, stat);
         }
         let feasibility = read_feasibility(&dir.join("feasibility.csv"))?;
@@ -295,7 +290,10 @@ fn read_feasibility(path: &Path) -> Result<Vec<FeasibilityRow>, Error> {
                 .and_then(|i| r.get(i))
                 .and_then(|v| v.parse::<f64>().ok())
         };
-        let text = |name: &str| col(name).and_then(|i| r.get(i)).unwrap_or("").to_string();
+        let text = |name: &str| {
+            let cell = col(name).and_then(|i| r.get(i)).unwrap_or("");
+            cell_text(cell).to_string()
+        };
         rows.push(FeasibilityRow {
             year: num("year").unwrap_or(0.0) as i32,
             scope: text("scope"),

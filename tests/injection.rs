@@ -249,3 +249,31 @@ fn a_formula_looking_key_keeps_its_label_in_the_report() {
     assert!(feasibility.contains(",'=HYPERLINK(1),"), "{feasibility}");
     assert!(!feasibility.contains(",=HYPERLINK"));
 }
+
+#[test]
+fn a_quote_or_newline_in_the_base_name_stays_data_in_the_calibrated_toml() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let truth = std::fs::read_to_string(root.join("examples/truth.toml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base \"q\".toml");
+    let hostile = "name = \"tru\\\"th\\n[evil]\\u001b\"";
+    std::fs::write(&base, truth.replacen("name = \"truth\"", hostile, 1)).unwrap();
+    let out = dir.path().join("calibrated.toml");
+    let history = root.join("examples/history-synthetic.csv");
+    let o = jeugdstroom(&[
+        "calibrate",
+        path_str(&history),
+        "--base",
+        path_str(&base),
+        "--out",
+        path_str(&out),
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert_no_raw_controls(&o.stdout);
+    let written: toml::Table = toml::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(
+        written["name"].as_str(),
+        Some("tru\"th\n[evil]\u{1b}-calibrated")
+    );
+    assert!(written.get("evil").is_none());
+}

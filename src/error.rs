@@ -1,6 +1,7 @@
 //! Errors split by who must act: bad input (exit 2, the user fixes their
 //! file or flags) and internal failures (exit 1, a bug or the machine).
 
+use crate::text::printable;
 use std::fmt;
 use std::path::Path;
 
@@ -82,11 +83,11 @@ impl InputError {
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(loc) = &self.location {
-            write!(f, "{}:{}:{}: ", loc.file, loc.line, loc.column)?;
+            write!(f, "{}:{}:{}: ", printable(&loc.file), loc.line, loc.column)?;
         }
-        write!(f, "{}", self.message)?;
+        write!(f, "{}", printable(&self.message))?;
         if let Some(field) = &self.field {
-            write!(f, "\n  field: {field}")?;
+            write!(f, "\n  field: {}", printable(field))?;
         }
         if let Some(loc) = self.location.as_ref().filter(|l| !l.source_line.is_empty()) {
             {
@@ -96,7 +97,7 @@ impl fmt::Display for InputError {
                     "\n{:gutter$} |\n{} | {}\n{:gutter$} | {:>col$}",
                     "",
                     loc.line,
-                    loc.source_line,
+                    printable(&loc.source_line),
                     "",
                     "^",
                     col = loc.column
@@ -104,7 +105,7 @@ impl fmt::Display for InputError {
             }
         }
         if let Some(fix) = &self.fix {
-            write!(f, "\n  fix: {fix}")?;
+            write!(f, "\n  fix: {}", printable(fix))?;
         }
         Ok(())
     }
@@ -148,7 +149,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Input(e) => write!(f, "{e}"),
-            Error::Internal(e) => write!(f, "error: internal: {e:#}"),
+            Error::Internal(e) => write!(f, "error: internal: {}", printable(&format!("{e:#}"))),
         }
     }
 }

@@ -6,6 +6,7 @@ mod util;
 // Bad input: located errors naming the field and a fix, never a panic.
 mod bad_input;
 mod history_input;
+mod injection;
 mod regression;
 
 // The library against queueing theory, exact money and the care landscape.

@@ -12,6 +12,7 @@ use crate::output::export::write_table;
 use crate::output::format::{Fixed, Name};
 use crate::record::{CellMetric, PoolMetric};
 use crate::sim::Simulation;
+use crate::text::printable;
 use anyhow::Result;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
@@ -237,8 +238,8 @@ pub fn print(out: &mut impl Write, advice: &Advice) -> std::io::Result<()> {
         writeln!(
             out,
             "{:>14.14} {:>15.15} {:>5} {:>7.1}  {:>5} ({:>4.0}%)  {:>7} {:>5.0}% {:>5.0}% {:>9.0}  {:>4} ({:>4.0}%)",
-            a.care_form,
-            a.area,
+            printable(&a.care_form),
+            printable(&a.area),
             if a.waiting { "wait" } else { "loss" },
             a.offered_load,
             a.current.places,

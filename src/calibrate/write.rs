@@ -6,6 +6,7 @@
 use super::fit::{Calibration, t95};
 use crate::model::Model;
 use crate::scenario::schema::{DurationSpec, Scenario};
+use crate::text::printable;
 use std::fmt::Write;
 
 /// Where and how the calibrated scenario runs.
@@ -16,6 +17,34 @@ pub struct Target<'a> {
     pub history_file: &'a str,
     /// Horizon start and length (backtest: the held-out years); `None` keeps the base's.
     pub horizon: Option<(i32, u32)>,
+}
+
+/// `text` as a TOML basic string: quotes, backslashes and control
+/// characters escaped, so names and paths stay data in the written file.
+fn toml_string(text: &str) -> String {
+    let mut quoted = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(quoted, "\\u{:04X}", c as u32);
+            }
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// `name` as a TOML key: bare when TOML allows it, else quoted.
+fn toml_key(name: &str) -> String {
+    let bare = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    if !name.is_empty() && name.chars().all(bare) {
+        name.to_string()
+    } else {
+        toml_string(name)
+    }
 }
 
 /// Arrivals per year of the base model in its first year ÷ what youth ×
@@ -75,7 +104,9 @@ fn write_header(out: &mut String, c: &Calibration, base: &Scenario, target: &Tar
     let _ = writeln!(
         out,
         "# Calibrated by `jeugdstroom calibrate` from {} (years {}–{}) on the base scenario.",
-        target.history_file, c.first_year, c.last_year
+        printable(target.history_file),
+        c.first_year,
+        c.last_year
     );
     let _ = writeln!(
         out,
@@ -93,13 +124,13 @@ fn write_header(out: &mut String, c: &Calibration, base: &Scenario, target: &Tar
         out,
         "# Standard errors become per-replication draws in [interventions.calibration_*]."
     );
-    let _ = writeln!(out, "extends = \"{}\"", target.extends);
-    let _ = writeln!(out, "name = \"{}\"", target.name);
-    let _ = writeln!(
-        out,
-        "description = \"Calibrated on {} (years {}–{})\"\n",
+    let _ = writeln!(out, "extends = {}", toml_string(target.extends));
+    let _ = writeln!(out, "name = {}", toml_string(target.name));
+    let description = format!(
+        "Calibrated on {} (years {}–{})",
         target.history_file, c.first_year, c.last_year
     );
+    let _ = writeln!(out, "description = {}\n", toml_string(&description));
     if let Some((s, y)) = target.horizon {
         let _ = writeln!(out, "[horizon]\nstart_year = {s}\nyears = {y}\n");
         let warm = base.initial_state.warmup_years.max(3);
@@ -124,7 +155,10 @@ fn write_arrivals(out: &mut String, c: &Calibration, base: &Scenario, model: &Mo
     let entry: Vec<String> = base
         .care_forms
         .keys()
-        .map(|f| format!("{f} = {:.6}", c.entry.get(f).copied().unwrap_or(0.0)))
+        .map(|f| {
+            let share = c.entry.get(f).copied().unwrap_or(0.0);
+            format!("{} = {share:.6}", toml_key(f))
+        })
         .collect();
     let _ = writeln!(out, "entry = {{ {} }}\n", entry.join(", "));
 }
@@ -135,7 +169,7 @@ fn write_care_forms(out: &mut String, c: &Calibration, base: &Scenario) {
         let Some(form) = base.care_forms.get(name) else {
             continue;
         };
-        let _ = writeln!(out, "[care_forms.{name}]");
+        let _ = writeln!(out, "[care_forms.{}]", toml_key(name));
         if let Some(d) = &fit.duration {
             let _ = writeln!(
                 out,
@@ -150,10 +184,8 @@ fn write_care_forms(out: &mut String, c: &Calibration, base: &Scenario) {
                 .keys()
                 .filter(|to| *to != name)
                 .map(|to| {
-                    format!(
-                        "{to} = {:.6}",
-                        fit.transitions.get(to).copied().unwrap_or(0.0)
-                    )
+                    let share = fit.transitions.get(to).copied().unwrap_or(0.0);
+                    format!("{} = {share:.6}", toml_key(to))
                 })
                 .collect();
             let _ = writeln!(out, "transitions = {{ {} }}", shares.join(", "));
@@ -187,7 +219,9 @@ fn write_uncertainty(out: &mut String, c: &Calibration, start: i32, years: u32) 
         {
             let _ = writeln!(
                 out,
-                "[interventions.calibration_duration_{name}]\nlever = \"duration\"\nforms = [\"{name}\"]\nstart = {start}\neffect = {{ mean = 0, sd = {:.5} }}\n",
+                "[interventions.{}]\nlever = \"duration\"\nforms = [{}]\nstart = {start}\neffect = {{ mean = 0, sd = {:.5} }}\n",
+                toml_key(&format!("calibration_duration_{name}")),
+                toml_string(name),
                 capped(d.se / d.mean)
             );
         }
@@ -196,4 +230,25 @@ fn write_uncertainty(out: &mut String, c: &Calibration, start: i32, years: u32) 
 
 fn round(v: f64) -> String {
     format!("{:.4}", v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_paths_stay_data_in_the_written_toml() {
+        assert_eq!(toml_string("amsterdam-duo"), "\"amsterdam-duo\"");
+        assert_eq!(toml_string("a\"b\\c\nd"), r#""a\"b\\c\u000Ad""#);
+        assert_eq!(toml_key("foster_care"), "foster_care");
+        assert_eq!(toml_key("a.b\"]"), r#""a.b\"]""#);
+        let text = format!(
+            "name = {}\n[t.{}]\nx = 1\n",
+            toml_string("x\"\n[evil]"),
+            toml_key("a b")
+        );
+        let value: toml::Table = toml::from_str(&text).unwrap();
+        assert_eq!(value["name"].as_str(), Some("x\"\n[evil]"));
+        assert!(value["t"].get("a b").is_some() && value.get("evil").is_none());
+    }
 }

@@ -6,6 +6,7 @@ use super::{RunnerFlags, SimFlags, default_out};
 use crate::calibrate::backtest as score;
 use crate::error::Error;
 use crate::pipeline::calibrate::{self, Backtest};
+use crate::text::printable_path;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -74,6 +75,6 @@ pub fn backtest(args: BacktestArgs) -> Result<(), Error> {
     let mut stdout = std::io::stdout().lock();
     score::print(&mut stdout, &scores, args.fit_until)?;
     let files = "backtest.csv, backtest.html";
-    writeln!(stdout, "results: {} ({files})", out.display())?;
+    writeln!(stdout, "results: {} ({files})", printable_path(&out))?;
     Ok(())
 }

@@ -5,6 +5,7 @@ use super::SimFlags;
 use crate::analysis::capacity;
 use crate::error::Error;
 use crate::pipeline;
+use crate::text::printable_path;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -47,6 +48,6 @@ pub fn capacity(args: CapacityArgs) -> Result<(), Error> {
     capacity::write_csv(&out, &advice)?;
     let mut stdout = std::io::stdout().lock();
     capacity::print(&mut stdout, &advice)?;
-    writeln!(stdout, "written: {}", out.display())?;
+    writeln!(stdout, "written: {}", printable_path(&out))?;
     Ok(())
 }

@@ -16,7 +16,9 @@ use crate::error::Error;
 use crate::montecarlo::Shard;
 use crate::pipeline::{Runner, job};
 use crate::report::Lang;
+use crate::text::printable;
 use clap::{Parser, Subcommand};
+use std::borrow::Cow;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -128,13 +130,28 @@ fn default_out(out: Option<std::path::PathBuf>, name: &str) -> std::path::PathBu
     out.unwrap_or_else(|| std::path::PathBuf::from("out").join(name))
 }
 
+/// Clap's message as clap prints it, unless it echoes a control character
+/// of an argument: then line by line through `printable`, uncoloured.
+fn print_clap_error(e: &clap::Error) {
+    let plain = e.render().to_string();
+    if plain
+        .lines()
+        .all(|l| matches!(printable(l), Cow::Borrowed(_)))
+    {
+        let _ = e.print();
+    } else {
+        let lines: Vec<_> = plain.lines().map(printable).collect();
+        eprintln!("{}", lines.join("\n"));
+    }
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            print_clap_error(&e);
             return code;
         }
     };
@@ -149,7 +166,9 @@ pub fn main() -> i32 {
             0
         }
         Err(Error::Internal(e)) if verbose => {
-            eprintln!("error: internal: {e:?}");
+            let debug = format!("{e:?}");
+            let lines: Vec<_> = debug.lines().map(printable).collect();
+            eprintln!("error: internal: {}", lines.join("\n"));
             1
         }
         Err(e) => {

@@ -4,6 +4,7 @@
 use super::LangFlag;
 use crate::error::Error;
 use crate::report::{self, Lang};
+use crate::text::printable_path;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -25,8 +26,8 @@ pub fn write_and_tell(dir: &Path, out: Option<&Path>, lang: Lang) -> Result<(), 
     writeln!(
         stdout,
         "report: {} (and {})",
-        html.display(),
-        xlsx.display()
+        printable_path(&html),
+        printable_path(&xlsx)
     )?;
     Ok(())
 }

@@ -6,6 +6,7 @@ use crate::montecarlo::Shard;
 use crate::output;
 use crate::pipeline;
 use crate::pipeline::job::{self, Job};
+use crate::text::printable_path;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -58,7 +59,7 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
     if let Some(views) = &ran.views {
         output::views::print_views(&mut stdout, views)?;
     }
-    writeln!(stdout, "results: {}", out.display())?;
+    writeln!(stdout, "results: {}", printable_path(&out))?;
     drop(stdout);
     if args.report && args.shard.is_some() {
         println!("(no report for a single shard: merge the shards, then `jeugdstroom report`)");

@@ -3,6 +3,7 @@
 use crate::error::Error;
 use crate::pipeline;
 use crate::scenario::{DEFAULT_SCENARIO, schema::Scenario};
+use crate::text::printable;
 use std::path::Path;
 
 pub fn validate(path: &Path) -> Result<(), Error> {
@@ -10,7 +11,7 @@ pub fn validate(path: &Path) -> Result<(), Error> {
     let m = &prepared.model;
     println!(
         "ok: {} — {} municipalities, {} areas, {} care forms, {} capacity pools, {}–{}",
-        prepared.name,
+        printable(&prepared.name),
         m.municipalities.len(),
         m.areas.len(),
         m.forms.len(),

@@ -4,6 +4,7 @@
 use super::SimFlags;
 use crate::error::Error;
 use crate::pipeline::slurm::{self, SlurmJob};
+use crate::text::printable_path;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -22,15 +23,17 @@ pub struct SlurmArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub sim: SimFlags,
-    #[arg(long)]
+    /// Partition(s), comma-separated (Slurm names: letters, digits, _ . -).
+    #[arg(long, value_parser = slurm::parse_partition)]
     pub partition: Option<String>,
-    #[arg(long)]
+    /// Account to charge (a Slurm name: letters, digits, _ . -).
+    #[arg(long, value_parser = slurm::parse_account)]
     pub account: Option<String>,
     /// Wall-time limit per task (Slurm format, e.g. 02:00:00).
     #[arg(long, default_value = "01:00:00", value_parser = slurm::parse_time)]
     pub time: String,
     /// Memory per task (Slurm format, e.g. 4G).
-    #[arg(long, default_value = "2G")]
+    #[arg(long, default_value = "2G", value_parser = slurm::parse_mem)]
     pub mem: String,
     /// CPUs per task = threads per shard.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..1025))]
@@ -56,10 +59,8 @@ pub fn slurm(args: SlurmArgs) -> Result<(), Error> {
         cpus_per_task: args.cpus_per_task,
         binary: args.binary,
     })?;
-    println!(
-        "wrote {0}/array.sbatch, {0}/merge.sbatch and {0}/submit.sh",
-        scripts.display()
-    );
-    println!("submit with: {}/submit.sh", scripts.display());
+    let scripts = printable_path(&scripts);
+    println!("wrote {scripts}/array.sbatch, {scripts}/merge.sbatch and {scripts}/submit.sh");
+    println!("submit with: {scripts}/submit.sh");
     Ok(())
 }

@@ -5,6 +5,7 @@ use super::{RunnerFlags, SimFlags, default_out, parse_shard};
 use crate::error::{Error, InputErrors};
 use crate::montecarlo::Shard;
 use crate::pipeline::sweep::{self, Finished, SweepRun};
+use crate::text::{printable, printable_path};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -51,10 +52,17 @@ pub fn sweep(args: SweepArgs) -> Result<(), Error> {
         out: &out,
     };
     let mut tell = |p: usize, label: &str, dir: &std::path::Path| {
-        println!("point {p:>3} ({label}) done: {}", dir.display())
+        println!(
+            "point {p:>3} ({}) done: {}",
+            printable(label),
+            printable_path(dir)
+        )
     };
     if let Finished::Tables = sweep::execute(&run, &args.merge, &mut tell)? {
-        println!("sweep tables: {} (sweep.csv, tornado.csv)", out.display());
+        println!(
+            "sweep tables: {} (sweep.csv, tornado.csv)",
+            printable_path(&out)
+        );
     }
     match failures.is_empty() {
         true => Ok(()),

@@ -27,14 +27,30 @@ pub fn number(v: f64) -> String {
     }
 }
 
+/// Starts of a cell a spreadsheet would read as a formula, and the
+/// apostrophe that protects them (protected itself, so the protection can
+/// always be taken off again: see `cell_text`).
+const PROTECTED_STARTS: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
+
 /// Makes a text cell safe for spreadsheets: a leading `=`, `+`, `-` or `@`
 /// would start a formula when the CSV is opened in Excel, so it is prefixed
-/// with an apostrophe. Numbers are never passed through here.
+/// with an apostrophe (as is a leading apostrophe). Numbers are never passed
+/// through here.
 pub fn safe_cell(text: &str) -> Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if text.starts_with(PROTECTED_STARTS) {
         format!("'{text}").into()
     } else {
         text.into()
+    }
+}
+
+/// The text a `safe_cell` cell stands for: a reader of our own CSV files
+/// (the report, the workbook) takes the protecting apostrophe off again, so
+/// names and labels are looked up and shown as the scenario gave them.
+pub fn cell_text(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(PROTECTED_STARTS) => rest,
+        _ => cell,
     }
 }
 
@@ -95,6 +111,24 @@ mod tests {
         assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(safe_cell("noord"), "noord");
+        assert_eq!(safe_cell("'=x"), "''=x");
+    }
+
+    #[test]
+    fn cell_text_takes_the_protection_off_again() {
+        for name in [
+            "=HYPERLINK(1)",
+            "+cmd",
+            "-x",
+            "@a",
+            "'=x",
+            "'",
+            "it's",
+            "noord",
+            "",
+        ] {
+            assert_eq!(cell_text(&safe_cell(name)), name);
+        }
     }
 
     #[test]

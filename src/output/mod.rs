@@ -23,7 +23,7 @@ pub mod views;
 
 pub use atomic::{AtomicFile, prepare_out_dir};
 pub use feasibility::{PartyOverrun, YearOverview};
-pub use format::safe_cell;
+pub use format::{cell_text, safe_cell};
 pub use manifest::Manifest;
 pub use results::{Overview, finalize};
 pub use summary::PartyStats;

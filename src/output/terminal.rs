@@ -8,6 +8,7 @@ use super::results::Overview;
 use crate::finance::REGIMES;
 use crate::metrics::{Metric, ScopeKind};
 use crate::stats::Value;
+use crate::text::printable;
 use std::io::{Result, Write};
 
 /// Euros as written, in millions with one decimal.
@@ -48,7 +49,8 @@ fn print_region(
 ) -> Result<()> {
     writeln!(
         out,
-        "jeugdstroom — {scenario}: {replications} replications (region totals)"
+        "jeugdstroom — {}: {replications} replications (region totals)",
+        printable(scenario)
     )?;
     writeln!(
         out,
@@ -90,7 +92,7 @@ fn print_overruns(
     writeln!(out, "\nP(cost > lumpsum) per municipality and provider")?;
     write!(out, "{:>6}", "year")?;
     for (_, name) in parties {
-        write!(out, "  {:>13.13}", name)?;
+        write!(out, "  {:>13.13}", printable(name))?;
     }
     writeln!(out)?;
     for r in &overview.years {
@@ -122,7 +124,7 @@ fn print_adjustments(out: &mut impl Write, overview: &Overview, providers: &[&st
     )?;
     write!(out, "{:>6}", "year")?;
     for name in providers {
-        write!(out, "  {:>15.15}", name)?;
+        write!(out, "  {:>15.15}", printable(name))?;
     }
     writeln!(out)?;
     for r in &overview.years {

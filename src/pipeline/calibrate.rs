@@ -10,6 +10,7 @@ use crate::calibrate::{backtest, write};
 use crate::error::{Error, InputError};
 use crate::output::AtomicFile;
 use crate::scenario::{self, DEFAULT_SCENARIO, schema::Scenario};
+use crate::text::{printable, printable_path};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -134,12 +135,14 @@ pub fn print_calibration(
         if let Some(d) = &f.duration {
             writeln!(
                 out,
-                "  {form}: mean stay {:.1} days (se {:.1})",
-                d.mean, d.se
+                "  {}: mean stay {:.1} days (se {:.1})",
+                printable(form),
+                d.mean,
+                d.se
             )?;
         }
     }
-    writeln!(out, "scenario: {}", file.display())
+    writeln!(out, "scenario: {}", printable_path(file))
 }
 
 /// A backtest: fit up to `fit_until`, simulate the later years of `history`.

@@ -10,6 +10,7 @@ use crate::montecarlo::binfile::FILE_NAME as BIN;
 use crate::output::comparison::{CUMULATIVE_COST, ComparisonRow, payback_year};
 use crate::output::{self, Manifest};
 use crate::pipeline::Prepared;
+use crate::text::{printable, printable_path};
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
@@ -92,14 +93,17 @@ pub fn print(
     writeln!(
         out,
         "jeugdstroom compare — B: {} minus A: {} ({} paired replications, seed {})",
-        c.b.name, c.a.name, c.replications, c.seed
+        printable(&c.b.name),
+        printable(&c.a.name),
+        c.replications,
+        c.seed
     )?;
     print_years(out, rows)?;
     print_payback(out, rows)?;
     writeln!(
         out,
         "results: {} (comparison.csv; full results of A and B in a/ and b/)",
-        c.out.display()
+        printable_path(c.out)
     )
 }
 

@@ -4,7 +4,7 @@
 
 use crate::error::{Error, InputError};
 use crate::metrics::{ALL, Metric, ScopeKind};
-use crate::output::Manifest;
+use crate::output::{Manifest, cell_text};
 use crate::scenario::assumptions::{self, Assumption, Labels};
 use anyhow::Context;
 use serde::Deserialize;
@@ -172,9 +172,11 @@ impl Summary {
         };
         let year: i32 = r[0].parse().context("summary.csv: year")?;
         self.years.insert(year);
-        for (names, name) in [(&mut self.forms, &r[4]), (&mut self.areas, &r[2])] {
-            if !names.iter().any(|n| n == name) && name != ALL {
-                names.push(name.to_string());
+        // Names as the scenario gave them, not as protected for spreadsheets.
+        let name = |i: usize| cell_text(&r[i]).to_string();
+        for (names, i) in [(&mut self.forms, 4), (&mut self.areas, 2)] {
+            if !names.iter().any(|n| *n == name(i)) && &r[i] != ALL {
+                names.push(name(i));
             }
         }
         let stat = Stat {
@@ -187,7 +189,7 @@ impl Summary {
             p90: num(13),
             p95: num(14),
         };
-        let [m, a, p, f, metric] = [1, 2, 3, 4, 5].map(|i| r[i].to_string());
+        let [m, a, p, f, metric] = [1, 2, 3, 4, 5].map(name);
         self.stats.insert((year, m, a, p, f, metric), stat);
         Ok(())
     }
@@ -334,7 +336,7 @@ impl From<FeasibilityLine> for FeasibilityRow {
         FeasibilityRow {
             year: l.year.unwrap_or(0.0) as i32,
             scope: l.scope,
-            name: l.name,
+            name: cell_text(&l.name).to_string(),
             lumpsum: nan(l.lumpsum_eur),
             cost_mean: nan(l.cost_mean_eur),
             cost_p50: nan(l.cost_p50_eur),

@@ -6,7 +6,7 @@
 
 use super::Lang;
 use crate::metrics::{ALL, Metric};
-use crate::output::AtomicFile;
+use crate::output::{AtomicFile, cell_text};
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use std::collections::HashMap;
@@ -133,11 +133,8 @@ impl Sheet {
     /// A text cell. Strings in xlsx are never formulas, so the apostrophe the
     /// CSV writer puts before `=`, `+`, `-` or `@` is taken off again.
     fn text(&mut self, row: usize, col: usize, text: &str) -> Result<()> {
-        let text = match text.strip_prefix('\'') {
-            Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
-            _ => text,
-        };
-        self.0.write_string(row as u32, col as u16, text)?;
+        self.0
+            .write_string(row as u32, col as u16, cell_text(text))?;
         Ok(())
     }
 

@@ -9,6 +9,7 @@
 //! - `terminal`, `views`: what `run` and `merge` print.
 
 mod atomic;
+pub mod checksum;
 pub mod comparison;
 pub mod export;
 mod feasibility;
@@ -21,10 +22,10 @@ pub mod sweep_tables;
 mod terminal;
 pub mod views;
 
-pub use atomic::{AtomicFile, prepare_out_dir};
+pub use atomic::{AtomicFile, TempFile, check_out_file, prepare_out_dir};
 pub use feasibility::{PartyOverrun, YearOverview};
 pub use format::safe_cell;
 pub use manifest::Manifest;
-pub use results::{Overview, finalize};
+pub use results::{Overview, RUN_FILES, finalize};
 pub use summary::PartyStats;
 pub use terminal::print_overview;

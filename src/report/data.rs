@@ -3,9 +3,10 @@
 //! the assumptions; for a `compare` folder both sides and `comparison.csv`.
 
 use crate::error::{Error, InputError};
-use crate::output::Manifest;
+use crate::montecarlo::binfile::FILE_NAME as BIN;
+use crate::output::comparison::FILE_NAME as COMPARISON;
+use crate::output::{Manifest, checksum};
 use crate::scenario::assumptions::{self, Assumption, Labels};
-use anyhow::Context;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -85,11 +86,12 @@ fn missing(dir: &Path, what: &str, fix: &str) -> Error {
 
 impl Results {
     pub fn load(dir: &Path) -> Result<Results, Error> {
-        if dir.join("comparison.csv").exists() && dir.join("a").is_dir() {
+        if dir.join(COMPARISON).exists() && dir.join("a").is_dir() {
             let a = Run::load(&dir.join("a"))?;
             let b = Run::load(&dir.join("b"))?;
-            check_manifest(dir)?;
-            let paired = read_paired(&dir.join("comparison.csv"))?;
+            let manifest = check_manifest(dir)?;
+            checksum::verify_listed(dir, &manifest, &[COMPARISON], &[])?;
+            let paired = read_paired(&dir.join(COMPARISON))?;
             return Ok(Results::Comparison {
                 a: Box::new(a),
                 b: Box::new(b),
@@ -118,12 +120,8 @@ fn check_manifest(dir: &Path) -> Result<Manifest, Error> {
     }
     let manifest = Manifest::read(dir).map_err(|e| {
         Error::from(
-            InputError::new(format!(
-                "{}: unreadable manifest.json: {e:#}",
-                dir.display()
-            ))
-            .field("manifest.json")
-            .fix("re-run; the folder was not written by this tool version"),
+            e.field("manifest.json")
+                .fix("re-run; the folder was not written by this tool version"),
         )
     })?;
     let ours = env!("CARGO_PKG_VERSION");
@@ -144,33 +142,34 @@ fn check_manifest(dir: &Path) -> Result<Manifest, Error> {
 impl Run {
     pub fn load(dir: &Path) -> Result<Run, Error> {
         let manifest = check_manifest(dir)?;
-        for file in ["summary.csv", "feasibility.csv"] {
-            if !dir.join(file).exists() {
-                return Err(missing(
-                    dir,
-                    file,
-                    "re-run the scenario; the folder is incomplete",
-                ));
-            }
-        }
+        // Every file the report reads, as it was written (not the per-replication ones).
+        checksum::verify_listed(
+            dir,
+            &manifest,
+            &["summary.csv", "feasibility.csv"],
+            &[BIN, "replications.csv"],
+        )?;
         let mut stats = HashMap::new();
         let (mut years, mut forms, mut areas) = (BTreeSet::new(), Vec::new(), Vec::new());
-        let mut reader = csv::Reader::from_path(dir.join("summary.csv"))
-            .with_context(|| format!("{}", dir.join("summary.csv").display()))?;
+        let path = dir.join("summary.csv");
+        let mut reader = csv::Reader::from_path(&path).map_err(|e| corrupt(&path, e))?;
         for record in reader.records() {
-            let r = record.context("summary.csv")?;
+            let r = record.map_err(|e| corrupt(&path, e))?;
             let num = |i: usize| {
                 r.get(i)
                     .and_then(|v| v.parse::<f64>().ok())
                     .unwrap_or(f64::NAN)
             };
-            let year: i32 = r[0].parse().context("summary.csv: year")?;
+            let text = |i: usize| r.get(i).unwrap_or("");
+            let year: i32 = text(0)
+                .parse()
+                .map_err(|e| corrupt(&path, format!("year `{}`: {e}", text(0))))?;
             years.insert(year);
-            if !forms.iter().any(|f| f == &r[4]) && &r[4] != ALL {
-                forms.push(r[4].to_string());
+            if !forms.iter().any(|f| f == text(4)) && text(4) != ALL {
+                forms.push(text(4).to_string());
             }
-            if !areas.iter().any(|a| a == &r[2]) && &r[2] != ALL {
-                areas.push(r[2].to_string());
+            if !areas.iter().any(|a| a == text(2)) && text(2) != ALL {
+                areas.push(text(2).to_string());
             }
             let stat = Stat {
                 mean: num(6),
@@ -184,11 +183,11 @@ impl Run {
             };
             let key = (
                 year,
-                r[1].into(),
-                r[2].into(),
-                r[3].into(),
-                r[4].into(),
-                r[5].into(),
+                text(1).into(),
+                text(2).into(),
+                text(3).into(),
+                text(4).into(),
+                text(5).into(),
             );
             stats.insert(key, stat);
         }
@@ -283,13 +282,21 @@ impl Run {
     }
 }
 
+/// A result file that cannot be parsed: bad input naming the file.
+fn corrupt(path: &Path, e: impl std::fmt::Display) -> Error {
+    InputError::new(format!("{} is corrupt: {e}", path.display()))
+        .in_file(path)
+        .fix("re-run the scenario (or re-merge its shards); result files must not be edited")
+        .into()
+}
+
 fn read_feasibility(path: &Path) -> Result<Vec<FeasibilityRow>, Error> {
-    let mut reader = csv::Reader::from_path(path).with_context(|| path.display().to_string())?;
-    let headers = reader.headers().context("feasibility.csv")?.clone();
+    let mut reader = csv::Reader::from_path(path).map_err(|e| corrupt(path, e))?;
+    let headers = reader.headers().map_err(|e| corrupt(path, e))?.clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let mut rows = Vec::new();
     for record in reader.records() {
-        let r = record.context("feasibility.csv")?;
+        let r = record.map_err(|e| corrupt(path, e))?;
         let num = |name: &str| {
             col(name)
                 .and_then(|i| r.get(i))
@@ -313,17 +320,18 @@ fn read_feasibility(path: &Path) -> Result<Vec<FeasibilityRow>, Error> {
 }
 
 fn read_paired(path: &Path) -> Result<Vec<Paired>, Error> {
-    let mut reader = csv::Reader::from_path(path).with_context(|| path.display().to_string())?;
+    let mut reader = csv::Reader::from_path(path).map_err(|e| corrupt(path, e))?;
     let mut rows = Vec::new();
     for record in reader.records() {
-        let r = record.context("comparison.csv")?;
-        if &r[1] != "region" {
+        let r = record.map_err(|e| corrupt(path, e))?;
+        let text = |i: usize| r.get(i).unwrap_or("");
+        if text(1) != "region" {
             continue;
         }
-        let num = |i: usize| r[i].parse::<f64>().unwrap_or(f64::NAN);
+        let num = |i: usize| text(i).parse::<f64>().unwrap_or(f64::NAN);
         rows.push(Paired {
-            year: r[0].parse().unwrap_or(0),
-            metric: r[3].to_string(),
+            year: text(0).parse().unwrap_or(0),
+            metric: text(3).to_string(),
             a_mean: num(4),
             b_mean: num(5),
             diff: num(6),

@@ -7,6 +7,7 @@ mod util;
 mod bad_input;
 mod history_input;
 mod regression;
+mod result_files;
 
 // The library against queueing theory, exact money and the care landscape.
 mod finance;

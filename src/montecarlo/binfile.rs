@@ -85,7 +85,7 @@ pub struct BinReader<R: Read = BufReader<File>> {
 
 /// A damaged or unreadable row file.
 fn damaged(path: &Path, what: impl std::fmt::Display) -> anyhow::Error {
-    InputError::new(format!("{}: {what}", path.display()))
+    InputError::new(format!("replication file: {what}"))
         .in_file(path)
         .fix("re-run (or re-merge) the result that wrote this file; it is damaged or incomplete")
         .into()

@@ -51,9 +51,10 @@ impl Drop for TempFile {
 /// A file that appears under its final name only when `commit` succeeds;
 /// dropped without a commit, its temporary file is removed.
 pub struct AtomicFile {
+    // Dropped in this order: the file is closed before its guard removes it.
+    writer: BufWriter<File>,
     tmp: TempFile,
     path: PathBuf,
-    writer: BufWriter<File>,
 }
 
 impl AtomicFile {

@@ -47,7 +47,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unreadable(path: &Path, e: std::io::Error) -> InputError {
-    InputError::new(format!("{} cannot be read: {e}", path.display()))
+    InputError::new(format!("cannot be read: {e}"))
         .in_file(path)
         .fix("re-run (or re-merge) the result; the folder is incomplete or damaged")
 }
@@ -73,7 +73,7 @@ pub fn record(dir: &Path, names: &[&str]) -> Result<BTreeMap<String, String>, In
 }
 
 fn refuse(path: &Path, what: String, fix: &str) -> InputError {
-    InputError::new(format!("{}: {what}", path.display()))
+    InputError::new(what)
         .in_file(path)
         .field("files")
         .fix(fix.to_string())

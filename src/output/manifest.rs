@@ -87,14 +87,13 @@ impl Manifest {
     pub fn read(dir: &Path) -> Result<Self, InputError> {
         let path = dir.join(FILE_NAME);
         let bad = |what: String| {
-            InputError::new(format!("{}: {what}", path.display()))
-                .in_file(&path)
+            InputError::new(what).in_file(&path)
                 .fix("pass a folder written by `jeugdstroom run`, `merge` or `compare`; a folder without a valid manifest.json did not finish")
         };
         let text =
             std::fs::read_to_string(&path).map_err(|e| bad(format!("cannot be read: {e}")))?;
-        let manifest: Manifest = serde_json::from_str(&text)
-            .map_err(|e| bad(format!("is not a valid manifest: {e}")))?;
+        let manifest: Manifest =
+            serde_json::from_str(&text).map_err(|e| bad(format!("not a valid manifest: {e}")))?;
         let [start, end] = manifest.replication_range;
         if start > end || end > manifest.replications {
             return Err(bad(format!(

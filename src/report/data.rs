@@ -8,6 +8,7 @@ use crate::output::comparison::FILE_NAME as COMPARISON;
 use crate::output::{Manifest, checksum};
 use crate::scenario::assumptions::{self, Assumption, Labels};
 use std::collections::{BTreeSet, HashMap};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 /// Mean and quantiles of one summary row.
@@ -149,64 +150,17 @@ impl Run {
             &["summary.csv", "feasibility.csv"],
             &[BIN, "replications.csv"],
         )?;
-        let mut stats = HashMap::new();
-        let (mut years, mut forms, mut areas) = (BTreeSet::new(), Vec::new(), Vec::new());
-        let path = dir.join("summary.csv");
-        let mut reader = csv::Reader::from_path(&path).map_err(|e| corrupt(&path, e))?;
-        for record in reader.records() {
-            let r = record.map_err(|e| corrupt(&path, e))?;
-            let num = |i: usize| {
-                r.get(i)
-                    .and_then(|v| v.parse::<f64>().ok())
-                    .unwrap_or(f64::NAN)
-            };
-            let text = |i: usize| r.get(i).unwrap_or("");
-            let year: i32 = text(0)
-                .parse()
-                .map_err(|e| corrupt(&path, format!("year `{}`: {e}", text(0))))?;
-            years.insert(year);
-            if !forms.iter().any(|f| f == text(4)) && text(4) != ALL {
-                forms.push(text(4).to_string());
-            }
-            if !areas.iter().any(|a| a == text(2)) && text(2) != ALL {
-                areas.push(text(2).to_string());
-            }
-            let stat = Stat {
-                mean: num(6),
-                p05: num(8),
-                p10: num(9),
-                p25: num(10),
-                p50: num(11),
-                p75: num(12),
-                p90: num(13),
-                p95: num(14),
-            };
-            let key = (
-                year,
-                text(1).into(),
-                text(2).into(),
-                text(3).into(),
-                text(4).into(),
-                text(5).into(),
-            );
-            stats.insert(key, stat);
-        }
+        let summary = read_summary(&dir.join("summary.csv"))?;
         let feasibility = read_feasibility(&dir.join("feasibility.csv"))?;
-        let assumptions = std::fs::read(dir.join(assumptions::FILE_NAME))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default();
-        let labels = std::fs::read(dir.join(assumptions::LABELS_FILE))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default();
+        let assumptions = read_json(&dir.join(assumptions::FILE_NAME))?;
+        let labels = read_json(&dir.join(assumptions::LABELS_FILE))?;
         Ok(Run {
             dir: dir.to_path_buf(),
             manifest,
-            years: years.into_iter().collect(),
-            forms,
-            areas,
-            stats,
+            years: summary.years.into_iter().collect(),
+            forms: summary.forms,
+            areas: summary.areas,
+            stats: summary.stats,
             feasibility,
             assumptions,
             labels,
@@ -284,14 +238,124 @@ impl Run {
 
 /// A result file that cannot be parsed: bad input naming the file.
 fn corrupt(path: &Path, e: impl std::fmt::Display) -> Error {
-    InputError::new(format!("{} is corrupt: {e}", path.display()))
+    InputError::new(format!("corrupt result file: {e}"))
         .in_file(path)
         .fix("re-run the scenario (or re-merge its shards); result files must not be edited")
         .into()
 }
 
-fn read_feasibility(path: &Path) -> Result<Vec<FeasibilityRow>, Error> {
+/// The columns `summary.csv` starts with, in order (read by position).
+const SUMMARY_COLUMNS: [&str; 15] = [
+    "year",
+    "municipality",
+    "area",
+    "provider",
+    "care_form",
+    "metric",
+    "mean",
+    "sd",
+    "p05",
+    "p10",
+    "p25",
+    "p50",
+    "p75",
+    "p90",
+    "p95",
+];
+
+/// The columns of `feasibility.csv` a report needs (read by name).
+const FEASIBILITY_COLUMNS: [&str; 9] = [
+    "year",
+    "scope",
+    "name",
+    "lumpsum_eur",
+    "cost_mean_eur",
+    "cost_p50_eur",
+    "cost_p95_eur",
+    "p_overrun",
+    "expected_shortfall_eur",
+];
+
+/// Opens a result CSV whose header has `names` (in order when `ordered`).
+fn open_csv(path: &Path, names: &[&str], ordered: bool) -> Result<csv::Reader<File>, Error> {
     let mut reader = csv::Reader::from_path(path).map_err(|e| corrupt(path, e))?;
+    let headers = reader.headers().map_err(|e| corrupt(path, e))?;
+    let missing = names.iter().enumerate().find(|(i, name)| {
+        if ordered {
+            headers.get(*i) != Some(**name)
+        } else {
+            !headers.iter().any(|h| h == **name)
+        }
+    });
+    if let Some((_, name)) = missing {
+        return Err(corrupt(path, format!("no column `{name}` where expected")));
+    }
+    Ok(reader)
+}
+
+/// A JSON file kept with the results: absent → default, unparsable → refused.
+fn read_json<T: serde::de::DeserializeOwned + Default>(path: &Path) -> Result<T, Error> {
+    match std::fs::read(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
+        Err(e) => Err(corrupt(path, e)),
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| corrupt(path, e)),
+    }
+}
+
+/// What `summary.csv` holds for a report.
+struct SummaryTable {
+    stats: HashMap<Key, Stat>,
+    years: BTreeSet<i32>,
+    forms: Vec<String>,
+    areas: Vec<String>,
+}
+
+fn read_summary(path: &Path) -> Result<SummaryTable, Error> {
+    let mut t = SummaryTable {
+        stats: HashMap::new(),
+        years: BTreeSet::new(),
+        forms: Vec::new(),
+        areas: Vec::new(),
+    };
+    let mut reader = open_csv(path, &SUMMARY_COLUMNS, true)?;
+    for record in reader.records() {
+        let r = record.map_err(|e| corrupt(path, e))?;
+        let num = |i: usize| r[i].parse::<f64>().unwrap_or(f64::NAN);
+        let year: i32 = r[0]
+            .parse()
+            .map_err(|e| corrupt(path, format!("year `{}`: {e}", &r[0])))?;
+        t.years.insert(year);
+        if !t.forms.iter().any(|f| f == &r[4]) && &r[4] != ALL {
+            t.forms.push(r[4].to_string());
+        }
+        if !t.areas.iter().any(|a| a == &r[2]) && &r[2] != ALL {
+            t.areas.push(r[2].to_string());
+        }
+        let stat = Stat {
+            mean: num(6),
+            p05: num(8),
+            p10: num(9),
+            p25: num(10),
+            p50: num(11),
+            p75: num(12),
+            p90: num(13),
+            p95: num(14),
+        };
+        let key = (
+            year,
+            r[1].into(),
+            r[2].into(),
+            r[3].into(),
+            r[4].into(),
+            r[5].into(),
+        );
+        t.stats.insert(key, stat);
+    }
+    Ok(t)
+}
+
+fn read_feasibility(path: &Path) -> Result<Vec<FeasibilityRow>, Error> {
+    let mut reader = open_csv(path, &FEASIBILITY_COLUMNS, false)?;
     let headers = reader.headers().map_err(|e| corrupt(path, e))?.clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let mut rows = Vec::new();
@@ -303,8 +367,12 @@ fn read_feasibility(path: &Path) -> Result<Vec<FeasibilityRow>, Error> {
                 .and_then(|v| v.parse::<f64>().ok())
         };
         let text = |name: &str| col(name).and_then(|i| r.get(i)).unwrap_or("").to_string();
+        let year = text("year");
+        let year = year
+            .parse()
+            .map_err(|e| corrupt(path, format!("year `{year}`: {e}")))?;
         rows.push(FeasibilityRow {
-            year: num("year").unwrap_or(0.0) as i32,
+            year,
             scope: text("scope"),
             name: text("name"),
             lumpsum: num("lumpsum_eur").unwrap_or(f64::NAN),

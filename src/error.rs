@@ -18,7 +18,10 @@ pub struct Location {
 impl Location {
     /// Location of byte `offset` in `text`, with 1-based line and column.
     pub fn from_offset(file: &str, text: &str, offset: usize) -> Self {
-        let offset = offset.min(text.len());
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -90,19 +93,14 @@ impl fmt::Display for InputError {
             write!(f, "\n  field: {}", printable(field))?;
         }
         if let Some(loc) = self.location.as_ref().filter(|l| !l.source_line.is_empty()) {
-            {
-                let gutter = loc.line.to_string().len();
-                write!(
-                    f,
-                    "\n{:gutter$} |\n{} | {}\n{:gutter$} | {:>col$}",
-                    "",
-                    loc.line,
-                    printable(&loc.source_line),
-                    "",
-                    "^",
-                    col = loc.column
-                )?;
-            }
+            let gutter = loc.line.to_string().len();
+            let (shown, caret) = window(&loc.source_line, loc.column);
+            let shown = printable(&shown);
+            write!(
+                f,
+                "\n{:gutter$} |\n{} | {shown}\n{:gutter$} | {:>caret$}",
+                "", loc.line, "", "^"
+            )?;
         }
         if let Some(fix) = &self.fix {
             write!(f, "\n  fix: {}", printable(fix))?;
@@ -113,9 +111,42 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// Most characters of a source line echoed under an error; a longer line is
+/// shown as a window of this many characters around the column.
+pub const MAX_ECHOED_CHARS: usize = 120;
+
+/// The part of `line` echoed under an error and the caret's 1-based column
+/// in it: the whole line when short, else a window of `MAX_ECHOED_CHARS`
+/// characters around `column`, cut ends marked with `…`. Any line length
+/// and column (even past the line's end) gives a short, aligned caret.
+fn window(line: &str, column: usize) -> (String, usize) {
+    let chars = line.chars().count();
+    let column = column.clamp(1, chars + 1);
+    if chars <= MAX_ECHOED_CHARS {
+        return (line.to_string(), column);
+    }
+    let half = MAX_ECHOED_CHARS / 2;
+    let start = (column - 1)
+        .saturating_sub(half)
+        .min(chars - MAX_ECHOED_CHARS);
+    let end = start + MAX_ECHOED_CHARS;
+    let mut shown: String = line.chars().skip(start).take(MAX_ECHOED_CHARS).collect();
+    let mut caret = column - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        caret += 1;
+    }
+    if end < chars {
+        shown.push('…');
+    }
+    (shown, caret)
+}
+
 /// Several input errors found in one pass (validation reports all it finds).
 #[derive(Clone, Debug)]
 pub struct InputErrors(pub Vec<InputError>);
+
+impl std::error::Error for InputErrors {}
 
 impl fmt::Display for InputErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -166,9 +197,17 @@ impl From<InputErrors> for Error {
     }
 }
 
+/// An `InputError` (or several) raised below an `anyhow` boundary, e.g. by a
+/// reader of result files, stays bad input (exit 2); anything else is internal.
 impl From<anyhow::Error> for Error {
     fn from(e: anyhow::Error) -> Self {
-        Error::Internal(e)
+        match e.downcast::<InputError>() {
+            Ok(input) => input.into(),
+            Err(e) => match e.downcast::<InputErrors>() {
+                Ok(inputs) => inputs.into(),
+                Err(e) => Error::Internal(e),
+            },
+        }
     }
 }
 
@@ -192,5 +231,44 @@ mod tests {
         assert_eq!(loc.source_line, "bb = 2");
         let loc = Location::from_offset("f.toml", text, 11);
         assert_eq!((loc.line, loc.column), (2, 6));
+    }
+
+    #[test]
+    fn offset_inside_a_character_is_not_a_panic() {
+        let loc = Location::from_offset("f.toml", "é = 1", 1);
+        assert_eq!((loc.line, loc.column), (1, 1));
+    }
+
+    #[test]
+    fn long_lines_are_echoed_as_a_window_around_the_column() {
+        for (len, column) in [
+            (10, 11),
+            (200_000, 150_000),
+            (200_000, 1),
+            (200_000, 400_000),
+        ] {
+            let line: String = (0..len)
+                .map(|i| char::from(b'a' + (i % 26) as u8))
+                .collect();
+            let (shown, caret) = window(&line, column);
+            assert!(
+                shown.chars().count() <= MAX_ECHOED_CHARS + 2,
+                "{len} {column}"
+            );
+            assert!(caret >= 1 && caret <= shown.chars().count() + 1);
+            let at = column.clamp(1, len + 1) - 1;
+            if at < len {
+                let want = line.chars().nth(at);
+                assert_eq!(shown.chars().nth(caret - 1), want, "{len} {column}");
+            }
+        }
+        let loc = Location {
+            file: "f".into(),
+            line: 1,
+            column: 70_000,
+            source_line: "x".repeat(80_000),
+        };
+        let text = InputError::new("m").at(loc).to_string();
+        assert!(text.len() < 1_000, "{}", text.len());
     }
 }

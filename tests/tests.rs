@@ -8,6 +8,7 @@ mod bad_input;
 mod history_input;
 mod injection;
 mod regression;
+mod result_files;
 
 // The library against queueing theory, exact money and the care landscape.
 mod finance;

@@ -60,6 +60,8 @@ pub fn backtest(args: BacktestArgs) -> Result<(), Error> {
     calibrate::check_fit_until(&history, args.fit_until, &args.history)?;
     let name = format!("backtest-{}-{}", base.prepared.name, args.fit_until);
     let out = default_out(args.out, &name);
+    // Decided before the fit and the simulation start.
+    crate::output::prepare_out_dir(&out)?;
     let scores = calibrate::backtest(
         &base,
         &history,

@@ -21,6 +21,9 @@ pub struct ReportArgs {
 
 /// Writes the report of `dir` and says where it went.
 pub fn write_and_tell(dir: &Path, out: Option<&Path>, lang: Lang) -> Result<(), Error> {
+    if let Some(out) = out {
+        crate::output::check_out_file(out, "--out")?;
+    }
     let (html, xlsx) = report::write(dir, out, lang)?;
     let mut stdout = std::io::stdout().lock();
     writeln!(

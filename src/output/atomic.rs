@@ -1,16 +1,60 @@
-//! Write-to-temporary-then-rename, and up-front checks of the output folder.
+//! Write-to-temporary-then-rename, and the up-front check of an output file.
 
 use crate::error::InputError;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// A file that appears under its final name only when `commit` succeeds.
-pub struct AtomicFile {
-    tmp: PathBuf,
+/// A temporary file that is removed when the guard is dropped, unless it
+/// was committed (renamed into place): no error path leaves a `.tmp` behind.
+pub struct TempFile {
     path: PathBuf,
+    armed: bool,
+}
+
+impl TempFile {
+    /// Guards `path` (which may not exist yet).
+    pub fn guard(path: PathBuf) -> Self {
+        TempFile { path, armed: true }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Renames the file to `to`; on failure it is removed (by the drop).
+    pub fn commit(mut self, to: &Path) -> Result<()> {
+        std::fs::rename(&self.path, to).map_err(|e| {
+            anyhow::Error::from(
+                InputError::new(format!("cannot write {}: {e}", to.display()))
+                    .field("--out")
+                    .fix(format!(
+                        "make {} a writable place for a file (remove a folder of that name)",
+                        to.display()
+                    )),
+            )
+        })?;
+        self.armed = false;
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// A file that appears under its final name only when `commit` succeeds;
+/// dropped without a commit, its temporary file is removed.
+pub struct AtomicFile {
+    // Dropped in this order: the file is closed before its guard removes it.
     writer: BufWriter<File>,
+    tmp: TempFile,
+    path: PathBuf,
 }
 
 impl AtomicFile {
@@ -19,8 +63,8 @@ impl AtomicFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let tmp = path.with_file_name(format!(".{name}.tmp"));
-        let file = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        let tmp = TempFile::guard(path.with_file_name(format!(".{name}.tmp")));
+        let file = File::create(tmp.path()).map_err(|e| cannot_create(path, &e))?;
         Ok(AtomicFile {
             tmp,
             path: path.to_path_buf(),
@@ -36,8 +80,7 @@ impl AtomicFile {
         let file = self.writer.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         drop(file);
-        std::fs::rename(&self.tmp, &self.path)
-            .with_context(|| format!("renaming {} to {}", self.tmp.display(), self.path.display()))
+        self.tmp.commit(&self.path)
     }
 
     /// Writes a whole file atomically.
@@ -46,6 +89,18 @@ impl AtomicFile {
         f.writer().write_all(bytes)?;
         f.commit()
     }
+}
+
+/// A file that cannot be created where the user asked for it is their input.
+fn cannot_create(path: &Path, e: &std::io::Error) -> anyhow::Error {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let fix = match folder {
+        Some(dir) if !dir.is_dir() => format!("create the folder {} first", dir.display()),
+        _ => "choose a path in a folder you can write to".to_string(),
+    };
+    InputError::new(format!("cannot create {}: {e}", path.display()))
+        .fix(fix)
+        .into()
 }
 
 /// Rows stream through the buffered temporary file.
@@ -59,24 +114,28 @@ impl Write for AtomicFile {
     }
 }
 
-/// Creates the output folder, checks that it is writable and removes a stale
-/// manifest (the folder is incomplete until the new one is written).
-pub fn prepare_out_dir(dir: &Path) -> Result<(), InputError> {
-    let unwritable = |e: std::io::Error| {
-        InputError::new(format!(
-            "cannot write to output folder {}: {e}",
+/// An output file named by `flag` (e.g. `report --out`): its folder must
+/// exist and it must not be a folder itself. Checked before any work.
+pub fn check_out_file(path: &Path, flag: &str) -> Result<(), InputError> {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = folder.filter(|d| !d.is_dir()) {
+        return Err(InputError::new(format!(
+            "the folder of {} does not exist: {}",
+            path.display(),
             dir.display()
         ))
-        .field("--out")
-        .fix("choose a folder you can write to with --out DIR")
-    };
-    std::fs::create_dir_all(dir).map_err(unwritable)?;
-    let probe = dir.join(".jeugdstroom-write-test");
-    std::fs::write(&probe, b"ok").map_err(unwritable)?;
-    std::fs::remove_file(&probe).map_err(unwritable)?;
-    let manifest = dir.join("manifest.json");
-    if manifest.exists() {
-        std::fs::remove_file(&manifest).map_err(unwritable)?;
+        .field(flag)
+        .fix(format!(
+            "create {} first, or choose another {flag}",
+            dir.display()
+        )));
+    }
+    if path.is_dir() {
+        return Err(
+            InputError::new(format!("{} is a folder, not a file", path.display()))
+                .field(flag)
+                .fix(format!("give {flag} a file name, e.g. {flag} report.html")),
+        );
     }
     Ok(())
 }

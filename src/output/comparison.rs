@@ -13,6 +13,9 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
 
+/// The paired differences of a comparison folder.
+pub const FILE_NAME: &str = "comparison.csv";
+
 /// Metrics compared, the figure each is written as, and how a
 /// replication's value is read from its column.
 const COMPARED: [(Metric, Figure, Reading); 9] = [
@@ -290,7 +293,7 @@ pub fn payback_year(rows: &[ComparisonRow]) -> Option<i32> {
 
 /// Writes `comparison.csv` (B − A).
 pub fn write_comparison(dir: &Path, rows: &[ComparisonRow]) -> Result<()> {
-    write_pairs(&dir.join("comparison.csv"), rows)
+    write_pairs(&dir.join(FILE_NAME), rows)
 }
 
 /// One row of `comparison.csv` and `views.csv`.

@@ -1,7 +1,8 @@
 //! `manifest.json`: provenance of a result folder, written last.
 
 use super::atomic::AtomicFile;
-use anyhow::{Context, Result};
+use crate::error::InputError;
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -34,6 +35,11 @@ pub struct Manifest {
     /// For a sweep point: the overrides (`path=value`) applied to the base scenario.
     #[serde(default)]
     pub overrides: Vec<String>,
+    /// SHA-256 (hex) of every result file another command reads, by file
+    /// name; checked by `merge` and `report`. Empty in manifests written
+    /// before checksums were recorded (those folders are refused).
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
 }
 
 /// Versions pinned with `=` in Cargo.toml; a test checks they agree.
@@ -72,14 +78,30 @@ impl Manifest {
                 .collect(),
             parts: Vec::new(),
             overrides: Vec::new(),
+            files: BTreeMap::new(),
         }
     }
 
-    pub fn read(dir: &Path) -> Result<Self> {
+    /// Reads the manifest of a result folder; a missing or unparsable one
+    /// is an `InputError` naming it.
+    pub fn read(dir: &Path) -> Result<Self, InputError> {
         let path = dir.join(FILE_NAME);
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
-        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+        let bad = |what: String| {
+            InputError::new(what).in_file(&path)
+                .fix("pass a folder written by `jeugdstroom run`, `merge` or `compare`; a folder without a valid manifest.json did not finish")
+        };
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| bad(format!("cannot be read: {e}")))?;
+        let manifest: Manifest =
+            serde_json::from_str(&text).map_err(|e| bad(format!("not a valid manifest: {e}")))?;
+        let [start, end] = manifest.replication_range;
+        if start > end || end > manifest.replications {
+            return Err(bad(format!(
+                "replication_range {start}..{end} does not lie within the {} replications",
+                manifest.replications
+            )));
+        }
+        Ok(manifest)
     }
 }
 

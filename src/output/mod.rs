@@ -9,11 +9,13 @@
 //! - `terminal`, `views`: what `run` and `merge` print.
 
 mod atomic;
+pub mod checksum;
 pub mod comparison;
 pub mod export;
 mod feasibility;
 pub mod format;
 pub mod manifest;
+mod out_dir;
 mod party_tables;
 mod results;
 mod summary;
@@ -21,10 +23,11 @@ pub mod sweep_tables;
 mod terminal;
 pub mod views;
 
-pub use atomic::{AtomicFile, prepare_out_dir};
+pub use atomic::{AtomicFile, TempFile, check_out_file};
 pub use feasibility::{PartyOverrun, YearOverview};
 pub use format::{cell_text, safe_cell};
 pub use manifest::Manifest;
-pub use results::{Overview, finalize};
+pub use out_dir::prepare_out_dir;
+pub use results::{Overview, RUN_FILES, finalize};
 pub use summary::PartyStats;
 pub use terminal::print_overview;

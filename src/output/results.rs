@@ -19,15 +19,36 @@ pub struct Overview {
     pub stats: PartyStats,
 }
 
-/// Writes all result files from `replications.bin` in `dir`, manifest last.
+/// The files of a run's result folder that get a checksum in its manifest
+/// (those present: `views.csv` only beside a budget-capped run).
+pub const RUN_FILES: [&str; 10] = [
+    BIN,
+    "summary.csv",
+    "feasibility.csv",
+    "replications.csv",
+    "providers.csv",
+    "municipalities.csv",
+    "regimes.csv",
+    "views.csv",
+    crate::scenario::assumptions::FILE_NAME,
+    crate::scenario::assumptions::LABELS_FILE,
+];
+
+/// Writes all result files from `replications.bin` in `dir`, then the
+/// manifest with their checksums, last. The rows must hold the manifest's
+/// replication range, each once and in order.
 pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
     let bin = dir.join(BIN);
-    let columns = BinReader::open(&bin)?.columns;
-    let rows = BinReader::open(&bin)?.count_rows()?;
+    let [start, end] = manifest.replication_range;
+    let reader = BinReader::open(&bin)?.expect_replications(start..end)?;
+    let rows = reader.rows() as usize;
+    let columns = reader.columns;
     let stats = write_summary(dir, &bin, &columns, rows)?;
     let (years, feasibility) = write_feasibility_and_replications(dir, &bin, &columns, rows)?;
     write_party_tables(dir, &stats)?;
-    super::manifest::write(dir, manifest)?;
+    let mut manifest = manifest.clone();
+    manifest.files = super::checksum::record(dir, &RUN_FILES)?;
+    super::manifest::write(dir, &manifest)?;
     Ok(Overview {
         years,
         feasibility,

@@ -3,6 +3,7 @@
 //! whatever the replication count. The statistics of party totals are kept
 //! for the party tables and the terminal overview.
 
+use super::atomic::TempFile;
 use super::export::{Format, TableWriter};
 use super::format::Name;
 use crate::metrics::{ColumnKey, Metric};
@@ -13,7 +14,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Memory for one column block of the summary pass; 10× the replications
 /// means 10× narrower blocks, not 10× the memory.
@@ -101,10 +102,10 @@ pub fn write_summary(
     let block = (BLOCK_BUDGET_BYTES / (8 * rows.max(1))).clamp(1, columns.len().max(1));
     let blocks = transpose_to_blocks(dir, bin, columns.len(), block)?;
     let mut values = vec![0.0f64; block * rows];
-    for (b, path) in blocks.iter().enumerate() {
+    for (b, tmp) in blocks.iter().enumerate() {
         let start = b * block;
         let width = block.min(columns.len() - start);
-        read_block(path, rows, width, &mut values)?;
+        read_block(tmp.path(), rows, width, &mut values)?;
         for c in 0..width {
             let key = &columns[start + c];
             let summary = summarize(&mut values[c * rows..(c + 1) * rows], key.money);
@@ -122,18 +123,19 @@ pub fn write_summary(
 /// Splits the row file into column blocks of `width` columns in one pass, so
 /// that each block (all replications of `width` columns) fits the memory
 /// budget and the row file is read once, whatever the replication count.
+/// The block files are removed on every path (their guards).
 fn transpose_to_blocks(
     dir: &Path,
     bin: &Path,
     columns: usize,
     width: usize,
-) -> Result<Vec<PathBuf>> {
-    let paths: Vec<PathBuf> = (0..columns.div_ceil(width))
-        .map(|b| dir.join(format!(".summary-block-{b}.tmp")))
+) -> Result<Vec<TempFile>> {
+    let paths: Vec<TempFile> = (0..columns.div_ceil(width))
+        .map(|b| TempFile::guard(dir.join(format!(".summary-block-{b}.tmp"))))
         .collect();
     let mut writers = paths
         .iter()
-        .map(|p| Ok(BufWriter::with_capacity(1 << 16, File::create(p)?)))
+        .map(|p| Ok(BufWriter::with_capacity(1 << 16, File::create(p.path())?)))
         .collect::<Result<Vec<_>>>()?;
     let mut reader = BinReader::open(bin)?;
     while let Some(row) = reader.next_row()? {

@@ -79,7 +79,11 @@ pub fn write_scenario(
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        InputError::new(format!("cannot create the folder {}: {e}", dir.display()))
+            .field("--out")
+            .fix("choose a path in a folder you can write to with --out")
+    })?;
     let extends = match &base.file {
         Some(f) => std::fs::canonicalize(f)?.display().to_string(),
         None => {

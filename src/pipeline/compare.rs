@@ -80,6 +80,7 @@ pub fn run(c: &Comparison<'_>) -> Result<Vec<ComparisonRow>, Error> {
     manifest.parts = ["a", "b"]
         .map(|sub| c.out.join(sub).display().to_string())
         .to_vec();
+    manifest.files = output::checksum::record(c.out, &[output::comparison::FILE_NAME])?;
     output::manifest::write(c.out, &manifest)?;
     Ok(rows)
 }

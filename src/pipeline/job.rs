@@ -131,12 +131,12 @@ fn run_replications(job: &Job<'_>) -> Result<u64, Error> {
         threads: job.threads,
     };
     let bar = progress_bar(job.range.end - job.range.start, job.quiet);
-    let tmp_bin = job.out.join(format!(".{}.tmp", binfile::FILE_NAME));
-    let events = montecarlo::run_to_file(model, &layout, &plan, &tmp_bin, &|done| {
+    let tmp_bin = output::TempFile::guard(job.out.join(format!(".{}.tmp", binfile::FILE_NAME)));
+    let events = montecarlo::run_to_file(model, &layout, &plan, tmp_bin.path(), &|done| {
         bar.set_position(done)
     })?;
     bar.finish_and_clear();
-    std::fs::rename(&tmp_bin, job.out.join(binfile::FILE_NAME))?;
+    tmp_bin.commit(&job.out.join(binfile::FILE_NAME))?;
     Ok(events)
 }
 

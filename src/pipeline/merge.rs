@@ -5,7 +5,7 @@
 use super::job::wall_seconds;
 use crate::error::{Error, InputError};
 use crate::montecarlo::binfile::{BinReader, BinWriter, FILE_NAME as BIN};
-use crate::output::{self, Manifest, Overview};
+use crate::output::{self, Manifest, Overview, TempFile};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -21,15 +21,16 @@ pub fn merge_parts(shards: &[PathBuf], out: &Path) -> Result<(String, u64, Overv
     check_same_run(&parts, &shards[0])?;
     parts.sort_by_key(|(_, m)| m.replication_range);
     check_coverage(&parts, first.replications)?;
+    // Every shard is verified before anything is written.
+    verify_parts(&parts)?;
+    check_out_is_new(&parts, out)?;
 
     output::prepare_out_dir(out)?;
     let events = concatenate(&parts, out)?;
     // Same scenario in every shard (checked above): keep its assumptions and labels.
-    for name in [
-        crate::scenario::assumptions::FILE_NAME,
-        crate::scenario::assumptions::LABELS_FILE,
-    ] {
-        if let Ok(bytes) = std::fs::read(parts[0].0.join(name)) {
+    for name in KEPT {
+        if parts[0].1.files.contains_key(name) {
+            let bytes = std::fs::read(parts[0].0.join(name))?;
             output::AtomicFile::write_all(&out.join(name), &bytes)?;
         }
     }
@@ -49,17 +50,76 @@ pub fn merge_parts(shards: &[PathBuf], out: &Path) -> Result<(String, u64, Overv
     Ok((first.scenario.clone(), first.replications, overview))
 }
 
+/// Files of a shard that the merged result keeps (from the first shard).
+const KEPT: [&str; 2] = [
+    crate::scenario::assumptions::FILE_NAME,
+    crate::scenario::assumptions::LABELS_FILE,
+];
+
 fn read_parts(shards: &[PathBuf]) -> Result<Vec<Part>, Error> {
+    if shards.is_empty() {
+        return Err(InputError::new("no shard folders to merge")
+            .field("SHARD_DIR")
+            .fix("pass the result folders of every shard")
+            .into());
+    }
     let mut parts = Vec::new();
     for dir in shards {
         let manifest = Manifest::read(dir).map_err(|e| {
-            InputError::new(format!("{} is not a complete result folder: {e:#}", dir.display()))
+            InputError::new(format!("{} is not a complete result folder: {}", dir.display(), e.message))
                 .field("SHARD_DIR")
+                .in_file(&dir.join(output::manifest::FILE_NAME))
                 .fix("pass folders written by `jeugdstroom run --shard K/N`; a folder without manifest.json did not finish")
         })?;
         parts.push((dir.clone(), manifest));
     }
     Ok(parts)
+}
+
+/// Each shard's files against its manifest's checksums, its rows against its
+/// replication range, and every shard's columns against the first's.
+fn verify_parts(parts: &[Part]) -> Result<(), Error> {
+    let mut first: Option<Vec<crate::metrics::ColumnKey>> = None;
+    for (dir, m) in parts {
+        for name in KEPT.iter().filter(|n| m.files.contains_key(**n)) {
+            output::checksum::verify(dir, m, name)?;
+        }
+        let columns = output::checksum::verify_rows(dir, m)?;
+        match &first {
+            None => first = Some(columns),
+            Some(c) if *c != columns => {
+                return Err(InputError::new(format!(
+                    "{} has other columns than {}",
+                    dir.join(BIN).display(),
+                    parts[0].0.join(BIN).display()
+                ))
+                .in_file(&dir.join(BIN))
+                .fix("merge only shards of one run")
+                .into());
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// The merged result may not overwrite one of the shards it is merged from.
+fn check_out_is_new(parts: &[Part], out: &Path) -> Result<(), Error> {
+    let same = |dir: &Path| match (std::fs::canonicalize(dir), std::fs::canonicalize(out)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some((dir, _)) = parts.iter().find(|(dir, _)| same(dir)) {
+        return Err(InputError::new(format!(
+            "--out {} is the shard folder {}",
+            out.display(),
+            dir.display()
+        ))
+        .field("--out")
+        .fix("write the merged result to a new folder")
+        .into());
+    }
+    Ok(())
 }
 
 /// Every shard must come from one run: same scenario, seed, version and count.
@@ -134,21 +194,24 @@ fn check_coverage(parts: &[Part], replications: u64) -> Result<(), Error> {
 
 /// Appends the shards' row files in replication order; returns their events.
 fn concatenate(parts: &[Part], out: &Path) -> Result<u64, Error> {
-    let tmp = out.join(format!(".{BIN}.tmp"));
+    let tmp = TempFile::guard(out.join(format!(".{BIN}.tmp")));
     let mut writer: Option<BinWriter> = None;
-    let mut events = 0;
+    let mut events = 0u64;
     for (dir, m) in parts {
-        let mut reader = BinReader::open(&dir.join(BIN))?;
+        let [start, end] = m.replication_range;
+        let mut reader = BinReader::open(&dir.join(BIN))?.expect_replications(start..end)?;
         let w = match &mut writer {
             Some(w) => w,
-            None => writer.insert(BinWriter::create(&tmp, &reader.columns)?),
+            None => writer.insert(BinWriter::create(tmp.path(), &reader.columns)?),
         };
         while let Some(row) = reader.next_row()? {
             w.write_raw(row.raw())?;
         }
-        events += m.events;
+        events = events.saturating_add(m.events);
     }
-    writer.expect("at least one shard").finish()?;
-    std::fs::rename(&tmp, out.join(BIN))?;
+    if let Some(w) = writer {
+        w.finish()?;
+    }
+    tmp.commit(&out.join(BIN))?;
     Ok(events)
 }

@@ -4,11 +4,12 @@
 
 use crate::error::{Error, InputError};
 use crate::metrics::{ALL, Metric, ScopeKind};
-use crate::output::{Manifest, cell_text};
+use crate::montecarlo::binfile::FILE_NAME as BIN;
+use crate::output::comparison::FILE_NAME as COMPARISON;
+use crate::output::{Manifest, cell_text, checksum};
 use crate::scenario::assumptions::{self, Assumption, Labels};
-use anyhow::Context;
-use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 /// Mean and quantiles of one summary row.
@@ -85,11 +86,12 @@ fn missing(dir: &Path, what: &str, fix: &str) -> Error {
 
 impl Results {
     pub fn load(dir: &Path) -> Result<Results, Error> {
-        if dir.join("comparison.csv").exists() && dir.join("a").is_dir() {
+        if dir.join(COMPARISON).exists() && dir.join("a").is_dir() {
             let a = Run::load(&dir.join("a"))?;
             let b = Run::load(&dir.join("b"))?;
-            check_manifest(dir)?;
-            let paired = read_paired(&dir.join("comparison.csv"))?;
+            let manifest = check_manifest(dir)?;
+            checksum::verify_listed(dir, &manifest, &[COMPARISON], &[])?;
+            let paired = read_paired(&dir.join(COMPARISON))?;
             return Ok(Results::Comparison {
                 a: Box::new(a),
                 b: Box::new(b),
@@ -118,12 +120,8 @@ fn check_manifest(dir: &Path) -> Result<Manifest, Error> {
     }
     let manifest = Manifest::read(dir).map_err(|e| {
         Error::from(
-            InputError::new(format!(
-                "{}: unreadable manifest.json: {e:#}",
-                dir.display()
-            ))
-            .field("manifest.json")
-            .fix("re-run; the folder was not written by this tool version"),
+            e.field("manifest.json")
+                .fix("re-run; the folder was not written by this tool version"),
         )
     })?;
     let ours = env!("CARGO_PKG_VERSION");
@@ -141,81 +139,20 @@ fn check_manifest(dir: &Path) -> Result<Manifest, Error> {
     Ok(manifest)
 }
 
-/// The quantiles of `summary.csv`, with the years, care forms and areas in
-/// the order they first appear.
-#[derive(Default)]
-struct Summary {
-    stats: HashMap<Key, Stat>,
-    years: BTreeSet<i32>,
-    forms: Vec<String>,
-    areas: Vec<String>,
-}
-
-impl Summary {
-    fn read(path: &Path) -> Result<Summary, Error> {
-        let mut summary = Summary::default();
-        let mut reader =
-            csv::Reader::from_path(path).with_context(|| format!("{}", path.display()))?;
-        for record in reader.records() {
-            summary.add(&record.context("summary.csv")?)?;
-        }
-        Ok(summary)
-    }
-
-    /// One row: year, municipality, area, provider, care form, metric, mean,
-    /// sd, then the quantiles P5 … P95.
-    fn add(&mut self, r: &csv::StringRecord) -> Result<(), Error> {
-        let num = |i: usize| {
-            r.get(i)
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(f64::NAN)
-        };
-        let year: i32 = r[0].parse().context("summary.csv: year")?;
-        self.years.insert(year);
-        // Names as the scenario gave them, not as protected for spreadsheets.
-        let name = |i: usize| cell_text(&r[i]).to_string();
-        for (names, i) in [(&mut self.forms, 4), (&mut self.areas, 2)] {
-            if !names.iter().any(|n| *n == name(i)) && &r[i] != ALL {
-                names.push(name(i));
-            }
-        }
-        let stat = Stat {
-            mean: num(6),
-            p05: num(8),
-            p10: num(9),
-            p25: num(10),
-            p50: num(11),
-            p75: num(12),
-            p90: num(13),
-            p95: num(14),
-        };
-        let [m, a, p, f, metric] = [1, 2, 3, 4, 5].map(name);
-        self.stats.insert((year, m, a, p, f, metric), stat);
-        Ok(())
-    }
-}
-
-/// A JSON file the run wrote beside its results; the default when absent.
-fn read_json<T: serde::de::DeserializeOwned + Default>(path: &Path) -> T {
-    std::fs::read(path)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
-}
-
 impl Run {
     pub fn load(dir: &Path) -> Result<Run, Error> {
         let manifest = check_manifest(dir)?;
-        for file in ["summary.csv", "feasibility.csv"] {
-            if !dir.join(file).exists() {
-                return Err(missing(
-                    dir,
-                    file,
-                    "re-run the scenario; the folder is incomplete",
-                ));
-            }
-        }
-        let summary = Summary::read(&dir.join("summary.csv"))?;
+        // Every file the report reads, as it was written (not the per-replication ones).
+        checksum::verify_listed(
+            dir,
+            &manifest,
+            &["summary.csv", "feasibility.csv"],
+            &[BIN, "replications.csv"],
+        )?;
+        let summary = read_summary(&dir.join("summary.csv"))?;
+        let feasibility = read_feasibility(&dir.join("feasibility.csv"))?;
+        let assumptions = read_json(&dir.join(assumptions::FILE_NAME))?;
+        let labels = read_json(&dir.join(assumptions::LABELS_FILE))?;
         Ok(Run {
             dir: dir.to_path_buf(),
             manifest,
@@ -223,9 +160,9 @@ impl Run {
             forms: summary.forms,
             areas: summary.areas,
             stats: summary.stats,
-            feasibility: read_feasibility(&dir.join("feasibility.csv"))?,
-            assumptions: read_json(&dir.join(assumptions::FILE_NAME)),
-            labels: read_json(&dir.join(assumptions::LABELS_FILE)),
+            feasibility,
+            assumptions,
+            labels,
         })
     }
 
@@ -304,71 +241,164 @@ impl Run {
     }
 }
 
-/// A row of `feasibility.csv` as written by `output::feasibility` (fields
-/// named as its columns); a missing column or unreadable number is `None`.
-#[derive(Deserialize)]
-struct FeasibilityLine {
-    #[serde(default, deserialize_with = "csv::invalid_option")]
-    year: Option<f64>,
-    #[serde(default)]
-    scope: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default, deserialize_with = "csv::invalid_option")]
-    lumpsum_eur: Option<f64>,
-    #[serde(default, deserialize_with = "csv::invalid_option")]
-    cost_mean_eur: Option<f64>,
-    #[serde(default, deserialize_with = "csv::invalid_option")]
-    cost_p50_eur: Option<f64>,
-    #[serde(default, deserialize_with = "csv::invalid_option")]
-    cost_p95_eur: Option<f64>,
-    #[serde(default, deserialize_with = "csv::invalid_option")]
-    p_overrun: Option<f64>,
-    #[serde(default, deserialize_with = "csv::invalid_option")]
-    expected_shortfall_eur: Option<f64>,
-    #[serde(default, deserialize_with = "csv::invalid_option")]
-    p_insolvent: Option<f64>,
+/// A result file that cannot be parsed: bad input naming the file.
+fn corrupt(path: &Path, e: impl std::fmt::Display) -> Error {
+    InputError::new(format!("corrupt result file: {e}"))
+        .in_file(path)
+        .fix("re-run the scenario (or re-merge its shards); result files must not be edited")
+        .into()
 }
 
-impl From<FeasibilityLine> for FeasibilityRow {
-    fn from(l: FeasibilityLine) -> Self {
-        let nan = |v: Option<f64>| v.unwrap_or(f64::NAN);
-        FeasibilityRow {
-            year: l.year.unwrap_or(0.0) as i32,
-            scope: l.scope,
-            name: cell_text(&l.name).to_string(),
-            lumpsum: nan(l.lumpsum_eur),
-            cost_mean: nan(l.cost_mean_eur),
-            cost_p50: nan(l.cost_p50_eur),
-            cost_p95: nan(l.cost_p95_eur),
-            p_overrun: nan(l.p_overrun),
-            expected_shortfall: nan(l.expected_shortfall_eur),
-            p_insolvent: l.p_insolvent,
+/// The columns `summary.csv` starts with, in order (read by position).
+const SUMMARY_COLUMNS: [&str; 15] = [
+    "year",
+    "municipality",
+    "area",
+    "provider",
+    "care_form",
+    "metric",
+    "mean",
+    "sd",
+    "p05",
+    "p10",
+    "p25",
+    "p50",
+    "p75",
+    "p90",
+    "p95",
+];
+
+/// The columns of `feasibility.csv` a report needs (read by name).
+const FEASIBILITY_COLUMNS: [&str; 9] = [
+    "year",
+    "scope",
+    "name",
+    "lumpsum_eur",
+    "cost_mean_eur",
+    "cost_p50_eur",
+    "cost_p95_eur",
+    "p_overrun",
+    "expected_shortfall_eur",
+];
+
+/// Opens a result CSV whose header has `names` (in order when `ordered`).
+fn open_csv(path: &Path, names: &[&str], ordered: bool) -> Result<csv::Reader<File>, Error> {
+    let mut reader = csv::Reader::from_path(path).map_err(|e| corrupt(path, e))?;
+    let headers = reader.headers().map_err(|e| corrupt(path, e))?;
+    let missing = names.iter().enumerate().find(|(i, name)| {
+        if ordered {
+            headers.get(*i) != Some(**name)
+        } else {
+            !headers.iter().any(|h| h == **name)
         }
+    });
+    if let Some((_, name)) = missing {
+        return Err(corrupt(path, format!("no column `{name}` where expected")));
+    }
+    Ok(reader)
+}
+
+/// A JSON file kept with the results: absent → default, unparsable → refused.
+fn read_json<T: serde::de::DeserializeOwned + Default>(path: &Path) -> Result<T, Error> {
+    match std::fs::read(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
+        Err(e) => Err(corrupt(path, e)),
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| corrupt(path, e)),
     }
 }
 
+/// What `summary.csv` holds for a report.
+struct SummaryTable {
+    stats: HashMap<Key, Stat>,
+    years: BTreeSet<i32>,
+    forms: Vec<String>,
+    areas: Vec<String>,
+}
+
+fn read_summary(path: &Path) -> Result<SummaryTable, Error> {
+    let mut t = SummaryTable {
+        stats: HashMap::new(),
+        years: BTreeSet::new(),
+        forms: Vec::new(),
+        areas: Vec::new(),
+    };
+    let mut reader = open_csv(path, &SUMMARY_COLUMNS, true)?;
+    for record in reader.records() {
+        let r = record.map_err(|e| corrupt(path, e))?;
+        let num = |i: usize| r[i].parse::<f64>().unwrap_or(f64::NAN);
+        let year: i32 = r[0]
+            .parse()
+            .map_err(|e| corrupt(path, format!("year `{}`: {e}", &r[0])))?;
+        t.years.insert(year);
+        // Names as the scenario gave them, not as protected for spreadsheets.
+        let name = |i: usize| cell_text(&r[i]).to_string();
+        for (names, i) in [(&mut t.forms, 4), (&mut t.areas, 2)] {
+            if !names.iter().any(|n| *n == name(i)) && &r[i] != ALL {
+                names.push(name(i));
+            }
+        }
+        let stat = Stat {
+            mean: num(6),
+            p05: num(8),
+            p10: num(9),
+            p25: num(10),
+            p50: num(11),
+            p75: num(12),
+            p90: num(13),
+            p95: num(14),
+        };
+        let key = (year, name(1), name(2), name(3), name(4), name(5));
+        t.stats.insert(key, stat);
+    }
+    Ok(t)
+}
+
 fn read_feasibility(path: &Path) -> Result<Vec<FeasibilityRow>, Error> {
-    let mut reader = csv::Reader::from_path(path).with_context(|| path.display().to_string())?;
+    let mut reader = open_csv(path, &FEASIBILITY_COLUMNS, false)?;
+    let headers = reader.headers().map_err(|e| corrupt(path, e))?.clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
     let mut rows = Vec::new();
-    for line in reader.deserialize::<FeasibilityLine>() {
-        rows.push(line.context("feasibility.csv")?.into());
+    for record in reader.records() {
+        let r = record.map_err(|e| corrupt(path, e))?;
+        let num = |name: &str| {
+            col(name)
+                .and_then(|i| r.get(i))
+                .and_then(|v| v.parse::<f64>().ok())
+        };
+        let text = |name: &str| col(name).and_then(|i| r.get(i)).unwrap_or("").to_string();
+        let year = text("year");
+        let year = year
+            .parse()
+            .map_err(|e| corrupt(path, format!("year `{year}`: {e}")))?;
+        rows.push(FeasibilityRow {
+            year,
+            scope: text("scope"),
+            name: cell_text(&text("name")).to_string(),
+            lumpsum: num("lumpsum_eur").unwrap_or(f64::NAN),
+            cost_mean: num("cost_mean_eur").unwrap_or(f64::NAN),
+            cost_p50: num("cost_p50_eur").unwrap_or(f64::NAN),
+            cost_p95: num("cost_p95_eur").unwrap_or(f64::NAN),
+            p_overrun: num("p_overrun").unwrap_or(f64::NAN),
+            expected_shortfall: num("expected_shortfall_eur").unwrap_or(f64::NAN),
+            p_insolvent: num("p_insolvent"),
+        });
     }
     Ok(rows)
 }
 
 fn read_paired(path: &Path) -> Result<Vec<Paired>, Error> {
-    let mut reader = csv::Reader::from_path(path).with_context(|| path.display().to_string())?;
+    let mut reader = csv::Reader::from_path(path).map_err(|e| corrupt(path, e))?;
     let mut rows = Vec::new();
     for record in reader.records() {
-        let r = record.context("comparison.csv")?;
-        if &r[1] != ScopeKind::Region.name() {
+        let r = record.map_err(|e| corrupt(path, e))?;
+        let text = |i: usize| r.get(i).unwrap_or("");
+        if text(1) != ScopeKind::Region.name() {
             continue;
         }
-        let num = |i: usize| r[i].parse::<f64>().unwrap_or(f64::NAN);
+        let num = |i: usize| text(i).parse::<f64>().unwrap_or(f64::NAN);
         rows.push(Paired {
-            year: r[0].parse().unwrap_or(0),
-            metric: r[3].to_string(),
+            year: text(0).parse().unwrap_or(0),
+            metric: text(3).to_string(),
             a_mean: num(4),
             b_mean: num(5),
             diff: num(6),

@@ -1,0 +1,387 @@
+//! Result folders as input (issue 12): a damaged, edited, truncated or
+//! missing file inside a result folder, and `--out` paths that cannot be
+//! written, are the user's input — exit 2 naming the file, never a panic,
+//! an abort, exit 1, a silent merge, or a `.tmp` left behind. Each test is
+//! named after what broke.
+
+use crate::util::*;
+use jeugdstroom::output::checksum::sha256_file;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// Two shards (replications 0..3 and 3..6) of a small scenario.
+struct Shards {
+    tmp: TempDir,
+    dirs: [PathBuf; 2],
+}
+
+fn shards() -> Shards {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        single_form(
+            50.0,
+            r#"{ distribution = "exponential", mean = 30 }"#,
+            "",
+            2,
+            0,
+        ),
+    )
+    .unwrap();
+    let dirs = ["1/2", "2/2"].map(|k| {
+        let dir = tmp.path().join(format!("shard{}", &k[..1]));
+        run_into(
+            &[
+                path_str(&scenario),
+                "--replications",
+                "6",
+                "--seed",
+                "3",
+                "--shard",
+                k,
+            ],
+            &dir,
+        );
+        dir
+    });
+    Shards { tmp, dirs }
+}
+
+impl Shards {
+    fn out(&self) -> PathBuf {
+        self.tmp.path().join("merged")
+    }
+
+    fn merge(&self) -> Out {
+        let out = self.out();
+        let mut args = vec!["merge"];
+        args.extend(self.dirs.iter().map(|d| path_str(d)));
+        args.extend(["--out", path_str(&out)]);
+        jeugdstroom(&args)
+    }
+}
+
+fn bin(dir: &Path) -> PathBuf {
+    dir.join("replications.bin")
+}
+
+/// Records the current checksum of `name` in the folder's manifest, as a
+/// hostile edit would: the file's own checks must still refuse it.
+fn reseal(dir: &Path, name: &str) {
+    let path = dir.join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    m["files"][name] = sha256_file(&dir.join(name)).unwrap().into();
+    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+}
+
+/// (header length, column keys) of a row file.
+fn header(bytes: &[u8]) -> (usize, Vec<serde_json::Value>) {
+    let len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
+    (len, serde_json::from_slice(&bytes[16..16 + len]).unwrap())
+}
+
+/// Byte offset of the first money value in row `row`.
+fn money_offset(bytes: &[u8], row: usize) -> usize {
+    let (len, columns) = header(bytes);
+    let money = columns.iter().position(|c| c["money"] == true).unwrap();
+    16 + len + row * (8 + 8 * columns.len()) + 8 + 8 * money
+}
+
+/// Exit 2, no panic, and the message names `file`.
+fn refused_naming(out: &Out, file: &Path) {
+    out.rejected().contains(&file.display().to_string());
+}
+
+fn no_tmp_left(dir: &Path) {
+    for entry in walk(dir) {
+        let name = entry.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".tmp"), "left behind: {}", entry.display());
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut all = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            all.extend(walk(&p));
+        }
+        all.push(p);
+    }
+    all
+}
+
+#[test]
+fn error_past_column_65535_panicked() {
+    // One very long line (a one-line file), the error far to its right.
+    let long = "x".repeat(70_000);
+    for text in [
+        format!("name = \"{long}\" extra = 1\n"),
+        format!("name = \"{long}\" ="),
+    ] {
+        let case = Case::new(&text);
+        let out = case.validate();
+        out.input_error(&case.scenario, 1, None);
+        assert!(
+            out.stderr.len() < 2_000,
+            "{} bytes echoed",
+            out.stderr.len()
+        );
+    }
+}
+
+#[test]
+fn corrupt_money_value_in_replications_bin_panicked() {
+    for bad in [f64::NAN, f64::INFINITY, 1e300, 0.5] {
+        let s = shards();
+        let mut bytes = std::fs::read(bin(&s.dirs[1])).unwrap();
+        let at = money_offset(&bytes, 1);
+        bytes[at..at + 8].copy_from_slice(&bad.to_le_bytes());
+        std::fs::write(bin(&s.dirs[1]), &bytes).unwrap();
+        // As edited: the checksum no longer matches.
+        refused_naming(&s.merge(), &bin(&s.dirs[1]));
+        // Resealed: the value itself is refused, not a panic inside rust_decimal.
+        reseal(&s.dirs[1], "replications.bin");
+        refused_naming(&s.merge(), &bin(&s.dirs[1]));
+        assert!(
+            !s.out().exists(),
+            "merge wrote before verifying every shard"
+        );
+    }
+}
+
+#[test]
+fn huge_header_length_in_replications_bin_aborted() {
+    for len in [u64::MAX, 1 << 40, 1 << 20] {
+        let s = shards();
+        let mut bytes = std::fs::read(bin(&s.dirs[0])).unwrap();
+        bytes[8..16].copy_from_slice(&len.to_le_bytes());
+        std::fs::write(bin(&s.dirs[0]), &bytes).unwrap();
+        reseal(&s.dirs[0], "replications.bin");
+        refused_naming(&s.merge(), &bin(&s.dirs[0]));
+    }
+}
+
+#[test]
+fn dropped_or_duplicated_row_merged_with_exit_0() {
+    let row_len = |bytes: &[u8]| 8 + 8 * header(bytes).1.len();
+    let edits: [fn(&mut Vec<u8>, usize); 3] = [
+        |b, n| b.truncate(b.len() - n),
+        |b, n| b.extend_from_within(b.len() - n..),
+        |b, n| {
+            let last = b.len() - n;
+            let prev: Vec<u8> = b[last - n..last].to_vec();
+            b[last..].copy_from_slice(&prev);
+        },
+    ];
+    for edit in edits {
+        for resealed in [false, true] {
+            let s = shards();
+            let mut bytes = std::fs::read(bin(&s.dirs[1])).unwrap();
+            let n = row_len(&bytes);
+            edit(&mut bytes, n);
+            std::fs::write(bin(&s.dirs[1]), &bytes).unwrap();
+            if resealed {
+                reseal(&s.dirs[1], "replications.bin");
+            }
+            refused_naming(&s.merge(), &bin(&s.dirs[1]));
+            assert!(!s.out().exists());
+        }
+    }
+}
+
+#[test]
+fn truncated_or_missing_replications_bin_was_internal() {
+    for keep in [Some(0), Some(12), Some(20), None] {
+        let s = shards();
+        match keep {
+            Some(n) => {
+                let bytes = std::fs::read(bin(&s.dirs[0])).unwrap();
+                std::fs::write(bin(&s.dirs[0]), &bytes[..n]).unwrap();
+                reseal(&s.dirs[0], "replications.bin");
+            }
+            None => std::fs::remove_file(bin(&s.dirs[0])).unwrap(),
+        }
+        refused_naming(&s.merge(), &bin(&s.dirs[0]));
+    }
+}
+
+#[test]
+fn merged_result_records_its_own_checksums() {
+    let s = shards();
+    assert_eq!(s.merge().code, Some(0));
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(s.out().join("manifest.json")).unwrap()).unwrap();
+    for name in [
+        "replications.bin",
+        "summary.csv",
+        "feasibility.csv",
+        "labels.json",
+    ] {
+        let want = sha256_file(&s.out().join(name)).unwrap();
+        assert_eq!(m["files"][name], want.as_str(), "{name}");
+    }
+    no_tmp_left(s.tmp.path());
+}
+
+#[test]
+fn manifest_without_checksums_is_refused_with_a_re_run() {
+    let s = shards();
+    for dir in &s.dirs {
+        let path = dir.join("manifest.json");
+        let mut m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        m.as_object_mut().unwrap().remove("files");
+        std::fs::write(&path, serde_json::to_vec(&m).unwrap()).unwrap();
+    }
+    s.merge()
+        .rejected()
+        .contains("checksums")
+        .contains("re-run");
+    jeugdstroom(&["report", path_str(&s.dirs[0])])
+        .rejected()
+        .contains("checksums");
+}
+
+#[test]
+fn edited_or_corrupt_csv_in_a_result_folder_was_internal() {
+    let s = shards();
+    assert_eq!(s.merge().code, Some(0));
+    let dir = s.out();
+    let report = || jeugdstroom(&["report", path_str(&dir)]);
+    assert_eq!(report().code, Some(0));
+    for (file, text) in [
+        ("summary.csv", "a,b\n1,2\n"),
+        ("summary.csv", "year\nnot-a-year\n"),
+        ("feasibility.csv", "year,scope\n\"unclosed\n"),
+        ("labels.json", "{"),
+    ] {
+        let path = dir.join(file);
+        let original = std::fs::read(&path).unwrap();
+        std::fs::write(&path, text).unwrap();
+        refused_naming(&report(), &path);
+        reseal(&dir, file);
+        refused_naming(&report(), &path);
+        std::fs::write(&path, original).unwrap();
+        reseal(&dir, file);
+    }
+    std::fs::remove_file(dir.join("feasibility.csv")).unwrap();
+    refused_naming(&report(), &dir.join("feasibility.csv"));
+}
+
+#[test]
+fn out_naming_a_file_or_a_foreign_folder_was_accepted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("notes.txt");
+    std::fs::write(&file, "mine").unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        single_form(
+            50.0,
+            r#"{ distribution = "exponential", mean = 30 }"#,
+            "",
+            1,
+            0,
+        ),
+    )
+    .unwrap();
+    let run = |out: &Path| {
+        jeugdstroom(&[
+            "run",
+            path_str(&scenario),
+            "--replications",
+            "2",
+            "--quiet",
+            "--out",
+            path_str(out),
+        ])
+    };
+    // An existing file, a folder of other files, a path under a file.
+    for out in [file.clone(), tmp.path().to_path_buf(), file.join("sub")] {
+        let o = run(&out);
+        o.rejected().contains("--out").contains("fix:");
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    // A result folder of this tool may be written again.
+    let again = tmp.path().join("again");
+    assert_eq!(run(&again).code, Some(0));
+    assert_eq!(run(&again).code, Some(0));
+}
+
+#[test]
+fn merge_into_one_of_its_shards_was_accepted() {
+    let s = shards();
+    let out = jeugdstroom(&[
+        "merge",
+        path_str(&s.dirs[0]),
+        path_str(&s.dirs[1]),
+        "--out",
+        path_str(&s.dirs[1]),
+    ]);
+    out.rejected().contains("--out");
+    assert!(s.dirs[1].join("manifest.json").exists());
+}
+
+#[test]
+fn report_out_into_a_missing_folder_was_internal() {
+    let s = shards();
+    let missing = s.tmp.path().join("nowhere").join("r.html");
+    jeugdstroom(&["report", path_str(&s.dirs[0]), "--out", path_str(&missing)])
+        .rejected()
+        .contains("nowhere")
+        .contains("fix:");
+    jeugdstroom(&[
+        "report",
+        path_str(&s.dirs[0]),
+        "--out",
+        path_str(s.tmp.path()),
+    ])
+    .rejected()
+    .contains("is a folder");
+}
+
+#[test]
+fn failed_rename_left_a_tmp_file_behind() {
+    let s = shards();
+    // A folder where a result file goes: its rename fails.
+    let blocker = s.dirs[0].join("summary.csv");
+    std::fs::remove_file(&blocker).unwrap();
+    std::fs::create_dir_all(blocker.join("inside")).unwrap();
+    let scenario = s.tmp.path().join("s.toml");
+    let out = jeugdstroom(&[
+        "run",
+        path_str(&scenario),
+        "--replications",
+        "2",
+        "--quiet",
+        "--out",
+        path_str(&s.dirs[0]),
+    ]);
+    refused_naming(&out, &blocker);
+    no_tmp_left(s.tmp.path());
+}
+
+#[test]
+fn unwritable_backtest_out_was_found_after_the_fit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("f");
+    std::fs::write(&file, "").unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    jeugdstroom(&[
+        "backtest",
+        &format!("{root}/examples/history-synthetic.csv"),
+        "--base",
+        &format!("{root}/examples/truth.toml"),
+        "--fit-until",
+        "2021",
+        "--replications",
+        "2",
+        "--quiet",
+        "--out",
+        path_str(&file.join("sub")),
+    ])
+    .rejected()
+    .contains("--out");
+}

@@ -81,6 +81,11 @@ impl Sources {
         self.files.first().map_or("<scenario>", |(o, _)| o.as_str())
     }
 
+    /// Names of the files of the chain, the named file first.
+    pub fn origins(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|(o, _)| o.as_str())
+    }
+
     /// All file texts, for hashing.
     pub fn texts(&self) -> impl Iterator<Item = &str> {
         self.files.iter().map(|(_, t)| t.as_str())

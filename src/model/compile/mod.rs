@@ -88,13 +88,20 @@ fn initial_caseload(
             .iter()
             .position(|s| s.municipality == m && s.area == a)
     };
+    let s = &loaded.scenario;
+    let youngest: Vec<f64> = (s.care_forms.values())
+        .map(|f| f.age.iter().map(|b| b.from).fold(f64::INFINITY, f64::min))
+        .collect();
     let caseload_names = CaseloadNames {
         municipalities: &names.municipalities,
         areas: &names.areas,
         forms: &names.forms,
         segment: &segment,
+        youngest: &youngest,
+        hard_exit_age: s.ageing.hard_exit_age,
     };
     read_caseload(&loaded.files, Path::new(file), &caseload_names)
+        .map_err(|e| values::at_field(loaded, &["initial_state", "caseload"], e))
 }
 
 fn relapse(loaded: &Loaded) -> Result<Option<RelapseRule>, InputError> {

@@ -11,7 +11,7 @@ mod horizon;
 mod interventions;
 mod regions;
 
-pub use checker::PRIORITIES;
+pub use checker::{MAX_DAYS, PRIORITIES};
 
 use super::locate::Sources;
 use super::schema::Scenario;

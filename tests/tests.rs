@@ -5,8 +5,10 @@ mod util;
 
 // Bad input: located errors naming the field and a fix, never a panic.
 mod bad_input;
+mod hangs;
 mod history_input;
 mod regression;
+mod sweep_input;
 
 // The library against queueing theory, exact money and the care landscape.
 mod finance;

@@ -85,7 +85,7 @@ fn check_youth(history: &History, until: i32, base_youth: f64) -> Result<(), Err
             .into());
     }
     let given = history.rows.iter().any(|r| r.youth_population.is_some());
-    if !given && !(base_youth > 0.0) {
+    if !given && (base_youth.is_nan() || base_youth <= 0.0) {
         let message = format!(
             "{} gives no youth population and the base scenario has no youth",
             history.file

@@ -132,10 +132,14 @@ fn run_replications(job: &Job<'_>) -> Result<u64, Error> {
     };
     let bar = progress_bar(job.range.end - job.range.start, job.quiet);
     let tmp_bin = job.out.join(format!(".{}.tmp", binfile::FILE_NAME));
-    let events = montecarlo::run_to_file(model, &layout, &plan, &tmp_bin, &|done| {
+    let ran = montecarlo::run_to_file(model, &layout, &plan, &tmp_bin, &|done| {
         bar.set_position(done)
-    })?;
+    });
     bar.finish_and_clear();
+    // A stopped run leaves no half-written row file behind.
+    let events = ran.inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp_bin);
+    })?;
     std::fs::rename(&tmp_bin, job.out.join(binfile::FILE_NAME))?;
     Ok(events)
 }

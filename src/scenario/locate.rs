@@ -7,7 +7,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Sources {
     files: Vec<(String, String)>,
 }

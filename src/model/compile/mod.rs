@@ -6,6 +6,7 @@ mod contract;
 mod csv_input;
 mod forms;
 mod interventions;
+mod loops;
 mod pools;
 mod prices;
 mod staff;
@@ -25,7 +26,10 @@ use values::duration;
 
 /// Compiles a validated scenario.
 pub fn compile(loaded: &Loaded) -> Result<Model, InputErrors> {
-    compile_inner(loaded).map_err(|e| InputErrors(vec![e]))
+    let mut model = compile_inner(loaded).map_err(|e| InputErrors(vec![e]))?;
+    loops::check(loaded, &model)?;
+    model.event_budget = super::budget::event_budget(&model);
+    Ok(model)
 }
 
 /// Names of the scenario's tables in index order, for resolving references.
@@ -197,5 +201,6 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
         closed_places,
         prices,
         money,
+        event_budget: 0,
     })
 }

@@ -13,3 +13,6 @@ pub const MAX_SHARDS: u64 = 100_000;
 pub const MAX_SWEEP_POINTS: u64 = 10_000;
 /// Most files in one `extends` chain (the named file included).
 pub const MAX_EXTENDS_DEPTH: usize = 16;
+/// Most (municipality, area) × care form × year cells one replication
+/// records (its memory per thread grows with them).
+pub const MAX_CELLS: usize = 1_000_000;

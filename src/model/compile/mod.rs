@@ -19,6 +19,7 @@ use super::{
 };
 use crate::calendar::DAYS_PER_YEAR;
 use crate::error::{InputError, InputErrors};
+use crate::limits::MAX_CELLS;
 use crate::scenario::Loaded;
 use csv_input::{CaseloadNames, read_caseload};
 use std::path::Path;
@@ -160,6 +161,9 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
         SegmentId::CAPACITY,
         SegmentId::WHAT,
     )?;
+    let cells = segments.len() * names.forms.len() * years;
+    let what = "cells of (municipality, area) × care form × year";
+    fits(loaded, "areas", cells, MAX_CELLS, what)?;
     let forms = forms::forms(loaded, &names)?;
     let catchments = pools::Catchments::of(&segments, names.areas.len());
     let (mut pools, pool_of) = pools::pools(s, &catchments);

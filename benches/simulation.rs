@@ -61,7 +61,7 @@ fn reference() -> &'static Reference {
         let mut events = 0;
         let mut pending = 0;
         for r in 0..CYCLE {
-            let exposure = &sim.run(SEED, r).exposure;
+            let exposure = &sim.run(SEED, r).expect("within the event budget").exposure;
             events += exposure.events;
             pending += live_pending(&model, exposure);
         }
@@ -234,7 +234,11 @@ fn events_per_second(c: &mut Criterion) {
     let mut replication = 0;
     group.bench_function("default_model_events", |b| {
         b.iter(|| {
-            let events = sim.run(SEED, replication).exposure.events;
+            let events = sim
+                .run(SEED, replication)
+                .expect("within the event budget")
+                .exposure
+                .events;
             replication = (replication + 1) % CYCLE;
             black_box(events)
         })

@@ -53,7 +53,7 @@ TOML
 "$J" validate scenarios/amsterdam-duo-afbouw.toml >"$w/validate.stdout"
 cd "$w"
 mask() { sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/TIME/g' \
-  -e 's/"(wall_seconds|host|threads)": [^,]*/"\1": X/' -e "s#$w#W#g" -e "s#$root#ROOT#g" -e 's/[0-9.]+ s\b/S s/g' "$1"; }
+  -e 's/"(wall_seconds|host|threads)": [^,]*/"\1": X/' -e 's/"assumptions.json": "[0-9a-f]+"/"assumptions.json": X/' -e "s#$w#W#g" -e "s#$root#ROOT#g" -e 's/[0-9.]+ s\b/S s/g' "$1"; }
 find . -type f | sort | while read -r p; do
   case "$p" in
     *.xlsx) d=$(mktemp -d); (cd "$d" && unzip -qo "$w/$p" && find . -type f ! -path './docProps/*' | sort | xargs cat | sed -E "s/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/TIME/g" | sha256sum | cut -c1-16 | sed "s#^#$p #"); rm -rf "$d";;

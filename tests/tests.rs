@@ -5,10 +5,12 @@ mod util;
 
 // Bad input: located errors naming the field and a fix, never a panic.
 mod bad_input;
+mod hangs;
 mod history_input;
 mod injection;
 mod regression;
 mod result_files;
+mod sweep_input;
 
 // The library against queueing theory, exact money and the care landscape.
 mod finance;

@@ -74,7 +74,9 @@ pub fn per_record<T>(
     mut f: impl FnMut(&Record) -> T,
 ) -> Vec<T> {
     let mut sim = Simulation::new(model);
-    (0..replications).map(|r| f(sim.run(seed, r))).collect()
+    (0..replications)
+        .map(|r| f(sim.run(seed, r).unwrap_or_else(|e| panic!("{e}"))))
+        .collect()
 }
 
 /// Sum of a cell metric over all segments and forms of a year range.

@@ -11,7 +11,7 @@ use crate::model::{Model, OverflowRule};
 use crate::output::export::write_table;
 use crate::output::format::{Fixed, Name};
 use crate::record::{CellMetric, PoolMetric};
-use crate::sim::Simulation;
+use crate::sim::{Overrun, Simulation};
 use crate::text::printable;
 use anyhow::Result;
 use rust_decimal::prelude::ToPrimitive;
@@ -61,9 +61,10 @@ pub struct Advice {
 }
 
 /// Sizes every pool whose care form is not always granted for `target`,
-/// and checks the advice by simulating it.
-pub fn advise(model: &Model, seed: u64, replications: u64, target: f64) -> Advice {
-    let load = offered_load(model, seed, replications);
+/// and checks the advice by simulating it. A replication past its event
+/// budget stops the advice.
+pub fn advise(model: &Model, seed: u64, replications: u64, target: f64) -> Result<Advice, Overrun> {
+    let load = offered_load(model, seed, replications)?;
     let waiting = |p: usize| model.forms[model.pools[p].form].overflow == OverflowRule::Wait;
     let advised: Vec<u32> = (0..model.pools.len())
         .map(|p| places_for(target, load[p], waiting(p)))
@@ -72,7 +73,7 @@ pub fn advise(model: &Model, seed: u64, replications: u64, target: f64) -> Advic
     for (p, pool) in confirm.pools.iter_mut().enumerate() {
         pool.capacity.iter_mut().for_each(|c| *c = advised[p]);
     }
-    let simulated = simulated_immediate(&confirm, seed, replications);
+    let simulated = simulated_immediate(&confirm, seed, replications)?;
     let pools = (0..model.pools.len())
         .filter(|&p| model.forms[model.pools[p].form].overflow != OverflowRule::AlwaysGrant)
         .map(|p| {
@@ -92,12 +93,12 @@ pub fn advise(model: &Model, seed: u64, replications: u64, target: f64) -> Advic
             }
         })
         .collect();
-    Advice {
+    Ok(Advice {
         target,
         start_year: model.start_year,
         replications,
         pools,
-    }
+    })
 }
 
 /// Admission, occupancy and vacancy cost of pool `p` with `places`.
@@ -119,7 +120,7 @@ fn size(model: &Model, p: usize, load: f64, waiting: bool, places: u32) -> Sizin
 }
 
 /// Mean occupied places per pool in the start year, with unlimited places.
-fn offered_load(model: &Model, seed: u64, replications: u64) -> Vec<f64> {
+fn offered_load(model: &Model, seed: u64, replications: u64) -> Result<Vec<f64>, Overrun> {
     let mut free = model.clone();
     for pool in &mut free.pools {
         pool.capacity.iter_mut().for_each(|c| *c = u32::MAX / 2);
@@ -127,21 +128,21 @@ fn offered_load(model: &Model, seed: u64, replications: u64) -> Vec<f64> {
     let mut sim = Simulation::new(&free);
     let mut load = vec![0.0; free.pools.len()];
     for r in 0..replications {
-        let e = &sim.run(seed, r).exposure;
+        let e = &sim.run(seed, r)?.exposure;
         for (p, l) in load.iter_mut().enumerate() {
             *l += e.pool(0, p, PoolMetric::OccupiedDays) / DAYS_PER_YEAR / replications as f64;
         }
     }
-    load
+    Ok(load)
 }
 
 /// Share of starts in each pool that were immediate (not out of region, no wait).
-fn simulated_immediate(model: &Model, seed: u64, replications: u64) -> Vec<f64> {
+fn simulated_immediate(model: &Model, seed: u64, replications: u64) -> Result<Vec<f64>, Overrun> {
     let mut sim = Simulation::new(model);
     let mut starts = vec![0.0; model.pools.len()];
     let mut delayed = vec![0.0; model.pools.len()];
     for r in 0..replications {
-        let e = &sim.run(seed, r).exposure;
+        let e = &sim.run(seed, r)?.exposure;
         for (p, pool) in model.pools.iter().enumerate() {
             for &(s, _) in &pool.catchment {
                 starts[p] += e.cell(0, s, pool.form, CellMetric::Starts);
@@ -150,11 +151,11 @@ fn simulated_immediate(model: &Model, seed: u64, replications: u64) -> Vec<f64> 
             }
         }
     }
-    starts
+    Ok(starts
         .iter()
         .zip(&delayed)
         .map(|(s, d)| if *s > 0.0 { 1.0 - d / s } else { 1.0 })
-        .collect()
+        .collect())
 }
 
 /// One row of the capacity advice CSV, one per pool.

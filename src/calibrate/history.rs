@@ -84,14 +84,9 @@ pub fn read_history(
             );
         }
     };
-    let text = match std::str::from_utf8(&bytes) {
+    let text = match crate::scenario::text::utf8(&file, &bytes) {
         Ok(text) => text,
-        Err(e) => {
-            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
-            let at = Location::from_offset(&file, valid, valid.len());
-            let error = InputError::new(format!("{file} is not UTF-8 text: {e}")).at(at);
-            return fail(error.fix("save the history file as UTF-8 CSV"));
-        }
+        Err(e) => return fail(e),
     };
     if text.trim().is_empty() {
         let columns: Vec<&str> = required().collect();
@@ -119,6 +114,23 @@ pub fn read_history(
     }
     errors.sort_by_key(|e| e.location.as_ref().map(|l| (l.line, l.column)));
     Err(InputErrors(errors))
+}
+
+/// The first row of the first year up to `until` whose youth population is
+/// given but 0 in every row: arrival rates per 1,000 youth cannot be fitted.
+pub fn zero_youth(history: &History, until: i32) -> Option<&HistoryRow> {
+    history
+        .years
+        .iter()
+        .filter(|&&y| y <= until)
+        .find_map(|&y| {
+            let mut rows = history.rows.iter().filter(|r| r.year == y);
+            let given = rows.clone().any(|r| r.youth_population.is_some());
+            let positive = rows
+                .clone()
+                .any(|r| r.youth_population.unwrap_or(0.0) > 0.0);
+            (given && !positive).then(|| rows.next()).flatten()
+        })
 }
 
 /// Sums of the rows of one year and care form over all municipalities (None

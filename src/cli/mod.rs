@@ -13,6 +13,7 @@ mod slurm;
 mod sweep;
 
 use crate::error::Error;
+use crate::limits::{MAX_REPLICATIONS, MAX_THREADS};
 use crate::montecarlo::Shard;
 use crate::pipeline::{Runner, job};
 use crate::report::Lang;
@@ -68,7 +69,7 @@ pub enum Command {
 #[derive(Debug, clap::Args)]
 pub struct SimFlags {
     /// Number of replications (default: the scenario's `simulation.replications`).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=MAX_REPLICATIONS))]
     pub replications: Option<u64>,
     /// Master seed (default: the scenario's `simulation.seed`).
     #[arg(long)]
@@ -79,7 +80,7 @@ pub struct SimFlags {
 #[derive(Debug, clap::Args)]
 pub struct RunnerFlags {
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..1025))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=MAX_THREADS))]
     pub threads: Option<u64>,
     /// No progress bar.
     #[arg(long)]

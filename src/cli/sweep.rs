@@ -34,10 +34,12 @@ pub fn sweep(args: SweepArgs) -> Result<(), Error> {
         .file_stem()
         .map_or("sweep".into(), |s| s.to_string_lossy());
     let out = default_out(args.out, &format!("sweep-{stem}"));
+    // Every point is decided before the first one runs.
     let (points, failures) = sweep::prepare_points(&plan);
-    for f in &failures {
-        eprintln!("error: {f}");
+    if !failures.is_empty() {
+        return Err(InputErrors(failures).into());
     }
+    sweep::check_year(&plan, &points)?;
     let Some(first) = points.iter().flatten().next() else {
         return Err(InputErrors(failures).into());
     };
@@ -64,8 +66,5 @@ pub fn sweep(args: SweepArgs) -> Result<(), Error> {
             printable_path(&out)
         );
     }
-    match failures.is_empty() {
-        true => Ok(()),
-        false => Err(InputErrors(failures).into()),
-    }
+    Ok(())
 }

@@ -4,6 +4,9 @@
 use rand::Rng;
 use rand_distr::{Distribution, Exp1, Gamma, LogNormal};
 
+/// Lengths below this (about 0.1 second) are treated as no time at all.
+pub const ZERO_DAYS: f64 = 1e-6;
+
 /// An episode length (or delay) distribution in days.
 #[derive(Clone, Debug)]
 pub enum Duration {
@@ -69,6 +72,21 @@ impl Duration {
             Duration::Uniform { min, max } => (min + max) / 2.0,
             Duration::Empirical { sorted } => sorted.iter().sum::<f64>() / sorted.len() as f64,
         }
+    }
+
+    /// The longest length it can draw (infinite for the unbounded ones).
+    pub fn max_days(&self) -> f64 {
+        match self {
+            Duration::Fixed { days } => *days,
+            Duration::Uniform { max, .. } => *max,
+            Duration::Empirical { sorted } => sorted.last().copied().unwrap_or(0.0),
+            _ => f64::INFINITY,
+        }
+    }
+
+    /// Every draw is (practically) 0 days: no time passes in such a stay.
+    pub fn always_zero(&self) -> bool {
+        self.max_days() < ZERO_DAYS
     }
 
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {

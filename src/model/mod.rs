@@ -3,6 +3,7 @@
 //! replications. Owns its types: nothing of the scenario format passes
 //! through (`compile` converts).
 
+pub mod budget;
 mod compile;
 pub mod contract;
 pub mod distribution;
@@ -151,6 +152,8 @@ pub struct Model {
     pub closed_places: Vec<Vec<u32>>,
     pub prices: Prices,
     pub money: Money,
+    /// Most events one replication may process (see `budget`).
+    pub event_budget: u64,
 }
 
 impl Model {

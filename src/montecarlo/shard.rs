@@ -2,6 +2,7 @@
 //! replications. Slices are balanced to within one replication.
 
 use crate::error::InputError;
+use crate::limits::MAX_SHARDS;
 use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
@@ -47,6 +48,9 @@ impl FromStr for Shard {
             .map_err(|_| bad("N is not a whole number"))?;
         if count == 0 || index == 0 || index > count {
             return Err(bad("K must lie between 1 and N"));
+        }
+        if count > MAX_SHARDS {
+            return Err(bad(&format!("N is above the limit of {MAX_SHARDS} shards")));
         }
         Ok(Shard { index, count })
     }

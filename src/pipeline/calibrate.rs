@@ -55,6 +55,7 @@ pub fn fit(base: &Base, history: &History, until: i32) -> Result<Calibration, Er
         .iter()
         .map(|s| s.youth[0])
         .sum();
+    check_youth(history, until, youth)?;
     fit::calibrate(history, until, &forms, youth).ok_or_else(|| {
         InputError::new(format!(
             "{}: too few years with arrivals up to {until} to fit a trend",
@@ -64,6 +65,38 @@ pub fn fit(base: &Base, history: &History, until: i32) -> Result<Calibration, Er
         .fix("give at least 3 years with started > 0")
         .into()
     })
+}
+
+/// Rates are per 1,000 youth: a year whose youth population is 0 (in the
+/// history, or in the base scenario when the history gives none) is refused
+/// as what it is.
+fn check_youth(history: &History, until: i32, base_youth: f64) -> Result<(), Error> {
+    if let Some(row) = history::zero_youth(history, until) {
+        let at = crate::error::Location {
+            file: history.file.clone(),
+            line: row.line,
+            column: 1,
+            source_line: String::new(),
+        };
+        let message = format!("the youth population of {} is 0 in every row", row.year);
+        return Err(InputError::new(message)
+            .field("youth_population")
+            .at(at)
+            .fix("give the number of youth (0–17) living in each municipality, or leave the column empty to use the base scenario's")
+            .into());
+    }
+    let given = history.rows.iter().any(|r| r.youth_population.is_some());
+    if !given && (base_youth.is_nan() || base_youth <= 0.0) {
+        let message = format!(
+            "{} gives no youth population and the base scenario has no youth",
+            history.file
+        );
+        return Err(InputError::new(message)
+            .field("youth_population")
+            .fix("add a youth_population column, or give the base scenario's areas their youth")
+            .into());
+    }
+    Ok(())
 }
 
 /// Writes the calibrated scenario to `out`, extending the base (a copy of

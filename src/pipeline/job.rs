@@ -132,10 +132,12 @@ fn run_replications(job: &Job<'_>) -> Result<u64, Error> {
     };
     let bar = progress_bar(job.range.end - job.range.start, job.quiet);
     let tmp_bin = output::TempFile::guard(job.out.join(format!(".{}.tmp", binfile::FILE_NAME)));
-    let events = montecarlo::run_to_file(model, &layout, &plan, tmp_bin.path(), &|done| {
+    let ran = montecarlo::run_to_file(model, &layout, &plan, tmp_bin.path(), &|done| {
         bar.set_position(done)
-    })?;
+    });
     bar.finish_and_clear();
+    // A stopped run leaves no half-written row file behind (the guard removes it).
+    let events = ran?;
     tmp_bin.commit(&job.out.join(binfile::FILE_NAME))?;
     Ok(events)
 }

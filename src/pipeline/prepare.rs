@@ -40,7 +40,7 @@ pub fn prepare(path: Option<&Path>) -> Result<Prepared, InputErrors> {
 
 /// Validates and compiles an already loaded scenario.
 pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
-    validate::validate(&loaded.scenario, &loaded.sources)?;
+    validate::validate(&loaded)?;
     let model = model::compile(&loaded)?;
     let sha256 = content_hash(&loaded);
     let assumptions = assumptions::collect(&loaded);

@@ -10,7 +10,7 @@ use crate::error::{Error, InputError, InputErrors};
 use crate::montecarlo::Shard;
 use crate::output::sweep_tables::{PointResult, write_sweep_tables};
 use crate::scenario;
-use crate::sweep::{self, Sweep};
+use crate::sweep::{self, Point, Sweep};
 use std::path::{Path, PathBuf};
 
 /// Folder of point `p` inside a sweep or shard folder.
@@ -18,10 +18,12 @@ pub fn point_dir(root: &Path, p: usize) -> PathBuf {
     root.join(format!("point-{p:03}"))
 }
 
-/// Every point prepared, or `None` where it failed (its errors returned,
-/// prefixed with the point), so the other points still run.
+/// Every point prepared, or `None` where it failed. A problem caused by a
+/// value of the sweep file is located there, at that value, and reported
+/// once however many points use it; others name the first point they stop.
 pub fn prepare_points(sweep: &Sweep) -> (Vec<Option<Prepared>>, Vec<InputError>) {
-    let mut failures = Vec::new();
+    let mut failures: Vec<InputError> = Vec::new();
+    let mut points_failed: Vec<usize> = Vec::new();
     let prepared = sweep
         .points
         .iter()
@@ -35,15 +37,69 @@ pub fn prepare_points(sweep: &Sweep) -> (Vec<Option<Prepared>>, Vec<InputError>)
                 Ok(prepared) => Some(prepared),
                 Err(errors) => {
                     for e in errors.0 {
-                        let message = format!("sweep point {p} ({}): {}", point.label, e.message);
-                        failures.push(InputError { message, ..e });
+                        let e = in_sweep_file(sweep, p, point, e);
+                        match failures.iter().position(|f| *f == e) {
+                            Some(i) => points_failed[i] += 1,
+                            None => {
+                                failures.push(e);
+                                points_failed.push(1);
+                            }
+                        }
                     }
                     None
                 }
             }
         })
         .collect();
+    for (e, n) in failures.iter_mut().zip(points_failed) {
+        if n > 1 {
+            e.message = format!("{} (in {n} points)", e.message);
+        }
+    }
     (prepared, failures)
+}
+
+/// A point's error, moved to the sweep file value that caused it (the field
+/// is, lies inside or contains an overridden path); otherwise named by the point.
+fn in_sweep_file(sweep: &Sweep, p: usize, point: &Point, e: InputError) -> InputError {
+    let field = e.field.clone().unwrap_or_default();
+    let caused = |path: &str| {
+        field == path
+            || field.starts_with(&format!("{path}."))
+            || (!field.is_empty() && path.starts_with(&format!("{field}.")))
+    };
+    let found = (point.overrides.iter().zip(&point.picks)).find(|((path, _), _)| caused(path));
+    match found {
+        Some(((path, value), &(i, v))) => {
+            let message = format!("sweep parameter `{path}` = {value}: {}", e.message);
+            InputError {
+                fix: e.fix,
+                ..sweep.value_error(i, v, message)
+            }
+        }
+        None => {
+            let message = format!("sweep point {p} ({}): {}", point.label, e.message);
+            InputError { message, ..e }
+        }
+    }
+}
+
+/// The tornado year lies in the horizon of every point: decided before any
+/// point runs, not found when the tables are written.
+pub fn check_year(sweep: &Sweep, points: &[Option<Prepared>]) -> Result<(), InputError> {
+    let Some(year) = sweep.year else {
+        return Ok(());
+    };
+    for model in points.iter().flatten().map(|p| &p.model) {
+        let (first, last) = (model.start_year, model.start_year + model.years as i32 - 1);
+        if !(first..=last).contains(&year) {
+            let message = format!("year {year} lies outside the horizon {first}–{last}");
+            return Err(sweep.error_at(&["year"], message).fix(
+                "use a year of the base scenario's horizon, or leave `year` out for the last one",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A sweep to run (or merge) into `out`.

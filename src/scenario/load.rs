@@ -5,6 +5,7 @@ use super::files::{Files, for_each_path};
 use super::locate::Sources;
 use super::schema::Scenario;
 use crate::error::{InputError, Location};
+use crate::limits::MAX_EXTENDS_DEPTH;
 use std::path::{Path, PathBuf};
 
 /// The embedded default scenario (Amsterdam-DUO 2028–2037).
@@ -85,15 +86,6 @@ fn read_chain(
             .error_at(here, &["extends"], "`extends` must be a path string")
             .fix("write extends = \"base.toml\""));
     };
-    if depth > 16 {
-        return Err(sources
-            .error_at(
-                here,
-                &["extends"],
-                "`extends` chain is deeper than 16 files (a cycle?)",
-            )
-            .fix("make sure no scenario extends itself, directly or indirectly"));
-    }
     let base_path = {
         let p = Path::new(base_name);
         if p.is_relative() {
@@ -102,7 +94,8 @@ fn read_chain(
             p.to_path_buf()
         }
     };
-    let base_text = std::fs::read_to_string(&base_path).map_err(|e| {
+    check_chain(sources, here, &base_path, depth)?;
+    let base_text = super::text::read(&base_path, |e| {
         sources
             .error_at(
                 here,
@@ -124,6 +117,39 @@ fn read_chain(
     )?;
     merge(&mut base, table);
     Ok(base)
+}
+
+/// Refuses an `extends` that comes back to a file of the chain, or one that
+/// would make the chain longer than `MAX_EXTENDS_DEPTH` files.
+fn check_chain(
+    sources: &Sources,
+    here: usize,
+    base: &Path,
+    depth: usize,
+) -> Result<(), InputError> {
+    let same = |origin: &str| {
+        let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+        canonical(Path::new(origin)).is_some_and(|c| Some(c) == canonical(base))
+    };
+    let chain: Vec<&str> = sources.origins().collect();
+    if let Some(first) = chain.iter().position(|o| same(o)) {
+        let mut cycle: Vec<&str> = chain[first..].to_vec();
+        cycle.push(chain[first]);
+        return Err(sources
+            .error_at(
+                here,
+                &["extends"],
+                format!("`extends` cycle: {}", cycle.join(" → ")),
+            )
+            .fix("make sure no scenario extends itself, directly or indirectly"));
+    }
+    if depth + 2 > MAX_EXTENDS_DEPTH {
+        let message = format!("`extends` chain is longer than {MAX_EXTENDS_DEPTH} files");
+        return Err(sources
+            .error_at(here, &["extends"], message)
+            .fix("extend a scenario that sets more itself, so the chain gets shorter"));
+    }
+    Ok(())
 }
 
 /// Loads a scenario from text; `origin` names it in errors and `dir` anchors relative paths.
@@ -228,7 +254,7 @@ pub fn load_file(path: &Path) -> Result<Loaded, InputError> {
 
 /// Loads a scenario file with sweep overrides applied.
 pub fn load_file_with(path: &Path, overrides: &[Override]) -> Result<Loaded, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = super::text::read(path, |e| {
         InputError::new(format!("cannot read scenario {}: {e}", path.display()))
             .fix("check the path; `jeugdstroom scenario default > my.toml` writes a starting point")
             .in_file(path)

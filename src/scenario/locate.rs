@@ -7,7 +7,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Sources {
     files: Vec<(String, String)>,
 }
@@ -79,6 +79,11 @@ impl Sources {
     /// Name of the file the user named (the head of the chain).
     pub fn origin(&self) -> &str {
         self.files.first().map_or("<scenario>", |(o, _)| o.as_str())
+    }
+
+    /// Names of the files of the chain, the named file first.
+    pub fn origins(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|(o, _)| o.as_str())
     }
 
     /// All file texts, for hashing.

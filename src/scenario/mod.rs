@@ -9,6 +9,7 @@ mod load;
 mod locate;
 pub mod profile;
 pub mod schema;
+pub mod text;
 pub mod validate;
 mod year_order;
 

@@ -6,7 +6,10 @@
 mod disruptions;
 mod flow;
 mod levers;
+mod overrun;
 mod waitlist;
+
+pub use overrun::Overrun;
 
 use crate::record::{CellMetric, Draws, Exposure, PoolMetric, Record};
 
@@ -155,21 +158,30 @@ impl<'m> Simulation<'m> {
     }
 
     /// Runs replication `replication` under master seed `seed`.
-    pub fn run(&mut self, seed: u64, replication: u64) -> &Record {
+    pub fn run(&mut self, seed: u64, replication: u64) -> Result<&Record, Overrun> {
         self.run_with(&StreamFactory::new(seed), replication)
     }
 
-    /// Runs a replication with streams from `factory` (shared across calls).
-    pub fn run_with(&mut self, factory: &StreamFactory, replication: u64) -> &Record {
+    /// Runs a replication with streams from `factory` (shared across calls);
+    /// stops with an `Overrun` past the model's event budget.
+    pub fn run_with(
+        &mut self,
+        factory: &StreamFactory,
+        replication: u64,
+    ) -> Result<&Record, Overrun> {
         self.reset(factory, replication);
         self.schedule_start();
+        let budget = self.model.event_budget;
         while let Some(next) = self.queue.pop() {
+            if self.queue.processed() > budget {
+                return Err(self.overrun(replication, next.event, next.time));
+            }
             if self.handle(next.event, next.time) {
                 break;
             }
         }
         self.record.exposure.events = self.queue.processed();
-        &self.record
+        Ok(&self.record)
     }
 
     /// Clears the state of the previous replication and draws this one's

@@ -4,7 +4,8 @@
 //! points are the parameters, not the dice (common random numbers).
 
 use crate::error::{InputError, Location};
-use crate::scenario::Override;
+use crate::limits::{MAX_REPLICATIONS, MAX_SWEEP_POINTS};
+use crate::scenario::{Override, Sources};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -37,11 +38,15 @@ struct SweepFile {
 pub struct Parameter {
     pub path: String,
     pub values: Vec<toml::Value>,
+    /// The TOML keys under `[parameters]` that name it (for locating).
+    pub keys: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Point {
     pub overrides: Vec<Override>,
+    /// (parameter, value) indices of each override.
+    pub picks: Vec<(usize, usize)>,
     /// `path=value; …`, or `base`.
     pub label: String,
 }
@@ -55,28 +60,53 @@ pub struct Sweep {
     pub year: Option<i32>,
     pub parameters: Vec<Parameter>,
     pub points: Vec<Point>,
+    /// The sweep file's text, for errors located in it.
+    pub sources: Sources,
 }
 
-fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<Parameter>) -> Result<(), String> {
+impl Sweep {
+    /// An error at `path` (TOML keys) of the sweep file.
+    pub fn error_at(&self, path: &[&str], message: impl Into<String>) -> InputError {
+        self.sources.error_at(0, path, message)
+    }
+
+    /// An error at value `value` of parameter `parameter`.
+    pub fn value_error(&self, parameter: usize, value: usize, message: String) -> InputError {
+        let p = &self.parameters[parameter];
+        let index = value.to_string();
+        let mut path: Vec<&str> = vec!["parameters"];
+        path.extend(p.keys.iter().map(String::as_str));
+        path.push(&index);
+        self.error_at(&path, message).field(p.path.clone())
+    }
+}
+
+fn flatten(
+    keys: &[String],
+    table: &toml::Table,
+    out: &mut Vec<Parameter>,
+) -> Result<(), (Vec<String>, String)> {
     for (key, value) in table {
-        let path = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
+        let mut here = keys.to_vec();
+        here.push(key.clone());
+        let path = here.join(".");
         match value {
-            toml::Value::Table(t) => flatten(&path, t, out)?,
+            toml::Value::Table(t) => flatten(&here, t, out)?,
             toml::Value::Array(values) if values.is_empty() => {
-                return Err(format!("parameter `{path}` has an empty list of values"));
+                return Err((
+                    here,
+                    format!("parameter `{path}` has an empty list of values"),
+                ));
             }
             toml::Value::Array(values) => out.push(Parameter {
                 path,
                 values: values.clone(),
+                keys: here,
             }),
             _ => {
-                return Err(format!(
-                    "parameter `{path}` needs a list of values, e.g. [150, 210, 270]"
-                ));
+                let why =
+                    format!("parameter `{path}` needs a list of values, e.g. [150, 210, 270]");
+                return Err((here, why));
             }
         }
     }
@@ -94,39 +124,58 @@ fn label(overrides: &[Override]) -> String {
         .join("; ")
 }
 
+/// Number of points, or `None` when it does not fit in a u64.
+fn count_points(mode: Mode, parameters: &[Parameter]) -> Option<u64> {
+    let counts = parameters.iter().map(|p| p.values.len() as u64);
+    match mode {
+        Mode::Grid => counts.into_iter().try_fold(1u64, u64::checked_mul),
+        Mode::OneAtATime => counts.into_iter().try_fold(1u64, u64::checked_add),
+    }
+}
+
 fn points(mode: Mode, parameters: &[Parameter]) -> Vec<Point> {
-    let mut sets: Vec<Vec<Override>> = match mode {
-        Mode::Grid => parameters.iter().fold(vec![Vec::new()], |acc, p| {
-            acc.iter()
-                .flat_map(|set| {
-                    p.values.iter().map(move |v| {
-                        let mut next = set.clone();
-                        next.push((p.path.clone(), v.clone()));
-                        next
+    let picks: Vec<Vec<(usize, usize)>> = match mode {
+        Mode::Grid => parameters
+            .iter()
+            .enumerate()
+            .fold(vec![Vec::new()], |acc, (i, p)| {
+                acc.iter()
+                    .flat_map(|set| {
+                        (0..p.values.len()).map(move |v| {
+                            let mut next = set.clone();
+                            next.push((i, v));
+                            next
+                        })
                     })
-                })
-                .collect()
-        }),
+                    .collect()
+            }),
         Mode::OneAtATime => std::iter::once(Vec::new())
             .chain(
-                parameters
-                    .iter()
-                    .flat_map(|p| p.values.iter().map(|v| vec![(p.path.clone(), v.clone())])),
+                (parameters.iter().enumerate())
+                    .flat_map(|(i, p)| (0..p.values.len()).map(move |v| vec![(i, v)])),
             )
             .collect(),
     };
-    sets.drain(..)
-        .map(|overrides| Point {
-            label: label(&overrides),
-            overrides,
+    picks
+        .into_iter()
+        .map(|picks| {
+            let overrides: Vec<Override> = (picks.iter())
+                .map(|&(i, v)| (parameters[i].path.clone(), parameters[i].values[v].clone()))
+                .collect();
+            Point {
+                label: label(&overrides),
+                overrides,
+                picks,
+            }
         })
         .collect()
 }
 
-/// Reads and checks a sweep file.
+/// Reads and checks a sweep file: its values, its point count and its base
+/// are decided here, before any point is prepared.
 pub fn load(path: &Path) -> Result<Sweep, InputError> {
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = crate::scenario::text::read(path, |e| {
         InputError::new(format!("cannot read sweep file {origin}: {e}"))
             .in_file(path)
             .fix("check the path")
@@ -137,30 +186,67 @@ pub fn load(path: &Path) -> Result<Sweep, InputError> {
             .at(at)
             .fix("a sweep file has base, mode (grid | one_at_a_time), replications, seed, year and [parameters]")
     })?;
+    let mut sources = Sources::default();
+    sources.push(origin, text);
     let mut parameters = Vec::new();
-    flatten("", &file.parameters, &mut parameters).map_err(|why| {
-        let at = text.find("[parameters]").unwrap_or(0);
-        InputError::new(why).field("parameters").at(Location::from_offset(&origin, &text, at)).fix(
+    flatten(&[], &file.parameters, &mut parameters).map_err(|(keys, why)| {
+        let mut at = vec!["parameters"];
+        at.extend(keys.iter().map(String::as_str));
+        sources.error_at(0, &at, why).fix(
             "list values per dotted path, e.g. \"care_forms.residential.duration.mean\" = [150, 210, 270]",
         )
     })?;
     if parameters.is_empty() {
-        return Err(InputError::new("the sweep has no parameters")
-            .field("parameters")
-            .in_file(path)
+        return Err(sources
+            .error_at(0, &["parameters"], "the sweep has no parameters")
             .fix("add [parameters] with at least one dotted path and its values"));
     }
+    check_size(&sources, &file, &parameters)?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let points = points(file.mode, &parameters);
+    let base = dir.join(&file.base);
+    if let Err(e) = std::fs::File::open(&base) {
+        let message = format!("cannot read the base scenario {}: {e}", base.display());
+        return Err(sources
+            .error_at(0, &["base"], message)
+            .fix("point `base` at an existing scenario file, relative to the sweep file"));
+    }
     Ok(Sweep {
-        base: dir.join(&file.base),
+        base,
         mode: file.mode,
         replications: file.replications,
         seed: file.seed,
         year: file.year,
+        points: points(file.mode, &parameters),
         parameters,
-        points,
+        sources,
     })
+}
+
+/// Replications in 1..=MAX_REPLICATIONS and at most MAX_SWEEP_POINTS points.
+fn check_size(
+    sources: &Sources,
+    file: &SweepFile,
+    parameters: &[Parameter],
+) -> Result<(), InputError> {
+    if let Some(r) = file.replications
+        && !(1..=MAX_REPLICATIONS).contains(&r)
+    {
+        let message = format!("replications must be 1–{MAX_REPLICATIONS}, found {r}");
+        return Err(sources
+            .error_at(0, &["replications"], message)
+            .fix("use 1 or more replications per point, or leave it out for the base scenario's"));
+    }
+    match count_points(file.mode, parameters) {
+        Some(n) if n <= MAX_SWEEP_POINTS => Ok(()),
+        n => {
+            let n = n.map_or("more than 2^64".to_string(), |n| n.to_string());
+            let message =
+                format!("the sweep has {n} points; at most {MAX_SWEEP_POINTS} are supported");
+            Err(sources.error_at(0, &["parameters"], message).fix(
+                "fewer values per parameter, or mode = \"one_at_a_time\" (points add up instead of multiplying)",
+            ))
+        }
+    }
 }
 
 /// Work units of a sweep: (point, replication), point-major.
@@ -191,10 +277,12 @@ mod tests {
             Parameter {
                 path: "a".into(),
                 values: v(&[1, 2, 3]),
+                keys: vec!["a".into()],
             },
             Parameter {
                 path: "b.c".into(),
                 values: v(&[10, 20]),
+                keys: vec!["b".into(), "c".into()],
             },
         ]
     }

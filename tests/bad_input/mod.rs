@@ -4,4 +4,5 @@
 
 mod care;
 mod finance;
+mod gaps;
 mod scenario;

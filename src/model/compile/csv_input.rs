@@ -5,6 +5,7 @@
 use crate::error::{InputError, Location};
 use crate::model::{FormId, InitialClient, InitialStatus, PRIORITY_NAMES, SegmentId};
 use crate::scenario::files::Files;
+use crate::scenario::validate::MAX_DAYS;
 use std::path::Path;
 
 fn csv_location(path: &Path, line: u64, column: usize) -> Location {
@@ -23,6 +24,7 @@ fn open<'a>(files: &'a Files, path: &Path, what: &str) -> Result<Reader<'a>, Inp
         InputError::new(format!("cannot read {what} {}: {e}", path.display()))
             .fix("check the path; it is relative to the scenario file that names it")
     })?;
+    crate::scenario::text::utf8(&path.display().to_string(), bytes)?;
     Ok(csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(bytes))
@@ -59,13 +61,13 @@ pub fn read_durations(files: &Files, path: &Path, column: &str) -> Result<Vec<f6
                 .at(csv_location(path, line, index + 1))
                 .fix("write each duration as a plain number of days, e.g. 183.5")
         })?;
-        if value.is_nan() || value < 0.0 || !value.is_finite() {
-            return Err(
-                InputError::new(format!("duration {value} is negative or not finite"))
-                    .field(column.to_string())
-                    .at(csv_location(path, line, index + 1))
-                    .fix("durations are days, 0 or more"),
-            );
+        if value.is_nan() || !(0.0..=MAX_DAYS).contains(&value) {
+            return Err(InputError::new(format!(
+                "duration {value} is negative, not finite or above {MAX_DAYS} days"
+            ))
+            .field(column.to_string())
+            .at(csv_location(path, line, index + 1))
+            .fix("durations are days, 0 to 36500 (check the unit and the number of digits)"));
         }
         values.push(value);
     }
@@ -87,6 +89,10 @@ pub struct CaseloadNames<'a> {
     pub forms: &'a [String],
     /// segment index of (municipality, area), if that pair exists.
     pub segment: &'a dyn Fn(usize, usize) -> Option<usize>,
+    /// [form] youngest age of its age bands (years).
+    pub youngest: &'a [f64],
+    /// `ageing.hard_exit_age`: nobody is in care at or above it.
+    pub hard_exit_age: f64,
 }
 
 const CASELOAD_COLUMNS: [&str; 7] = [
@@ -190,7 +196,27 @@ impl Row<'_> {
                 self.err(3, message, "use crisis, safety or regular")
             })?;
         let age_years = self.number(4)?;
+        let (youngest, oldest) = (names.youngest[form], names.hard_exit_age);
+        if !(youngest..oldest).contains(&age_years) {
+            let message = format!(
+                "age {age_years} lies outside {youngest}–{oldest} for `{}` (its youngest age band up to ageing.hard_exit_age)",
+                self.cell(2)
+            );
+            return Err(self.err(
+                4,
+                message,
+                "write the age in years; check the form's age bands and [ageing]",
+            ));
+        }
         let elapsed_days = self.number(5)?;
+        if elapsed_days > MAX_DAYS {
+            let message = format!("{elapsed_days} days is above the limit of {MAX_DAYS} days");
+            return Err(self.err(
+                5,
+                message,
+                "write the days already spent in care (or waiting)",
+            ));
+        }
         let status = match self.cell(6) {
             "in_care" => InitialStatus::InCare,
             "waiting" => InitialStatus::Waiting,

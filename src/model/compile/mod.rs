@@ -6,6 +6,7 @@ mod contract;
 mod csv_input;
 mod forms;
 mod interventions;
+mod loops;
 mod pools;
 mod prices;
 mod staff;
@@ -18,6 +19,7 @@ use super::{
 };
 use crate::calendar::DAYS_PER_YEAR;
 use crate::error::{InputError, InputErrors};
+use crate::limits::MAX_CELLS;
 use crate::scenario::Loaded;
 use csv_input::{CaseloadNames, read_caseload};
 use std::path::Path;
@@ -25,7 +27,10 @@ use values::duration;
 
 /// Compiles a validated scenario.
 pub fn compile(loaded: &Loaded) -> Result<Model, InputErrors> {
-    compile_inner(loaded).map_err(|e| InputErrors(vec![e]))
+    let mut model = compile_inner(loaded).map_err(|e| InputErrors(vec![e]))?;
+    loops::check(loaded, &model)?;
+    model.event_budget = super::budget::event_budget(&model);
+    Ok(model)
 }
 
 /// Names of the scenario's tables in index order, for resolving references.
@@ -88,13 +93,20 @@ fn initial_caseload(
             .iter()
             .position(|s| s.municipality == m && s.area == a)
     };
+    let s = &loaded.scenario;
+    let youngest: Vec<f64> = (s.care_forms.values())
+        .map(|f| f.age.iter().map(|b| b.from).fold(f64::INFINITY, f64::min))
+        .collect();
     let caseload_names = CaseloadNames {
         municipalities: &names.municipalities,
         areas: &names.areas,
         forms: &names.forms,
         segment: &segment,
+        youngest: &youngest,
+        hard_exit_age: s.ageing.hard_exit_age,
     };
     read_caseload(&loaded.files, Path::new(file), &caseload_names)
+        .map_err(|e| values::at_field(loaded, &["initial_state", "caseload"], e))
 }
 
 fn relapse(loaded: &Loaded) -> Result<Option<RelapseRule>, InputError> {
@@ -159,6 +171,9 @@ fn shape(loaded: &Loaded) -> Result<Shape, InputError> {
         SegmentId::CAPACITY,
         SegmentId::WHAT,
     )?;
+    let cells = segments.len() * names.forms.len() * s.horizon.years as usize;
+    let what = "cells of (municipality, area) × care form × year";
+    fits(loaded, "areas", cells, MAX_CELLS, what)?;
     let forms = forms::forms(loaded, &names)?;
     let catchments = pools::Catchments::of(&segments, names.areas.len());
     let (pools, pool_of) = pools::pools(s, &catchments);
@@ -221,5 +236,6 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
         closed_places,
         prices,
         money,
+        event_budget: 0,
     })
 }

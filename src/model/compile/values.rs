@@ -47,21 +47,24 @@ pub fn duration(
             max: *max,
         },
         DurationSpec::Empirical { file, column } => {
-            let sorted = read_durations(&loaded.files, Path::new(file), column).map_err(|e| {
-                // A missing file is the scenario's fault: point at the field.
-                if e.location.is_some() {
-                    e
-                } else {
-                    let mut p = path.to_vec();
-                    p.push("file");
-                    let located = loaded.sources.error(&p, e.message.clone());
-                    InputError {
-                        fix: e.fix,
-                        ..located
-                    }
-                }
-            })?;
+            let mut p = path.to_vec();
+            p.push("file");
+            let sorted = read_durations(&loaded.files, Path::new(file), column)
+                .map_err(|e| at_field(loaded, &p, e))?;
             Duration::Empirical { sorted }
         }
     })
+}
+
+/// An error about a referenced file that could not be read (no location of
+/// its own) is the scenario's fault: located at the field naming the file.
+pub fn at_field(loaded: &Loaded, field: &[&str], e: InputError) -> InputError {
+    if e.location.is_some() {
+        return e;
+    }
+    let located = loaded.sources.error(field, e.message.clone());
+    InputError {
+        fix: e.fix,
+        ..located
+    }
 }

@@ -14,7 +14,9 @@ pub(super) const SUM_TOLERANCE: f64 = 1e-6;
 /// Upper bound for any amount, count or price (keeps cents inside i64).
 pub(super) const MAX_AMOUNT: f64 = 1e12;
 /// Durations longer than a century are a unit mistake.
-const MAX_DAYS: f64 = 36_500.0;
+pub const MAX_DAYS: f64 = 36_500.0;
+/// Reference years (census, price level) lie at most this long before the horizon.
+const MAX_YEARS_BEFORE: i32 = 100;
 
 /// Collects the problems of one scenario.
 pub(super) struct Checker<'a> {
@@ -85,6 +87,22 @@ impl<'a> Checker<'a> {
                     path.join(".")
                 ),
                 "write probabilities as fractions, e.g. 0.15 for 15 %",
+            );
+        }
+    }
+
+    /// A reference year (census, price level) at most `MAX_YEARS_BEFORE`
+    /// years before the horizon and not after `latest`.
+    pub(super) fn year_near_horizon(&mut self, path: &[&str], year: i32, latest: i32, fix: &str) {
+        let earliest = self.first_year - MAX_YEARS_BEFORE;
+        if year < earliest || year > latest {
+            self.fail(
+                path,
+                format!(
+                    "`{}` = {year} lies outside {earliest}–{latest}",
+                    path.join(".")
+                ),
+                fix,
             );
         }
     }

@@ -43,9 +43,19 @@ pub(super) fn check(c: &mut Checker<'_>, s: &Scenario) {
     }
 }
 
+/// Largest (and 1 / smallest) cumulative price index factor over the horizon.
+const MAX_INDEX_FACTOR: f64 = 1e4;
+
 fn check_indexation(c: &mut Checker<'_>, s: &Scenario) {
     if let Some(ix) = &s.indexation {
-        if ix.base_year > s.horizon.start_year {
+        if ix.base_year <= s.horizon.start_year {
+            c.year_near_horizon(
+                &["indexation", "base_year"],
+                ix.base_year,
+                s.horizon.start_year,
+                "use the year the amounts are expressed in, e.g. 2025",
+            );
+        } else {
             c.fail(
                 &["indexation", "base_year"],
                 format!(
@@ -59,12 +69,24 @@ fn check_indexation(c: &mut Checker<'_>, s: &Scenario) {
             let path = ["indexation", key];
             let fix = "give an index for every year from base_year + 1 to the end of the horizon";
             c.covers_years(&path, profile, ix.base_year + 1, fix);
-            for v in profile.extreme_values() {
-                if v.is_nan() || v <= -1.0 || v > 1.0 {
+            let fractions = profile
+                .extreme_values()
+                .into_iter()
+                .all(|v| v > -1.0 && v <= 1.0);
+            if !fractions {
+                c.fail(
+                    &path,
+                    format!("an index in `indexation.{key}` is not a yearly fraction"),
+                    "write 0.03 for 3 % per year",
+                );
+            } else if ix.base_year >= c.first_year - 100 {
+                let years = ix.base_year + 1..=c.last_year;
+                let factor: f64 = years.map(|y| 1.0 + profile.at(y)).product();
+                if !(1.0 / MAX_INDEX_FACTOR..=MAX_INDEX_FACTOR).contains(&factor) {
                     c.fail(
                         &path,
-                        format!("index {v} in `indexation.{key}` is not a yearly fraction"),
-                        "write 0.03 for 3 % per year",
+                        format!("`indexation.{key}` compounds to a factor {factor:.3e} by the horizon's end (the limit is {MAX_INDEX_FACTOR:e})"),
+                        "check the index for a percentage written as a whole number (3 instead of 0.03)",
                     );
                 }
             }

@@ -3,6 +3,7 @@
 //! lumpsum and the initial state.
 
 use super::checker::Checker;
+use crate::limits::MAX_REPLICATIONS;
 use crate::scenario::schema::Scenario;
 
 /// Horizon, replications, name, and that municipalities and areas exist.
@@ -21,11 +22,12 @@ pub(super) fn check(c: &mut Checker<'_>, s: &Scenario) {
             "use a calendar year such as 2028",
         );
     }
-    if s.simulation.replications == 0 {
+    let replications = u64::from(s.simulation.replications);
+    if !(1..=MAX_REPLICATIONS).contains(&replications) {
         c.fail(
             &["simulation", "replications"],
-            "simulation.replications must be at least 1".into(),
-            "use 1 or more replications",
+            format!("simulation.replications must be 1–{MAX_REPLICATIONS}, found {replications}"),
+            "use between 1 and 1000000 replications",
         );
     }
     if s.name.trim().is_empty() {

@@ -10,16 +10,18 @@ mod contract;
 mod horizon;
 mod interventions;
 mod regions;
+mod shapes;
 
-pub use checker::PRIORITIES;
+pub use checker::{MAX_DAYS, PRIORITIES};
 
-use super::locate::Sources;
-use super::schema::Scenario;
+use super::Loaded;
 use crate::error::InputErrors;
 
-/// Validates a deserialised scenario; `sources` locates each problem.
-pub fn validate(s: &Scenario, sources: &Sources) -> Result<(), InputErrors> {
+/// Validates a loaded scenario; its sources locate each problem.
+pub fn validate(loaded: &Loaded) -> Result<(), InputErrors> {
+    let (s, sources) = (&loaded.scenario, &loaded.sources);
     let mut c = checker::Checker::new(s, sources);
+    shapes::check(&mut c, &loaded.merged);
     horizon::check(&mut c, s);
     regions::check(&mut c, s);
     regions::check_arrivals(&mut c, s);

@@ -108,5 +108,11 @@ pub(super) fn check_arrivals(c: &mut Checker<'_>, s: &Scenario) {
         );
     }
     c.shares(&["arrivals", "entry"], &s.arrivals.entry, "entry shares");
+    c.year_near_horizon(
+        &["arrivals", "population_year"],
+        s.arrivals.population_year,
+        c.last_year,
+        "the year of the youth numbers, e.g. the start year or the last census before it",
+    );
     check_priorities(c, &["arrivals", "priority"], &s.arrivals.priority);
 }

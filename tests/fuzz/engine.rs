@@ -116,28 +116,25 @@ pub fn findings_dir() -> PathBuf {
 /// Runs `plan` against `target`, adding to `tally`.
 pub fn run(target: &dyn Target, plan: &Plan, tally: &mut Tally) {
     let mut rng = ChaCha8Rng::seed_from_u64(plan.seed);
-    let structured = target.structured();
     let take = if plan.structured_every == 0 {
         0
     } else {
         usize::MAX
     };
-    let step = plan.structured_every.max(1);
-    let from_structure = structured.into_iter().step_by(step).take(take);
-    let mut index = 0;
-    let next = |rng: &mut ChaCha8Rng| random_case(target, rng);
-    let cases = from_structure
-        .map(Some)
-        .chain(std::iter::repeat_with(|| None).take(plan.random_cases));
-    for case in cases {
+    let structured = target.structured().into_iter();
+    let structured = structured.step_by(plan.structured_every.max(1)).take(take);
+    let random = std::iter::repeat_with(|| None).take(plan.random_cases);
+    for (index, case) in structured.map(Some).chain(random).enumerate() {
         if plan.deadline.is_some_and(|d| Instant::now() > d) {
             break;
         }
-        let case = case.unwrap_or_else(|| next(&mut rng));
-        let deep = index % plan.deep_every.max(1) == 0;
-        index += 1;
+        let case = case.unwrap_or_else(|| random_case(target, &mut rng));
+        let deep = index.is_multiple_of(plan.deep_every.max(1));
         if plan.keep_current {
             keep_current(target, &case);
+            if tally.tried.is_multiple_of(200) {
+                eprintln!("FUZZ-PROGRESS {}", tally.tried);
+            }
         }
         if !judge_one(target, plan, tally, case, deep) {
             break;

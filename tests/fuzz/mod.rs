@@ -87,11 +87,12 @@ fn result_folders_survive_mutation() {
 }
 
 /// The long run: every target in turn for FUZZ_SECONDS in all (default
-/// 600), random seeds (or FUZZ_SEED), all structured cases once.
+/// 600), random seeds (or FUZZ_SEED), all structured cases first (none with
+/// FUZZ_SKIP_STRUCTURED=1, as the script restarts after a crash).
 #[test]
 #[ignore = "long run: scripts/fuzz-long.sh SECONDS"]
 fn long() {
-    let env = |k: &str| std::env::var(k).ok();
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let seconds: u64 = env("FUZZ_SECONDS")
         .and_then(|s| s.parse().ok())
         .unwrap_or(600);
@@ -127,7 +128,7 @@ fn long() {
     for (i, target) in chosen.iter().enumerate() {
         let plan = Plan {
             seed: seed.wrapping_add(i as u64),
-            structured_every: 1,
+            structured_every: usize::from(env("FUZZ_SKIP_STRUCTURED").is_none()),
             random_cases: usize::MAX,
             deep_every: 10,
             deadline: engine::after(slice),

@@ -22,6 +22,7 @@ const HANGS: &str = "2. Hangs";
 const MERGE_LOSS: &str = "3. Silent data loss in merge (and report): result files unverified";
 const INTERNAL: &str = "4. Bad input reported as an internal error";
 const GAPS: &str = "5. Validation gaps";
+const INJECTION: &str = "6. Injection";
 
 pub const KNOWN_UNFIXED: &[Known] = &[
     // "Formatting an error whose column is past 65,535 panics (src/error.rs)"
@@ -128,6 +129,23 @@ pub const KNOWN_UNFIXED: &[Known] = &[
         symptom: "unlocated",
         key: "sweep parameter",
     },
+    // … and the same class: a bad value of a point is printed by `sweep`
+    // as it goes and then again as the command's error.
+    Known {
+        class: GAPS,
+        target: Some("sweep"),
+        symptom: "message",
+        key: "error printed twice: PATH sweep point",
+    },
+    // "Source lines echoed in error messages and names printed on the
+    // terminal pass raw escape sequences (ESC, BEL) to the terminal:
+    // neutralise control characters wherever user text reaches a terminal."
+    Known {
+        class: INJECTION,
+        target: None,
+        symptom: "message",
+        key: "control character",
+    },
 ];
 
 /// The issue-12 class a finding belongs to, if it is a known one.
@@ -137,7 +155,8 @@ pub fn class_of(target: &str, finding: &Finding) -> Option<&'static str> {
         .find(|k| {
             k.target.is_none_or(|t| t == target)
                 && k.symptom == finding.symptom
-                && finding.key.contains(k.key)
+                && (finding.key.contains(k.key)
+                    || (finding.symptom != "panic" && finding.detail.contains(k.key)))
         })
         .map(|k| k.class)
 }

@@ -54,8 +54,7 @@ pub enum Verdict {
 fn normalise(detail: &str) -> String {
     let first = detail.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let mut out = String::new();
-    let mut closing: Option<char> = None;
-    let mut last_digit = false;
+    let (mut quoted, mut depth, mut last_digit) = (false, 0usize, false);
     for word in first.split_whitespace() {
         let word = if word.contains('/') && !word.starts_with("src/") {
             "PATH"
@@ -63,12 +62,16 @@ fn normalise(detail: &str) -> String {
             word
         };
         for ch in word.chars() {
-            match closing {
-                Some(c) if ch == c => closing = None,
-                Some(_) => continue,
-                None if ch == '`' => closing = Some('`'),
-                None if ch == '(' => closing = Some(')'),
-                None => {}
+            let outside = !quoted && depth == 0;
+            match ch {
+                '`' if depth == 0 => quoted = !quoted,
+                '(' if !quoted => depth += 1,
+                ')' if !quoted && depth > 0 => depth -= 1,
+                _ if !outside => continue,
+                _ => {}
+            }
+            if !outside && (quoted || depth > 0) {
+                continue;
             }
             let digit = ch.is_ascii_digit();
             if !(digit && last_digit) {
@@ -76,7 +79,7 @@ fn normalise(detail: &str) -> String {
             }
             last_digit = digit;
         }
-        if closing.is_none() {
+        if !quoted && depth == 0 {
             out.push(' ');
         }
     }
@@ -141,11 +144,34 @@ pub fn in_process<T: Send + 'static>(
 
 /// An in-process rejection must name the case's folder (a file in it).
 pub fn judge_error(message: &str, dir: &Path) -> Verdict {
-    if message.contains(&dir.display().to_string()) {
-        Verdict::Rejected
-    } else {
-        Verdict::Finding(Finding::new("unlocated", message))
+    if !message.contains(&dir.display().to_string()) {
+        return Verdict::Finding(Finding::new("unlocated", message));
     }
+    message_flaw(message).unwrap_or(Verdict::Rejected)
+}
+
+/// What a message for the terminal must not do: carry control characters
+/// (ESC, BEL, … from the user's text) or print one error twice.
+fn message_flaw(message: &str) -> Option<Verdict> {
+    let finding = |key: String, detail: String| {
+        let symptom = "message";
+        Some(Verdict::Finding(Finding {
+            symptom,
+            key,
+            detail,
+        }))
+    };
+    if let Some(c) = message
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        let detail = format!("{c:?} reaches the terminal in:\n{message}");
+        return finding("control character reaches the terminal".into(), detail);
+    }
+    let blocks: Vec<&str> = message.split("\nerror: ").collect();
+    let repeated = (1..blocks.len()).find(|&i| blocks[..i].contains(&blocks[i]))?;
+    let key = format!("error printed twice: {}", normalise(blocks[repeated]));
+    finding(key, format!("printed twice:\n{}", blocks[repeated]))
 }
 
 /// What the binary did.
@@ -216,7 +242,9 @@ pub fn judge(ran: &Ran, dir: &Path) -> Verdict {
     }
     match ran.code {
         Some(0) => Verdict::Accepted,
-        Some(2) if stderr.contains(&dir.display().to_string()) => Verdict::Rejected,
+        Some(2) if stderr.contains(&dir.display().to_string()) => {
+            message_flaw(stderr).unwrap_or(Verdict::Rejected)
+        }
         Some(2) => finding("unlocated", stderr),
         Some(1) => finding("exit-1", stderr),
         _ => finding("exit-other", &format!("exit {:?}\n{stderr}", ran.code)),

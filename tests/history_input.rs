@@ -184,6 +184,14 @@ fn unparsable_negative_and_non_finite_numbers() {
         Some("ended"),
         5,
     );
+    // Finite but beyond any fitted scenario: refused at its cell, not after
+    // the fit as an internal error (found by the fuzz harness).
+    one_error(
+        &base_with("2022,town,ambulant,1,1,1e300"),
+        "implausibly large",
+        Some("in_care_end"),
+        5,
+    );
     for bad in ["inf", "NaN", "-inf", "1e400"] {
         one_error(
             &base_with(&format!("2022,town,ambulant,1,1,{bad}")),

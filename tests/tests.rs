@@ -5,6 +5,7 @@ mod util;
 
 // Bad input: located errors naming the field and a fix, never a panic.
 mod bad_input;
+mod fuzz;
 mod hangs;
 mod history_input;
 mod injection;

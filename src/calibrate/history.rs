@@ -443,8 +443,12 @@ impl Reader<'_> {
     }
 
     fn number(&mut self, cell: &str, at: (usize, usize), field: &str) -> Option<f64> {
+        let max = largest(field);
         let problem = match cell.parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => return Some(v),
+            Ok(v) if v.is_finite() && (0.0..=max).contains(&v) => return Some(v),
+            Ok(v) if v.is_finite() && v > max => format!(
+                "`{field}` = {cell} is implausibly large (at most {max:e}); the fitted scenario would be refused"
+            ),
             Ok(v) if v.is_finite() => format!("`{field}` is negative ({cell})"),
             Ok(_) => format!("`{field}` is not a finite number ({cell})"),
             Err(_) if cell.is_empty() => format!("`{field}` is empty"),
@@ -538,4 +542,15 @@ fn field_column(line: &str, index: usize) -> usize {
         .take_while(|c| **c == ' ' || **c == '\t')
         .count();
     start + blanks + 1
+}
+
+/// The largest value a history cell may hold: ten times the Dutch population
+/// for counts, the scenario's bound for amounts and stays. Beyond these the
+/// fitted scenario could not be valid, so the cell is refused where it is.
+fn largest(field: &str) -> f64 {
+    match field {
+        "cost_eur" => 1e12,
+        "mean_duration_days" => crate::calendar::DAYS_PER_YEAR * 100.0,
+        _ => 1e8,
+    }
 }

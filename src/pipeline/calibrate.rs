@@ -139,14 +139,28 @@ pub fn write_scenario(
             horizon,
         },
     );
+    check_fitted(&text, out, dir, history_file)?;
     AtomicFile::write_all(out, text.as_bytes())?;
-    // What we write must load: a failure here is a bug, not bad input.
-    super::prepare(Some(out)).map_err(|e| {
-        Error::Internal(anyhow::anyhow!(
-            "the calibrated scenario does not load: {e}"
-        ))
-    })?;
     Ok(())
+}
+
+/// The fitted scenario must load before it is written. When it does not,
+/// the history implied parameters outside the valid ranges (a count of
+/// 10³⁰⁰, a jump that implies a trend of 10²⁴ per year): that is the history
+/// file's problem, so it is reported as bad input naming that file.
+fn check_fitted(text: &str, out: &Path, dir: &Path, history_file: &Path) -> Result<(), Error> {
+    let origin = out.display().to_string();
+    let loaded = crate::scenario::load_str(&origin, text, dir).map_err(|e| e.to_string());
+    let prepared = loaded.and_then(|l| super::prepare_loaded(l).map_err(|e| e.to_string()));
+    match prepared {
+        Ok(_) => Ok(()),
+        Err(e) => Err(InputError::new(format!(
+            "the history implies a scenario outside the valid ranges:\n{e}"
+        ))
+        .in_file(history_file)
+        .fix("check the history's counts, youth and costs for typing errors or a wrong unit")
+        .into()),
+    }
 }
 
 /// The fitted arrival rate and stays, and where the scenario went.

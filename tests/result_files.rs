@@ -270,6 +270,31 @@ fn edited_or_corrupt_csv_in_a_result_folder_was_internal() {
     refused_naming(&report(), &dir.join("feasibility.csv"));
 }
 
+/// Found by the fuzz harness: with its checksum resealed, a summary.csv
+/// holding an infinite or absurd mean stalled the report's chart axes for
+/// minutes, and an empty one panicked (index out of bounds).
+#[test]
+fn resealed_summary_with_inf_mean_hung_and_empty_one_panicked() {
+    let s = shards();
+    assert_eq!(s.merge().code, Some(0));
+    let dir = s.out();
+    let path = dir.join("summary.csv");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let header = original.lines().next().unwrap().to_string();
+    let first = original.lines().nth(1).unwrap();
+    let fields: Vec<&str> = first.split(',').collect();
+    for mean in ["inf", "NaN", "1e308"] {
+        let mut row = fields.clone();
+        row[6] = mean;
+        std::fs::write(&path, format!("{header}\n{}\n", row.join(","))).unwrap();
+        reseal(&dir, "summary.csv");
+        refused_naming(&jeugdstroom(&["report", path_str(&dir)]), &path);
+    }
+    std::fs::write(&path, format!("{header}\n")).unwrap();
+    reseal(&dir, "summary.csv");
+    refused_naming(&jeugdstroom(&["report", path_str(&dir)]), &path);
+}
+
 #[test]
 fn out_naming_a_file_or_a_foreign_folder_was_accepted() {
     let tmp = tempfile::tempdir().unwrap();

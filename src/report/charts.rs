@@ -42,6 +42,22 @@ fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("drawing a chart: {e:?}")
 }
 
+/// The largest axis value a chart draws: beyond it the tick search of the
+/// plotting library runs for minutes (an axis up to 1e308 never finished).
+const AXIS_LIMIT: f64 = 1e15;
+
+/// A y range the plotting library can draw: finite, non-empty, within
+/// `AXIS_LIMIT`; anything else (only a damaged result file gets here)
+/// becomes 0..1.
+fn drawable(y: Range<f64>) -> Range<f64> {
+    let ok = |v: f64| v.is_finite() && v.abs() <= AXIS_LIMIT;
+    if ok(y.start) && ok(y.end) && y.end > y.start {
+        y
+    } else {
+        0.0..1.0
+    }
+}
+
 fn y_range(values: impl Iterator<Item = f64>, from_zero: bool) -> Range<f64> {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for v in values.filter(|v| v.is_finite()) {
@@ -88,7 +104,7 @@ fn draw(
             .margin(12)
             .x_label_area_size(48)
             .y_label_area_size(84)
-            .build_cartesian_2d(x_range(years), y)
+            .build_cartesian_2d(x_range(years), drawable(y))
             .map_err(err)?;
         chart
             .configure_mesh()

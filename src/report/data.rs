@@ -249,6 +249,10 @@ fn corrupt(path: &Path, e: impl std::fmt::Display) -> Error {
         .into()
 }
 
+/// The largest statistic `run` can write in magnitude: money is bounded at
+/// 2⁵³ cents (about 9·10¹³ euros), counts and days far below that.
+const MAX_STATISTIC: f64 = 1e14;
+
 /// The columns `summary.csv` starts with, in order (read by position).
 const SUMMARY_COLUMNS: [&str; 15] = [
     "year",
@@ -325,7 +329,14 @@ fn read_summary(path: &Path) -> Result<SummaryTable, Error> {
     let mut reader = open_csv(path, &SUMMARY_COLUMNS, true)?;
     for record in reader.records() {
         let r = record.map_err(|e| corrupt(path, e))?;
-        let num = |i: usize| r[i].parse::<f64>().unwrap_or(f64::NAN);
+        // `run` writes only finite statistics; anything else is a damaged
+        // file (and an infinite mean would stall the chart axes).
+        let [mean, p05, p10, p25, p50, p75, p90, p95] = [6, 8, 9, 10, 11, 12, 13, 14].map(|i| {
+            r[i].parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && v.abs() <= MAX_STATISTIC)
+                .ok_or_else(|| corrupt(path, format!("`{}` is not a plausible statistic", &r[i])))
+        });
         let year: i32 = r[0]
             .parse()
             .map_err(|e| corrupt(path, format!("year `{}`: {e}", &r[0])))?;
@@ -338,17 +349,20 @@ fn read_summary(path: &Path) -> Result<SummaryTable, Error> {
             }
         }
         let stat = Stat {
-            mean: num(6),
-            p05: num(8),
-            p10: num(9),
-            p25: num(10),
-            p50: num(11),
-            p75: num(12),
-            p90: num(13),
-            p95: num(14),
+            mean: mean?,
+            p05: p05?,
+            p10: p10?,
+            p25: p25?,
+            p50: p50?,
+            p75: p75?,
+            p90: p90?,
+            p95: p95?,
         };
         let key = (year, name(1), name(2), name(3), name(4), name(5));
         t.stats.insert(key, stat);
+    }
+    if t.years.is_empty() {
+        return Err(corrupt(path, "it holds no rows"));
     }
     Ok(t)
 }

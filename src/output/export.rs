@@ -77,6 +77,14 @@ pub fn write_table<T: Serialize + Default>(
     table.finish()
 }
 
+/// The column names of a row type, for readers that check a file's header
+/// against what the writer produces (no hand-kept copy of the list).
+pub fn columns<T: Serialize + Default>() -> Vec<String> {
+    csv_header::<T>()
+        .map(|h| h.iter().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
 /// The column names of `T` (its serde field names), as the CSV writer
 /// derives them from a row: an empty table still gets its header.
 fn csv_header<T: Serialize + Default>() -> Result<csv::StringRecord> {

@@ -29,5 +29,5 @@ pub use format::{cell_text, safe_cell};
 pub use manifest::Manifest;
 pub use out_dir::prepare_out_dir;
 pub use results::{Overview, RUN_FILES, finalize};
-pub use summary::PartyStats;
+pub use summary::{PartyStats, summary_columns};
 pub use terminal::print_overview;

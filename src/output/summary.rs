@@ -20,6 +20,11 @@ use std::path::Path;
 /// means 10× narrower blocks, not 10× the memory.
 const BLOCK_BUDGET_BYTES: usize = 16 << 20;
 
+/// The columns of `summary.csv`, in order.
+pub fn summary_columns() -> Vec<String> {
+    super::export::columns::<SummaryRow>()
+}
+
 /// One row of `summary.csv`.
 #[derive(Serialize, Default)]
 struct SummaryRow<'a> {

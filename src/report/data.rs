@@ -253,25 +253,6 @@ fn corrupt(path: &Path, e: impl std::fmt::Display) -> Error {
 /// 2⁵³ cents (about 9·10¹³ euros), counts and days far below that.
 const MAX_STATISTIC: f64 = 1e14;
 
-/// The columns `summary.csv` starts with, in order (read by position).
-const SUMMARY_COLUMNS: [&str; 15] = [
-    "year",
-    "municipality",
-    "area",
-    "provider",
-    "care_form",
-    "metric",
-    "mean",
-    "sd",
-    "p05",
-    "p10",
-    "p25",
-    "p50",
-    "p75",
-    "p90",
-    "p95",
-];
-
 /// The columns of `feasibility.csv` a report needs (read by name).
 const FEASIBILITY_COLUMNS: [&str; 9] = [
     "year",
@@ -326,7 +307,10 @@ fn read_summary(path: &Path) -> Result<SummaryTable, Error> {
         forms: Vec::new(),
         areas: Vec::new(),
     };
-    let mut reader = open_csv(path, &SUMMARY_COLUMNS, true)?;
+    // The columns as the writer names them, in order (read by position).
+    let columns = crate::output::summary_columns();
+    let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let mut reader = open_csv(path, &names, true)?;
     for record in reader.records() {
         let r = record.map_err(|e| corrupt(path, e))?;
         // `run` writes only finite statistics; anything else is a damaged

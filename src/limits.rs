@@ -16,3 +16,49 @@ pub const MAX_EXTENDS_DEPTH: usize = 16;
 /// Most (municipality, area) × care form × year cells one replication
 /// records (its memory per thread grows with them).
 pub const MAX_CELLS: usize = 1_000_000;
+
+/// Largest file a user names (scenario, `extends` base, sweep, caseload,
+/// duration and history CSVs) or a result folder holds for reading back.
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// Reads a file a user named, within the bounds of this version: only a
+/// regular file (a device or pipe such as `/dev/zero` never ends), of at
+/// most `MAX_INPUT_BYTES`. The error reads like the system's own, so callers
+/// word it as they word any unreadable file.
+pub fn read_input(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    check_input(path)?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Checks that `path` is a regular file of at most `MAX_INPUT_BYTES`, for
+/// readers that stream it.
+pub fn check_input(path: &std::path::Path) -> std::io::Result<()> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(std::io::Error::other("Is a directory"));
+    }
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a device or pipe is not read)",
+        ));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    Ok(())
+}
+
+fn too_large() -> std::io::Error {
+    std::io::Error::other(format!(
+        "larger than the limit of {} MiB",
+        MAX_INPUT_BYTES >> 20
+    ))
+}

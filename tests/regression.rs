@@ -50,3 +50,28 @@ fn billions_of_youth_never_finished() {
         )
         .contains("arrivals a year");
 }
+
+/// A device or pipe named as an input file was read forever (found trying
+/// `/dev/zero` as a scenario, history, sweep file and `extends` base):
+/// only regular files of bounded size are read.
+#[test]
+fn dev_zero_as_an_input_file_never_finished() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let out = path_str(&out);
+    for args in [
+        vec!["validate", "/dev/zero"],
+        vec!["calibrate", "/dev/zero", "--out", out],
+        vec!["sweep", "/dev/zero", "--out", out],
+    ] {
+        jeugdstroom(&args)
+            .rejected()
+            .contains("/dev/zero")
+            .contains("not a regular file");
+    }
+    let base = tmp.path().join("s.toml");
+    std::fs::write(&base, "name = \"x\"\nextends = \"/dev/zero\"\n").unwrap();
+    jeugdstroom(&["validate", path_str(&base)])
+        .rejected()
+        .contains("not a regular file");
+}

@@ -73,7 +73,7 @@ pub fn read_history(
 ) -> Result<History, InputErrors> {
     let file = path.display().to_string();
     let fail = |e: InputError| Err(InputErrors(vec![e]));
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::limits::read_input(path) {
         Ok(bytes) => bytes,
         Err(e) => {
             let msg = format!("cannot read history file {file}: {e}");

@@ -93,6 +93,7 @@ fn damaged(path: &Path, what: impl std::fmt::Display) -> anyhow::Error {
 
 impl BinReader {
     pub fn open(path: &Path) -> Result<Self> {
+        crate::limits::check_input(path).map_err(|e| damaged(path, format!("cannot open: {e}")))?;
         let file = File::open(path).map_err(|e| damaged(path, format!("cannot open: {e}")))?;
         let len = file.metadata().map_err(|e| damaged(path, e))?.len();
         BinReader::from_reader(BufReader::with_capacity(1 << 20, file), path, len)

@@ -54,6 +54,7 @@ fn unreadable(path: &Path, e: std::io::Error) -> InputError {
 
 /// The hex SHA-256 of a file.
 pub fn sha256_file(path: &Path) -> Result<String, InputError> {
+    crate::limits::check_input(path).map_err(|e| unreadable(path, e))?;
     let file = File::open(path).map_err(|e| unreadable(path, e))?;
     Hashing::new(BufReader::with_capacity(1 << 20, file))
         .finish()

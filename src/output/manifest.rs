@@ -91,7 +91,8 @@ impl Manifest {
                 .fix("pass a folder written by `jeugdstroom run`, `merge` or `compare`; a folder without a valid manifest.json did not finish")
         };
         let text =
-            std::fs::read_to_string(&path).map_err(|e| bad(format!("cannot be read: {e}")))?;
+            crate::limits::read_input(&path).map_err(|e| bad(format!("cannot be read: {e}")))?;
+        let text = String::from_utf8(text).map_err(|e| bad(format!("not UTF-8: {e}")))?;
         let manifest: Manifest =
             serde_json::from_str(&text).map_err(|e| bad(format!("not a valid manifest: {e}")))?;
         let [start, end] = manifest.replication_range;

@@ -41,7 +41,8 @@ impl Files {
         let mut read = BTreeMap::new();
         for_each_path(&mut merged.clone(), &mut |path| {
             if !read.contains_key(path.as_str()) {
-                let content = std::fs::read(path.as_str()).map_err(|e| e.to_string());
+                let content = crate::limits::read_input(std::path::Path::new(path.as_str()))
+                    .map_err(|e| e.to_string());
                 read.insert(path.clone(), content);
             }
         });

@@ -31,7 +31,7 @@ pub fn read(
     path: &std::path::Path,
     unreadable: impl FnOnce(std::io::Error) -> InputError,
 ) -> Result<String, InputError> {
-    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let bytes = crate::limits::read_input(path).map_err(unreadable)?;
     utf8(&path.display().to_string(), &bytes)?;
     Ok(String::from_utf8(bytes).unwrap_or_default())
 }

@@ -149,8 +149,14 @@ pub struct InputErrors(pub Vec<InputError>);
 impl std::error::Error for InputErrors {}
 
 impl fmt::Display for InputErrors {
+    /// Each distinct error once: a check that runs per year of a profile
+    /// finds the same problem at the same place for every year of an
+    /// inline table (found by the fuzz harness: `{ 2028 = inf, 2029 = inf }`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, e) in self.0.iter().enumerate() {
+            if self.0[..i].contains(e) {
+                continue;
+            }
             if i > 0 {
                 writeln!(f)?;
             }
@@ -222,6 +228,13 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_same_error_twice_is_printed_once() {
+        let e = InputError::new("bad").field("lumpsum.region");
+        let shown = InputErrors(vec![e.clone(), InputError::new("other"), e]).to_string();
+        assert_eq!(shown, "error: bad\n  field: lumpsum.region\nerror: other");
+    }
 
     #[test]
     fn location_is_one_based() {

@@ -89,7 +89,15 @@ fn feasibility_and_region_sheets_hold_the_csv_numbers() {
     write_workbook(dir, &out, Lang::Nl).expect("workbook written");
     assert!(!dir.join(".report.xlsx.tmp").exists(), "temp file left");
     let (_, mut book) = sheets(&out);
+    feasibility_sheet_holds_the_csv(dir, &mut book);
+    let years = region_sheet_holds_the_summary(dir, &mut book);
+    copied_sheets_hold_numbers(dir, &mut book, years);
+    about_sheet_holds_the_provenance(dir, &mut book);
+}
 
+type Book = calamine::Sheets<std::io::BufReader<std::fs::File>>;
+
+fn feasibility_sheet_holds_the_csv(dir: &Path, book: &mut Book) {
     // Feasibility: the same rows as the CSV, matched by year, scope and name.
     let csv = read_csv(&dir.join("feasibility.csv"));
     let by_key: HashMap<(String, String, String), &HashMap<String, String>> = csv
@@ -141,7 +149,10 @@ fn feasibility_and_region_sheets_hold_the_csv_numbers() {
         }
     }
     assert_eq!(compared, csv.len() * FEASIBILITY.len());
+}
 
+/// Returns the number of years.
+fn region_sheet_holds_the_summary(dir: &Path, book: &mut Book) -> usize {
     // Region per year: the mean (cost also P5, P95) of every listed metric.
     let summary = read_csv(&dir.join("summary.csv"));
     let region: HashMap<(String, String), &HashMap<String, String>> = summary
@@ -193,10 +204,13 @@ fn feasibility_and_region_sheets_hold_the_csv_numbers() {
             );
         }
     }
+    years.len()
+}
 
+fn copied_sheets_hold_numbers(dir: &Path, book: &mut Book, years: usize) {
     // Care forms and the copied tables: numbers are numeric cells too.
     let forms = book.worksheet_range("Zorgvormen").expect("care-form sheet");
-    assert!(forms.height() > years.len());
+    assert!(forms.height() > years);
     for r in 1..forms.height() {
         number(&cell(&forms, r, 0), "Zorgvormen year");
         assert_ne!(text(&cell(&forms, r, 1), "care form"), "all");
@@ -214,7 +228,9 @@ fn feasibility_and_region_sheets_hold_the_csv_numbers() {
         &csv[0]["lumpsum_mean_eur"],
         "Aanbieders lumpsum",
     );
+}
 
+fn about_sheet_holds_the_provenance(dir: &Path, book: &mut Book) {
     // About: provenance from the manifest.
     let manifest: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.join("manifest.json")).expect("manifest"),

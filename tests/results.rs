@@ -244,7 +244,13 @@ fn result_files_follow_the_contract() {
         assert.get_output().stderr.is_empty(),
         "no progress bar when stderr is not a terminal"
     );
+    summary_follows_the_contract(&out);
+    feasibility_and_party_tables_follow_the_contract(&out);
+    replications_follow_the_contract(&out);
+    manifest_follows_the_contract(&out);
+}
 
+fn summary_follows_the_contract(out: &std::path::Path) {
     let mut summary = csv::Reader::from_path(out.join("summary.csv")).unwrap();
     assert_eq!(
         summary.headers().unwrap(),
@@ -291,6 +297,9 @@ fn result_files_follow_the_contract() {
     ] {
         assert!(metrics.contains(m), "metric {m} in summary.csv");
     }
+}
+
+fn feasibility_and_party_tables_follow_the_contract(out: &std::path::Path) {
     let mut feas = csv::Reader::from_path(out.join("feasibility.csv")).unwrap();
     assert_eq!(
         feas.headers().unwrap(),
@@ -314,6 +323,9 @@ fn result_files_follow_the_contract() {
     for extra in ["providers.csv", "municipalities.csv", "regimes.csv"] {
         assert!(out.join(extra).exists(), "{extra} written");
     }
+}
+
+fn replications_follow_the_contract(out: &std::path::Path) {
     let mut reps = csv::Reader::from_path(out.join("replications.csv")).unwrap();
     assert_eq!(
         reps.headers().unwrap(),
@@ -322,6 +334,9 @@ fn result_files_follow_the_contract() {
     let replications: std::collections::BTreeSet<String> =
         reps.records().map(|r| r.unwrap()[0].to_string()).collect();
     assert_eq!(replications.len(), 4);
+}
+
+fn manifest_follows_the_contract(out: &std::path::Path) {
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     for key in [
@@ -339,7 +354,7 @@ fn result_files_follow_the_contract() {
     assert!(manifest["events"].as_u64().unwrap() > 1_000_000);
     assert_eq!(manifest["scenario_sha256"].as_str().unwrap().len(), 64);
     // No temporary files are left behind.
-    for entry in std::fs::read_dir(&out).unwrap() {
+    for entry in std::fs::read_dir(out).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
         assert!(!name.ends_with(".tmp"), "left over {name}");
     }

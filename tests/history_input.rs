@@ -445,3 +445,19 @@ fn bom_crlf_and_blank_lines_are_accepted() {
     let text = text.replace("2021,town,ambulant,1,1,1", "2021,town,ambulant,1,x,1");
     one_error(&text, "`x` is not a number", Some("ended"), 6);
 }
+
+/// Found by the long fuzz run: 29 transitions out of 7 ended episodes were
+/// read, and the fitted transition share of 3.2 was refused only after the
+/// fit, against the calibrated file instead of the history line.
+#[test]
+fn more_transitions_than_ended_episodes() {
+    let text = "year,municipality,care_form,started,ended,in_care_end,transitions_to_ambulant\n\
+                2019,town,ambulant,100,80,200,0\n2020,town,ambulant,110,90,220,0\n\
+                2021,town,ambulant,120,7,240,29\n";
+    one_error(
+        text,
+        "29 episodes moved to another form but only 7 ended",
+        Some("ended"),
+        4,
+    );
+}

@@ -459,8 +459,9 @@ impl Reader<'_> {
         None
     }
 
+    /// Episodes that moved to another form are among those that ended; and
     /// `ended` cannot exceed `started` plus those in care at the start of the
-    /// year (the previous year's `in_care_end`); checked only where the
+    /// year (the previous year's `in_care_end`), checked only where the
     /// previous year of the same municipality and form is in the file.
     fn check_flows(&mut self, rows: &[HistoryRow], offsets: &[usize], ended_index: usize) {
         let series: HashMap<(&str, &str, i32), &HistoryRow> = rows
@@ -468,6 +469,15 @@ impl Reader<'_> {
             .map(|r| ((r.municipality.as_str(), r.care_form.as_str(), r.year), r))
             .collect();
         for (row, offset) in rows.iter().zip(offsets) {
+            let moved: f64 = row.transitions.values().sum();
+            if moved > row.ended + 1e-9 * row.ended.max(1.0) {
+                let msg = format!(
+                    "{moved} episodes moved to another form but only {} ended, for {}, {} in {}",
+                    row.ended, row.municipality, row.care_form, row.year
+                );
+                let fix = "check the counts: the transitions_to_<form> columns count episodes that ended, so they sum to at most `ended`";
+                self.error((*offset, ended_index), "ended", msg, fix);
+            }
             let key = (
                 row.municipality.as_str(),
                 row.care_form.as_str(),

@@ -7,7 +7,7 @@ use super::job::{Job, Runner, simulate};
 use crate::calibrate::fit::{self, Calibration};
 use crate::calibrate::history::{self, History};
 use crate::calibrate::{backtest, write};
-use crate::error::{Error, InputError};
+use crate::error::{Error, InputError, InputErrors};
 use crate::output::AtomicFile;
 use crate::scenario::{self, DEFAULT_SCENARIO, schema::Scenario};
 use crate::text::{printable, printable_path};
@@ -150,17 +150,20 @@ pub fn write_scenario(
 /// file's problem, so it is reported as bad input naming that file.
 fn check_fitted(text: &str, out: &Path, dir: &Path, history_file: &Path) -> Result<(), Error> {
     let origin = out.display().to_string();
-    let loaded = crate::scenario::load_str(&origin, text, dir).map_err(|e| e.to_string());
-    let prepared = loaded.and_then(|l| super::prepare_loaded(l).map_err(|e| e.to_string()));
-    match prepared {
-        Ok(_) => Ok(()),
-        Err(e) => Err(InputError::new(format!(
-            "the history implies a scenario outside the valid ranges:\n{e}"
-        ))
-        .in_file(history_file)
-        .fix("check the history's counts, youth and costs for typing errors or a wrong unit")
-        .into()),
-    }
+    let problems = match crate::scenario::load_str(&origin, text, dir) {
+        Err(e) => vec![e],
+        Ok(loaded) => match super::prepare_loaded(loaded) {
+            Ok(_) => return Ok(()),
+            Err(errors) => errors.0,
+        },
+    };
+    let head = InputError::new(format!(
+        "the history implies a scenario outside the valid ranges; not written to {} (the fitted values follow, at the lines they would have)",
+        printable_path(out)
+    ))
+    .in_file(history_file)
+    .fix("check the history's counts, youth and costs for typing errors or a wrong unit");
+    Err(InputErrors(std::iter::once(head).chain(problems).collect()).into())
 }
 
 /// The fitted arrival rate and stays, and where the scenario went.

@@ -202,13 +202,17 @@ impl HistoryTarget {
     }
 }
 
+/// The library's calibrate workflow: read, fit, and write the scenario
+/// (which checks that the fitted values form a valid scenario, as the
+/// binary does).
 fn read_and_fit(base: &Path, history: &Path) -> Result<(), String> {
+    let base_file = base;
     let base = calibrate::load_base(Some(base)).map_err(|e| e.to_string())?;
     let read = calibrate::read_history(&base, history).map_err(|e| e.to_string())?;
     let last = *read.years.last().unwrap_or(&0);
-    calibrate::fit(&base, &read, last)
-        .map(drop)
-        .map_err(|e| e.to_string())
+    let fitted = calibrate::fit(&base, &read, last).map_err(|e| e.to_string())?;
+    let out = base_file.with_file_name("library-calibrated.toml");
+    calibrate::write_scenario(&base, &fitted, history, &out, None).map_err(|e| e.to_string())
 }
 
 impl Target for HistoryTarget {

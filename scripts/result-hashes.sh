@@ -2,7 +2,9 @@
 # Prints a SHA-256 for every result file that every command writes for every
 # shipped scenario (small replication counts, fixed seeds). Run it before and
 # after a refactor and diff the two lists: a behaviour-preserving change leaves
-# them identical. Timestamps, wall time, host and thread count are masked.
+# them identical. Timestamps, wall time, host, thread count and the checkout
+# path are masked, and so is the manifest's checksum of assumptions.json (that
+# file records source paths; its own hash line covers its content).
 #   scripts/result-hashes.sh [BINARY] > hashes.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -75,3 +75,28 @@ fn dev_zero_as_an_input_file_never_finished() {
         .rejected()
         .contains("not a regular file");
 }
+
+/// `capacity --out` under a file (e.g. `/dev/null/x.csv`) was an internal
+/// error ("File exists") after the simulations; it is refused up front.
+#[test]
+fn capacity_out_under_a_file_was_internal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("notes.txt");
+    std::fs::write(&file, "mine").unwrap();
+    let out = file.join("advice.csv");
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        single_form(
+            50.0,
+            r#"{ distribution = "exponential", mean = 30 }"#,
+            "capacity = { scope = \"region\", places = 5 }",
+            1,
+            0,
+        ),
+    )
+    .unwrap();
+    let args = ["capacity", path_str(&scenario), "--out", path_str(&out)];
+    jeugdstroom(&args).rejected().contains("--out");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+}

@@ -42,10 +42,11 @@ pub fn capacity(args: CapacityArgs) -> Result<(), Error> {
     let prepared = pipeline::prepare(Some(&args.scenario))?;
     let seed = args.sim.seed.unwrap_or(prepared.default_seed);
     let replications = args.sim.replications.unwrap_or(REPLICATIONS);
-    let advice = capacity::advise(&prepared.model, seed, replications, args.target)
-        .map_err(|overrun| overrun.to_input_error())?;
     let name = format!("{}-capacity.csv", prepared.name);
     let out = super::default_out(args.out, &name);
+    crate::output::prepare_out_file(&out, "--out")?;
+    let advice = capacity::advise(&prepared.model, seed, replications, args.target)
+        .map_err(|overrun| overrun.to_input_error())?;
     capacity::write_csv(&out, &advice)?;
     let mut stdout = std::io::stdout().lock();
     capacity::print(&mut stdout, &advice)?;

@@ -116,6 +116,25 @@ impl Write for AtomicFile {
 
 /// An output file named by `flag` (e.g. `report --out`): its folder must
 /// exist and it must not be a folder itself. Checked before any work.
+/// Creates the folder of an output file if needed and checks the file can go
+/// there, before any work: a path under a file or device is the user's input
+/// (exit 2), not an internal error after a long run.
+pub fn prepare_out_file(path: &Path, flag: &str) -> Result<(), InputError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            InputError::new(format!(
+                "cannot create the folder of {}: {e}",
+                path.display()
+            ))
+            .field(flag)
+            .fix(format!(
+                "choose a path in a folder you can write to with {flag}"
+            ))
+        })?;
+    }
+    check_out_file(path, flag)
+}
+
 pub fn check_out_file(path: &Path, flag: &str) -> Result<(), InputError> {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
     if let Some(dir) = folder.filter(|d| !d.is_dir()) {

@@ -23,7 +23,7 @@ pub mod sweep_tables;
 mod terminal;
 pub mod views;
 
-pub use atomic::{AtomicFile, TempFile, check_out_file};
+pub use atomic::{AtomicFile, TempFile, check_out_file, prepare_out_file};
 pub use feasibility::{PartyOverrun, YearOverview};
 pub use format::{cell_text, safe_cell};
 pub use manifest::Manifest;

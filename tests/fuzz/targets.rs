@@ -305,14 +305,16 @@ fn grid_points(text: &[u8]) -> f64 {
     }
 }
 
+/// What `sweep` decides before any point runs: the file, every point, and
+/// the tornado year against the points' horizons.
 fn load_sweep(path: &Path) -> Result<(), String> {
     let plan = jeugdstroom::sweep::load(path).map_err(|e| e.to_string())?;
-    let (_, failures) = pipeline::sweep::prepare_points(&plan);
+    let (points, failures) = pipeline::sweep::prepare_points(&plan);
     let messages: Vec<String> = failures.iter().map(ToString::to_string).collect();
-    match messages.is_empty() {
-        true => Ok(()),
-        false => Err(messages.join("\n")),
+    if !messages.is_empty() {
+        return Err(messages.join("\n"));
     }
+    pipeline::sweep::check_year(&plan, &points).map_err(|e| e.to_string())
 }
 
 impl Target for SweepTarget {

@@ -120,6 +120,12 @@ impl Replication<'_> {
             Metric::Starts => sum(CellMetric::Starts),
             Metric::Outflow => sum(CellMetric::Outflow),
             Metric::ActiveEnd => sum(CellMetric::ActiveEnd),
+            Metric::Clients => {
+                let n = self.model.segments.len();
+                let exposure = self.exposure;
+                self.layout
+                    .weighted(cell, n, |s, f| exposure.clients(cell.year, s, f))
+            }
             Metric::ClientDays => sum(CellMetric::ClientDays),
             Metric::PlaceDaysOccupied => self.place_sum(cell, CellMetric::LocalDays),
             Metric::PlaceDaysVacant => vacant(),

@@ -21,10 +21,11 @@ pub struct Overview {
 
 /// The files of a run's result folder that get a checksum in its manifest
 /// (those present: `views.csv` only beside a budget-capped run).
-pub const RUN_FILES: [&str; 10] = [
+pub const RUN_FILES: [&str; 11] = [
     BIN,
     "summary.csv",
     "feasibility.csv",
+    super::decomposition::FILE_NAME,
     "replications.csv",
     "providers.csv",
     "municipalities.csv",
@@ -46,6 +47,7 @@ pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
     let stats = write_summary(dir, &bin, &columns, rows)?;
     let (years, feasibility) = write_feasibility_and_replications(dir, &bin, &columns, rows)?;
     write_party_tables(dir, &stats)?;
+    super::decomposition::write_decomposition(dir, &bin, &columns, rows)?;
     let mut manifest = manifest.clone();
     manifest.files = super::checksum::record(dir, &RUN_FILES)?;
     super::manifest::write(dir, &manifest)?;

@@ -171,6 +171,18 @@ impl Exposure {
         &mut self.cells[i]
     }
 
+    /// Clients in care in a form during a year (its reach): those in care at
+    /// the year's start plus the episodes started in it. A client who changes
+    /// form counts once in each form.
+    pub fn clients(&self, year: usize, segment: usize, form: usize) -> f64 {
+        let at_start = if year == 0 {
+            self.initial_active[segment * self.forms + form]
+        } else {
+            self.cell(year - 1, segment, form, CellMetric::ActiveEnd)
+        };
+        at_start + self.cell(year, segment, form, CellMetric::Starts)
+    }
+
     #[inline]
     pub fn pool(&self, year: usize, pool: usize, m: PoolMetric) -> f64 {
         self.pool[(year * self.pools + pool) * PoolMetric::COUNT + m as usize]

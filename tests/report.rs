@@ -57,6 +57,8 @@ fn report_has_every_section_and_the_headline_numbers() {
         "table-providers",
         "table-assumptions",
         "table-vacancy",
+        "waterfall-growth",
+        "table-growth",
     ] {
         assert!(page.contains(&format!("id=\"{id}\"")), "element {id}");
     }

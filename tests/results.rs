@@ -366,7 +366,7 @@ fn hostile_names_cannot_start_spreadsheet_formulas() {
         10.0,
         r#"{ distribution = "exponential", mean = 20 }"#,
         "",
-        1,
+        2,
         0,
     )
     .replace(

@@ -22,6 +22,7 @@ mod theory;
 mod calibration;
 mod capacity;
 mod compare;
+mod decomposition;
 mod landscape_cli;
 mod report;
 mod report_xlsx;

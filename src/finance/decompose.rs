@@ -96,15 +96,15 @@ fn pair(a: Option<f64>, b: Option<f64>) -> (f64, f64) {
     }
 }
 
-/// The factors (N, s, d, p) of a form, each `None` where undefined, and the
-/// part of its cost they express (cost_f, or 0 without client-days).
+/// The factors (N, s, d, p) of a form, each `None` where undefined (N, a
+/// count, never is), and the part of its cost they express (cost_f, or 0
+/// without client-days).
 fn factors(n: f64, f: &FormYear) -> ([Option<f64>; 4], f64) {
-    let n_defined = (n > 0.0).then_some(n);
     let share = ratio(f.clients, n);
     let days = ratio(f.client_days, f.clients);
     let price = ratio(f.cost, f.client_days);
     let expressed = if price.is_some() { f.cost } else { 0.0 };
-    ([n_defined, share, days, price], expressed)
+    ([Some(n), share, days, price], expressed)
 }
 
 /// The unrounded parts (volume, mix, duration, price) of the change from
@@ -278,7 +278,10 @@ mod tests {
         // A new form (10 clients, 20 days, 5/day) beside an unchanged one: N
         // grows 10 → 20 and the new form's share 0 → ½: volume and mix only.
         let before = party(vec![form(10.0, 200.0, 1000.0), form(0.0, 0.0, 0.0)], 0.0);
-        let after = party(vec![form(10.0, 200.0, 1000.0), form(10.0, 200.0, 1000.0)], 0.0);
+        let after = party(
+            vec![form(10.0, 200.0, 1000.0), form(10.0, 200.0, 1000.0)],
+            0.0,
+        );
         let s = decompose(&before, &after);
         assert_eq!(s.change, 1000);
         assert_eq!((s.duration, s.price), (0, 0));
@@ -298,6 +301,15 @@ mod tests {
         let empty = party(vec![form(0.0, 0.0, 0.0)], 7.0);
         let s = decompose(&empty, &party(vec![form(0.0, 0.0, 0.0)], 9.0));
         assert_eq!((s.change, s.price), (2, 2));
+        // Every client gone (N → 0): the form's cost leaves as volume.
+        let s = decompose(
+            &party(vec![form(10.0, 200.0, 1000.0)], 50.0),
+            &party(vec![form(0.0, 0.0, 0.0)], 50.0),
+        );
+        assert_eq!(
+            (s.change, s.volume, s.mix, s.duration, s.price),
+            (-1000, -1000, 0, 0, 0)
+        );
         // A form whose clients stay but have no client-days (0-day stays).
         let s = decompose(
             &party(vec![form(5.0, 0.0, 0.0)], 0.0),
@@ -308,9 +320,11 @@ mod tests {
 
     #[test]
     fn residue_goes_to_the_parts_rounding_moved_furthest() {
-        // Each part rounds down by 0.4 and the total is 2 more: the first two get a cent.
-        assert_eq!(round_to_total([1.4, 2.4, 3.4, 4.4], 12), [2, 3, 3, 4]);
-        assert_eq!(round_to_total([1.6, 2.6, 3.6, 4.6], 12), [1, 2, 4, 5]);
+        // Two cents short: to the parts rounded down most (2.4, 3.3); two
+        // cents over: off the parts rounded up most (2.6, 3.7); a cent more
+        // than four parts: round and round from the first.
+        assert_eq!(round_to_total([1.1, 2.4, 3.3, 4.2], 12), [1, 3, 4, 4]);
+        assert_eq!(round_to_total([1.9, 2.6, 3.7, 4.8], 12), [2, 2, 3, 5]);
         assert_eq!(round_to_total([0.0; 4], -5), [-2, -1, -1, -1]);
         assert_eq!(round_to_total([f64::NAN, 1.0, 0.0, 0.0], 1), [0, 1, 0, 0]);
     }
@@ -320,7 +334,7 @@ mod tests {
     #[test]
     fn additive_to_the_cent_on_random_inputs() {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(13);
-        let mut party = |rng: &mut rand_chacha::ChaCha8Rng, forms: usize| {
+        let party = |rng: &mut rand_chacha::ChaCha8Rng, forms: usize| {
             let forms: Vec<FormYear> = (0..forms)
                 .map(|_| {
                     let clients = if rng.random_bool(0.15) {
@@ -356,11 +370,18 @@ mod tests {
             let n = 1 + case % 7;
             let (a, b) = (party(&mut rng, n), party(&mut rng, n));
             let s = decompose(&a, &b);
-            assert_eq!(s.volume + s.mix + s.duration + s.price, s.change, "case {case}");
+            assert_eq!(
+                s.volume + s.mix + s.duration + s.price,
+                s.change,
+                "case {case}"
+            );
             assert_eq!(s.change, b.cost_cents - a.cost_cents);
             let exact = exact_parts(&a, &b);
             for (e, c) in exact.iter().zip([s.volume, s.mix, s.duration, s.price]) {
-                assert!((e - c as f64).abs() <= 3.0, "case {case}: {exact:?} vs {s:?}");
+                assert!(
+                    (e - c as f64).abs() <= 3.0,
+                    "case {case}: {exact:?} vs {s:?}"
+                );
             }
         }
     }

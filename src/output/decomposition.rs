@@ -82,7 +82,8 @@ impl Sums {
             }
             let year = position(&mut s.years, key.year);
             let party = position(&mut s.parties, (kind, name.to_string()));
-            let form = (key.care_form != ALL).then(|| position(&mut s.forms, key.care_form.clone()));
+            let form =
+                (key.care_form != ALL).then(|| position(&mut s.forms, key.care_form.clone()));
             if form.is_none() && key.metric != Metric::CostEur {
                 continue;
             }
@@ -157,7 +158,12 @@ fn position<T: PartialEq>(list: &mut Vec<T>, item: T) -> usize {
 /// Writes `decomposition.csv` from the row file `bin` of `rows` replications:
 /// rows by year, then party in the order of the columns (region,
 /// municipalities, providers).
-pub fn write_decomposition(dir: &Path, bin: &Path, columns: &[ColumnKey], rows: usize) -> Result<()> {
+pub fn write_decomposition(
+    dir: &Path,
+    bin: &Path,
+    columns: &[ColumnKey],
+    rows: usize,
+) -> Result<()> {
     let mut sums = Sums::new(columns);
     let mut reader = BinReader::open(bin)?;
     while let Some(row) = reader.next_row()? {
@@ -168,7 +174,12 @@ pub fn write_decomposition(dir: &Path, bin: &Path, columns: &[ColumnKey], rows: 
         for (party, (kind, name)) in sums.parties.iter().enumerate() {
             let before = sums.party_year(year - 1, party, rows);
             let after = sums.party_year(year, party, rows);
-            table.write(&row(sums.years[year], *kind, name, decompose(&before, &after)))?;
+            table.write(&row(
+                sums.years[year],
+                *kind,
+                name,
+                decompose(&before, &after),
+            ))?;
         }
     }
     table.finish()

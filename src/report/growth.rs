@@ -120,17 +120,17 @@ fn summary_sentence(lang: Lang, from: (i32, f64), to: (i32, f64), parts: [f64; 4
 fn year_table(lang: Lang, region: &[&GrowthRow]) -> String {
     let mut headers = vec![
         lang.t("year", "jaar").to_string(),
-        lang.t("change from the year before", "verandering t.o.v. vorig jaar")
-            .to_string(),
+        lang.t(
+            "change from the year before",
+            "verandering t.o.v. vorig jaar",
+        )
+        .to_string(),
     ];
     headers.extend(PARTS.iter().map(|(en, nl)| lang.t(en, nl).to_string()));
     let rows: Vec<Vec<(String, bool)>> = region
         .iter()
         .map(|r| {
-            let mut row = vec![
-                (r.year.to_string(), true),
-                (signed(lang, r.change), false),
-            ];
+            let mut row = vec![(r.year.to_string(), true), (signed(lang, r.change), false)];
             row.extend(r.parts.iter().map(|p| (signed(lang, *p), false)));
             row
         })
@@ -141,15 +141,24 @@ fn year_table(lang: Lang, region: &[&GrowthRow]) -> String {
 /// The waterfall as SVG: first-year cost, four floating parts, last-year cost.
 fn waterfall(lang: Lang, from: (i32, f64), to: (i32, f64), parts: [f64; 4]) -> String {
     // (label, bottom, top, kind) with kind 0 total, 1 increase, 2 decrease.
-    let mut bars: Vec<(String, f64, f64, usize)> =
-        vec![(format!("{} {}", lang.t("cost", "kosten"), from.0), 0.0, from.1, 0)];
+    let mut bars: Vec<(String, f64, f64, usize)> = vec![(
+        format!("{} {}", lang.t("cost", "kosten"), from.0),
+        0.0,
+        from.1,
+        0,
+    )];
     let mut level = from.1;
     for ((en, nl), v) in PARTS.iter().zip(parts) {
         let label = lang.t(en, nl).split(' ').next().unwrap_or(en).to_string();
         bars.push((label, level, level + v, if v >= 0.0 { 1 } else { 2 }));
         level += v;
     }
-    bars.push((format!("{} {}", lang.t("cost", "kosten"), to.0), 0.0, to.1, 0));
+    bars.push((
+        format!("{} {}", lang.t("cost", "kosten"), to.0),
+        0.0,
+        to.1,
+        0,
+    ));
     let levels: Vec<f64> = bars
         .iter()
         .skip(1)

@@ -138,27 +138,27 @@ fn year_table(lang: Lang, region: &[&GrowthRow]) -> String {
     table("table-growth", &headers, &rows)
 }
 
-/// The waterfall as SVG: first-year cost, four floating parts, last-year cost.
-fn waterfall(lang: Lang, from: (i32, f64), to: (i32, f64), parts: [f64; 4]) -> String {
-    // (label, bottom, top, kind) with kind 0 total, 1 increase, 2 decrease.
-    let mut bars: Vec<(String, f64, f64, usize)> = vec![(
-        format!("{} {}", lang.t("cost", "kosten"), from.0),
-        0.0,
-        from.1,
-        0,
-    )];
+/// One bar of the waterfall: label, bottom, top, and kind (0 a total,
+/// 1 an increase, 2 a decrease).
+type Bar = (String, f64, f64, usize);
+
+/// The first year's cost, the four parts floating from level to level, the last year's cost.
+fn bars(lang: Lang, from: (i32, f64), to: (i32, f64), parts: [f64; 4]) -> Vec<Bar> {
+    let cost = lang.t("cost", "kosten");
+    let mut bars = vec![(format!("{cost} {}", from.0), 0.0, from.1, 0)];
     let mut level = from.1;
     for ((en, nl), v) in PARTS.iter().zip(parts) {
         let label = lang.t(en, nl).split(' ').next().unwrap_or(en).to_string();
         bars.push((label, level, level + v, if v >= 0.0 { 1 } else { 2 }));
         level += v;
     }
-    bars.push((
-        format!("{} {}", lang.t("cost", "kosten"), to.0),
-        0.0,
-        to.1,
-        0,
-    ));
+    bars.push((format!("{cost} {}", to.0), 0.0, to.1, 0));
+    bars
+}
+
+/// The waterfall as SVG, on a value axis cut to the range the parts span.
+fn waterfall(lang: Lang, from: (i32, f64), to: (i32, f64), parts: [f64; 4]) -> String {
+    let bars = bars(lang, from, to, parts);
     let levels: Vec<f64> = bars
         .iter()
         .skip(1)

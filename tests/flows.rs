@@ -147,3 +147,77 @@ fn implausibly_large_area_trend_is_located() {
     let text = "extends = \"base.toml\"\n\n[areas.oost]\ntrend = 2\n";
     rejects_override(text, "trend = 2", "areas.oost.trend").contains("implausibly large");
 }
+
+/// `two_by_two` with a provider per area, a lumpsum far below the cost (so
+/// no downward adjustment interferes) and the growth rule at 3 %.
+fn contract_case(extra: &str) -> String {
+    let providers = "[providers.north_care]\nareas = [\"north\"]\nshare = 0.5\n\
+                     [providers.south_care]\nareas = [\"south\"]\nshare = 0.5\n\
+                     [contract]\nupward_growth_threshold = 0.03\n";
+    two_by_two(4, &format!("{providers}{extra}")).replace("region = 1_000_000", "region = 1_000")
+}
+
+/// Lumpsums per replication: [year][provider] in cents, with the growth flags.
+fn lumpsums(text: &str, replications: u64) -> Vec<Vec<Vec<(i64, bool)>>> {
+    let model = prepare(text).model;
+    per_record(&model, 51, replications, |r| {
+        let ledger = jeugdstroom::finance::settle(&model, &r.exposure, &r.draws);
+        (0..model.years)
+            .map(|y| {
+                (0..2)
+                    .map(|p| {
+                        let py = ledger.provider(y, p);
+                        (py.lumpsum, py.adjusted_up_growth)
+                    })
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+/// A strong demand trend (+50 %/year, far above the 3 % threshold) with a
+/// flat youth population never raises a lumpsum: the rule follows the
+/// population, not the simulated inflow.
+#[test]
+fn growth_adjustment_ignores_demand_trend_when_population_is_flat() {
+    let text = contract_case("").replace("trend = 0.1", "trend = 0.5");
+    for (r, rep) in lumpsums(&text, 20).iter().enumerate() {
+        for (y, year) in rep.iter().enumerate() {
+            for (p, (lumpsum, up)) in year.iter().enumerate() {
+                assert!(!up, "replication {r} year {y} provider {p}: adjusted up");
+                assert_eq!(*lumpsum, 50_000, "replication {r} year {y} provider {p}");
+            }
+        }
+    }
+}
+
+/// North's youth grows 8 % in 2029 and 1 % later; south is flat. After 2029
+/// the north provider's lumpsum is raised by 8 − 3 = 5 % from 2030 on, in
+/// every replication alike (whatever its clients did); south never is.
+#[test]
+fn growth_adjustment_follows_the_population_path_per_provider() {
+    let text = contract_case("").replace(
+        "youth = { town = 1000 }",
+        "youth = { town = 1000 }\ngrowth = { 2029 = 0.08, 2030 = 0.01 }",
+    );
+    let runs = lumpsums(&text, 10);
+    for (r, rep) in runs.iter().enumerate() {
+        assert_eq!(
+            rep, &runs[0],
+            "replication {r} differs: deterministic in the path"
+        );
+    }
+    let north: Vec<(i64, bool)> = runs[0].iter().map(|year| year[0]).collect();
+    let south: Vec<(i64, bool)> = runs[0].iter().map(|year| year[1]).collect();
+    assert_eq!(
+        north,
+        vec![
+            (50_000, false),
+            (50_000, false),
+            (52_500, true),
+            (52_500, false)
+        ],
+        "1 % growth in 2030 and 2031 stays below the threshold"
+    );
+    assert!(south.iter().all(|&(l, up)| l == 50_000 && !up), "{south:?}");
+}

@@ -109,6 +109,7 @@ fn form(loaded: &Loaded, names: &Names, name: &str, f: &CareForm) -> Result<Form
         extension_probability: optional(&f.extension_probability, 0.0),
         escalation,
         has_places: !matches!(f.capacity, Capacity::Unlimited),
+        out_of_region_return: f.out_of_region_return,
     })
 }
 

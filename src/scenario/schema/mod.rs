@@ -216,6 +216,15 @@ pub struct CareForm {
     /// Escalation while waiting for this form.
     #[serde(default)]
     pub escalation: Option<Escalation>,
+    /// Whether a client placed out of region in this form comes back for the
+    /// next step (transitions, relapse) when the episode ends (`true`), or
+    /// leaves the region's flows (`false`, counted in `left_region`).
+    #[serde(default = "default_true")]
+    pub out_of_region_return: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

@@ -68,6 +68,8 @@ pub struct Run {
     pub growth: Vec<GrowthRow>,
     pub assumptions: Vec<Assumption>,
     pub labels: Labels,
+    /// The counterfactual without the plan, when the run has one (`without_plan/`).
+    pub without_plan: Option<Box<Run>>,
 }
 
 /// A paired difference row of `comparison.csv` (B − A).
@@ -173,6 +175,11 @@ impl Run {
         };
         let assumptions = read_json(&dir.join(assumptions::FILE_NAME))?;
         let labels = read_json(&dir.join(assumptions::LABELS_FILE))?;
+        let twin = dir.join(crate::output::results::WITHOUT_PLAN_DIR);
+        let without_plan = match twin.join(crate::output::manifest::FILE_NAME).exists() {
+            true => Some(Box::new(Run::load(&twin)?)),
+            false => None,
+        };
         Ok(Run {
             dir: dir.to_path_buf(),
             manifest,
@@ -184,6 +191,7 @@ impl Run {
             growth,
             assumptions,
             labels,
+            without_plan,
         })
     }
 

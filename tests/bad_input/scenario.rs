@@ -216,8 +216,8 @@ fn profile_table_year_before_the_horizon() {
 #[test]
 fn profile_shape_ending_after_the_horizon() {
     rejects_edit(
-        "from = 30, to = 0, start = 2028, end = 2030",
-        "from = 30, to = 0, start = 2028, end = 2045",
+        "from = 30, to = 20, start = 2028, end = 2032",
+        "from = 30, to = 20, start = 2028, end = 2045",
         "care_forms.secure.capacity.places",
     )
     .contains("year 2045");

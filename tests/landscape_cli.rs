@@ -73,7 +73,10 @@ fn budget_capped_run_writes_both_views() {
     for r in reader.records().map(Result::unwrap) {
         if &r[scope] == "region" && &r[metric] == "waiting_mean" {
             let (capped, led): (f64, f64) = (r[a].parse().unwrap(), r[b].parse().unwrap());
-            assert!(capped >= led, "the cap never shortens the list: {capped} vs {led}");
+            assert!(
+                capped >= led,
+                "the cap never shortens the list: {capped} vs {led}"
+            );
             assert!(
                 years < 3 || capped > led + 10.0,
                 "the budget cap makes a waiting list in year {years}: {capped} vs {led}"

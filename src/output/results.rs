@@ -21,10 +21,11 @@ pub struct Overview {
 
 /// The files of a run's result folder that get a checksum in its manifest
 /// (those present: `views.csv` only beside a budget-capped run).
-pub const RUN_FILES: [&str; 10] = [
+pub const RUN_FILES: [&str; 11] = [
     BIN,
     "summary.csv",
     "feasibility.csv",
+    super::sufficient::FILE_NAME,
     "replications.csv",
     "providers.csv",
     "municipalities.csv",

@@ -25,6 +25,7 @@ mod compare;
 mod landscape_cli;
 mod report;
 mod report_xlsx;
+mod required;
 mod results;
 mod slurm;
 mod sweep;

@@ -147,7 +147,7 @@ fn next_point(ev: &Evaluations, range: &Range, targets: &[Levels]) -> Option<f64
                 Crossing::Unknown => return Some(outward(max_u, range.high, 1.0)),
                 Crossing::Within(a, b) if b - a > resolution => {
                     if widest.is_none_or(|(w, _)| b - a > w) {
-                        widest = Some((b - a, 0.5 * (a + b)));
+                        widest = Some((b - a, interpolate(ev, a, b, level)));
                     }
                 }
                 _ => {}
@@ -155,6 +155,22 @@ fn next_point(ev: &Evaluations, range: &Range, targets: &[Levels]) -> Option<f64
         }
     }
     widest.map(|(_, mid)| mid)
+}
+
+/// The next point inside the bracket (a, b) for `level`: where the straight
+/// line through (a, P̂(a)) and (b, P̂(b)) meets the level (regula falsi; P̂
+/// is close to a smooth distribution function for a few hundred
+/// replications), kept to the bracket's middle half so that a flat or
+/// steep stretch still shrinks it by at least a quarter.
+fn interpolate(ev: &Evaluations, a: f64, b: f64, level: f64) -> f64 {
+    let p = |u: f64| {
+        let i = ev.points.partition_point(|(v, _)| *v < u);
+        ev.points[i.min(ev.points.len() - 1)].1
+    };
+    let (pa, pb) = (p(a), p(b));
+    let w = b - a;
+    let t = if pb > pa { (level - pa) / (pb - pa) } else { 0.5 };
+    a + w * t.clamp(0.25, 0.75)
 }
 
 /// The bracket width worth resolving for one target: a twentieth of its

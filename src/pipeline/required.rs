@@ -81,7 +81,7 @@ impl RequiredLever {
             high,
             first_step: 0.01,
             min_width: 1e-4,
-            max_evaluations: 60,
+            max_evaluations: 40,
         }
     }
 

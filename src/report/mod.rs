@@ -7,6 +7,7 @@ pub mod charts;
 pub mod data;
 pub mod format;
 pub mod html;
+mod inverse;
 mod provenance;
 pub mod sections;
 pub mod xlsx;
@@ -32,6 +33,7 @@ pub const SECTIONS: [&str; 7] = [
 fn run_sections(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> anyhow::Result<Vec<String>> {
     Ok(vec![
         sections::headline(lang, run, other)?,
+        inverse::required_section(lang, run)?,
         sections::feasibility(lang, run),
         sections::flows(lang, run)?,
         care::waiting(lang, run)?,

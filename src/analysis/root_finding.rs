@@ -145,10 +145,10 @@ fn next_point(ev: &Evaluations, range: &Range, targets: &[Levels]) -> Option<f64
                     return Some(outward(min_u, range.low, -1.0));
                 }
                 Crossing::Unknown => return Some(outward(max_u, range.high, 1.0)),
-                Crossing::Within(a, b) if b - a > resolution => {
-                    if widest.is_none_or(|(w, _)| b - a > w) {
-                        widest = Some((b - a, interpolate(ev, a, b, level)));
-                    }
+                Crossing::Within(a, b)
+                    if b - a > resolution && widest.is_none_or(|(w, _)| b - a > w) =>
+                {
+                    widest = Some((b - a, interpolate(ev, a, b, level)));
                 }
                 _ => {}
             }
@@ -169,7 +169,11 @@ fn interpolate(ev: &Evaluations, a: f64, b: f64, level: f64) -> f64 {
     };
     let (pa, pb) = (p(a), p(b));
     let w = b - a;
-    let t = if pb > pa { (level - pa) / (pb - pa) } else { 0.5 };
+    let t = if pb > pa {
+        (level - pa) / (pb - pa)
+    } else {
+        0.5
+    };
     a + w * t.clamp(0.25, 0.75)
 }
 

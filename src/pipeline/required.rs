@@ -179,7 +179,8 @@ fn party_columns(layout: &Layout, party: &Party, year: i32) -> Result<(usize, us
     }
     let mut names: Vec<&str> = (layout.keys.iter())
         .filter(|k| k.year == year && k.is_party_total() && k.metric == Metric::LumpsumEur)
-        .filter_map(|k| (k.scope().0 == party.kind).then(|| k.scope().1))
+        .filter(|k| k.scope().0 == party.kind)
+        .map(|k| k.scope().1)
         .collect();
     names.dedup();
     Err(InputError::new(format!(

@@ -24,24 +24,21 @@ pub enum Folder {
 /// scenario is refused: its report would show an answer about a different
 /// scenario.
 pub fn prepare(out: &Path, prepared: &Prepared) -> Result<Folder, InputError> {
-    if out.join(manifest::FILE_NAME).is_file() {
-        if let Ok(m) = Manifest::read(out) {
-            if m.files.contains_key(BIN) {
-                if m.scenario_sha256 != prepared.sha256 {
-                    return Err(InputError::new(format!(
-                        "--out {} holds the result of another scenario ({}, SHA-256 {})",
-                        out.display(),
-                        m.scenario,
-                        m.scenario_sha256
-                    ))
-                    .field("--out")
-                    .fix(
-                        "write into the result folder of a run of this scenario, or a new folder",
-                    ));
-                }
-                return Ok(Folder::Run);
-            }
+    let finished_run = Manifest::read(out)
+        .ok()
+        .filter(|m| m.files.contains_key(BIN));
+    if let Some(m) = finished_run {
+        if m.scenario_sha256 != prepared.sha256 {
+            return Err(InputError::new(format!(
+                "--out {} holds the result of another scenario ({}, SHA-256 {})",
+                out.display(),
+                m.scenario,
+                m.scenario_sha256
+            ))
+            .field("--out")
+            .fix("write into the result folder of a run of this scenario, or a new folder"));
         }
+        return Ok(Folder::Run);
     }
     output::prepare_out_dir(out)?;
     Ok(Folder::Own)

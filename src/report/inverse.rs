@@ -125,7 +125,10 @@ pub fn required_section(lang: Lang, run: &Run) -> Result<String> {
     );
     Ok(section(
         "required",
-        lang.t("What would have to change?", "Wat zou er moeten veranderen?"),
+        lang.t(
+            "What would have to change?",
+            "Wat zou er moeten veranderen?",
+        ),
         &format!(
             "{}<p>{}</p>\n",
             table("table-required", &headers, &cells),
@@ -146,9 +149,18 @@ fn required_row(lang: Lang, r: &HashMap<String, String>) -> Vec<(String, bool)> 
         number(r, "change_ci95_high"),
     );
     let (answer, interval) = match get("status").as_str() {
-        "unreachable" => (lang.t("not reachable", "niet haalbaar").to_string(), String::new()),
-        "already_met" => (lang.t("already met", "al gehaald").to_string(), String::new()),
-        _ => (change(lang, x), format!("{} … {}", change(lang, lo), change(lang, hi))),
+        "unreachable" => (
+            lang.t("not reachable", "niet haalbaar").to_string(),
+            String::new(),
+        ),
+        "already_met" => (
+            lang.t("already met", "al gehaald").to_string(),
+            String::new(),
+        ),
+        _ => (
+            change(lang, x),
+            format!("{} … {}", change(lang, lo), change(lang, hi)),
+        ),
     };
     vec![
         (lever_label(lang, &get("lever")), true),

@@ -199,9 +199,27 @@ fn required_is_the_same_for_any_thread_count_and_joins_a_run_folder() {
         .success();
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(
-        html.contains("required.csv") || html.contains("What would have to change"),
+        html.contains("<section id=\"required\""),
         "no required section"
     );
+    assert!(html.contains("What would have to change?"));
+    assert!(
+        html.contains("table-sufficient") && html.contains("Lumpsum enough with 80 % certainty")
+    );
+    binary()
+        .args([
+            "report",
+            one.to_str().unwrap(),
+            "--lang",
+            "nl",
+            "--out",
+            report.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("Wat zou er moeten veranderen?"));
+    assert!(html.contains("Benodigde lumpsum bij 80 % zekerheid"));
     // A run folder of another scenario is refused before any simulation.
     let other = tmp.path().join("other.toml");
     std::fs::write(&other, POISSON.replace("region = 11050", "region = 12000")).unwrap();

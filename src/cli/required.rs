@@ -95,7 +95,7 @@ pub fn required(args: RequiredArgs) -> Result<(), Error> {
         replications,
         runner: args.runner.runner(),
     };
-    let rows = search(&prepared, &question, settings)?;
+    let (rows, runs) = search(&prepared, &question, settings)?;
     let provenance = Provenance {
         prepared: &prepared,
         seed: settings.seed,
@@ -104,16 +104,27 @@ pub fn required(args: RequiredArgs) -> Result<(), Error> {
         wall_seconds: wall_seconds(started),
     };
     required_folder::write(&out, folder, &rows, &provenance)?;
-    print(&mut std::io::stdout().lock(), &prepared, settings, &rows)?;
+    print(
+        &mut std::io::stdout().lock(),
+        &prepared,
+        settings,
+        runs,
+        &rows,
+    )?;
     println!("results: {}", printable_path(&out.join(FILE_NAME)));
     Ok(())
 }
 
-/// The search, telling a terminal of each run unless `--quiet`.
-fn search(p: &Prepared, q: &Question, settings: Settings) -> Result<Vec<RequiredRow>, Error> {
+/// The search, telling a terminal of each run unless `--quiet`; returns
+/// the answers and the number of search runs.
+fn search(
+    p: &Prepared,
+    q: &Question,
+    settings: Settings,
+) -> Result<(Vec<RequiredRow>, usize), Error> {
     let tell = !settings.runner.quiet && std::io::stderr().is_terminal();
     let mut runs = 0;
-    required::required(p, q, settings, &mut |effect, p_hat| {
+    let rows = required::required(p, q, settings, &mut |effect, p_hat| {
         runs += 1;
         if tell {
             eprintln!(
@@ -123,7 +134,8 @@ fn search(p: &Prepared, q: &Question, settings: Settings) -> Result<Vec<Required
                 p_hat * 100.0
             );
         }
-    })
+    })?;
+    Ok((rows, runs))
 }
 
 /// A change as a signed percentage with a real minus sign: `−4.1 %`.
@@ -136,11 +148,12 @@ fn print(
     out: &mut impl Write,
     prepared: &Prepared,
     settings: Settings,
+    runs: usize,
     rows: &[RequiredRow],
 ) -> std::io::Result<()> {
     writeln!(
         out,
-        "jeugdstroom required — {} ({} replications, seed {}; confirmed on {} fresh ones)",
+        "jeugdstroom required — {} ({runs} runs of {} replications, seed {}; confirmed on {} fresh ones)",
         printable(&prepared.name),
         settings.replications,
         settings.seed,

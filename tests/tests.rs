@@ -28,6 +28,7 @@ mod landscape_cli;
 mod plan_twin;
 mod report;
 mod report_xlsx;
+mod required;
 mod results;
 mod slurm;
 mod sweep;

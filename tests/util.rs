@@ -297,11 +297,12 @@ pub fn run_into(args: &[&str], out: &Path) {
 }
 
 /// The result files every run writes, compared byte for byte.
-pub const RESULT_FILES: [&str; 4] = [
+pub const RESULT_FILES: [&str; 5] = [
     "summary.csv",
     "feasibility.csv",
     "replications.csv",
     "decomposition.csv",
+    "sufficient_lumpsum.csv",
 ];
 
 /// The bytes of a result file.

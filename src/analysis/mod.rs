@@ -3,3 +3,4 @@
 
 pub mod capacity;
 pub mod queueing;
+pub mod root_finding;

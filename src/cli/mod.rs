@@ -7,6 +7,7 @@ mod capacity;
 mod compare;
 mod merge;
 mod report_cmd;
+mod required;
 mod run;
 mod scenario_cmd;
 mod slurm;
@@ -57,6 +58,8 @@ pub enum Command {
     Slurm(slurm::SlurmArgs),
     /// Advise places per area and care form for a target probability of immediate admission.
     Capacity(capacity::CapacityArgs),
+    /// Find the change of one lever that brings P(cost > lumpsum) in a year to a target.
+    Required(required::RequiredArgs),
     /// Write the HTML report (and report.xlsx beside it) of a result folder.
     Report(report_cmd::ReportArgs),
     /// Fit a scenario (rates with trend, durations, transitions, tariffs) on a history CSV.
@@ -189,6 +192,7 @@ pub fn execute(cli: Cli) -> Result<(), Error> {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Slurm(args) => slurm::slurm(args),
         Command::Capacity(args) => capacity::capacity(args),
+        Command::Required(args) => required::required(args),
         Command::Report(args) => report_cmd::report(args),
         Command::Calibrate(args) => calibrate::calibrate(args),
         Command::Backtest(args) => calibrate::backtest(args),

@@ -9,8 +9,10 @@
 //! the workers go on. No worker ever waits for the disk or for a batch.
 
 pub mod binfile;
+mod in_memory;
 mod shard;
 
+pub use in_memory::run_columns;
 pub use shard::Shard;
 
 use crate::engine::StreamFactory;

@@ -1,10 +1,11 @@
 //! `feasibility.csv` (per year and party: lumpsum, cost distribution,
 //! P(cost > lumpsum), shortfall, P(insolvent)) and `replications.csv` (the
 //! headline metrics of every replication), both from one pass over the
-//! row file.
+//! row file; `sufficient_lumpsum.csv` from the same costs and lumpsums.
 
 use super::export::{Format, TableWriter};
 use super::format::Name;
+use super::sufficient::Party;
 use crate::metrics::{ColumnKey, Metric, ScopeKind};
 use crate::montecarlo::binfile::{BinReader, Row};
 use crate::stats::{Value, exact_mean_cents, summarize};
@@ -93,6 +94,14 @@ pub fn write_feasibility_and_replications(
 ) -> Result<(Vec<YearOverview>, Vec<PartyOverrun>)> {
     let budgets = budgets(columns);
     let collected = write_replications(dir, bin, columns, &budgets, rows)?;
+    let parties = budgets.iter().enumerate().map(|(b, budget)| Party {
+        year: budget.year,
+        scope: budget.scope,
+        name: &budget.name,
+        cost: &collected.cost[b],
+        lumpsum: &collected.lumpsum[b],
+    });
+    super::sufficient::write(dir, parties)?;
     write_feasibility(dir, &budgets, &collected, rows)
 }
 

@@ -27,11 +27,12 @@ pub const WITHOUT_PLAN_DIR: &str = "without_plan";
 /// The files of a run's result folder that get a checksum in its manifest
 /// (those present: `views.csv` only beside a budget-capped run, `plan.csv`
 /// only for a scenario with plan interventions).
-pub const RUN_FILES: [&str; 12] = [
+pub const RUN_FILES: [&str; 13] = [
     BIN,
     "summary.csv",
     "feasibility.csv",
     super::decomposition::FILE_NAME,
+    super::sufficient::FILE_NAME,
     "replications.csv",
     "providers.csv",
     "municipalities.csv",

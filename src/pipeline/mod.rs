@@ -9,6 +9,8 @@ pub mod compare;
 pub mod job;
 pub mod merge;
 mod prepare;
+pub mod required;
+pub mod required_folder;
 pub mod slurm;
 pub mod sweep;
 

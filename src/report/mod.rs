@@ -8,6 +8,7 @@ pub mod data;
 pub mod format;
 mod growth;
 pub mod html;
+mod inverse;
 mod provenance;
 pub mod sections;
 pub mod xlsx;
@@ -35,6 +36,7 @@ pub const SECTIONS: [&str; 8] = [
 fn run_sections(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> anyhow::Result<Vec<String>> {
     Ok(vec![
         sections::headline(lang, run, other)?,
+        inverse::required_section(lang, run)?,
         sections::feasibility(lang, run),
         growth::growth(lang, run),
         sections::flows(lang, run)?,

@@ -65,6 +65,7 @@ pub fn headline(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> Result<St
         ),
     ));
     body.push_str(&sentences(lang, &region));
+    body.push_str(&super::inverse::sufficient_at_80(lang, run)?);
     Ok(section(
         "headline",
         lang.t("Is the lumpsum enough?", "Is de lumpsum toereikend?"),

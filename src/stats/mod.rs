@@ -29,7 +29,8 @@ pub fn quantile(sorted: &[f64], percent: u32) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
-fn money_quantile(sorted: &[f64], percent: u32) -> Decimal {
+/// Type-7 quantile of sorted integral cents at `percent` / 100, exact.
+pub fn money_quantile(sorted: &[f64], percent: u32) -> Decimal {
     let n = sorted.len();
     if n == 0 {
         return Decimal::ZERO;

@@ -13,11 +13,12 @@ use tempfile::TempDir;
 
 /// Files `report` reads; `merge` reads the manifest, replications.bin and
 /// copies the labels and assumptions.
-const REPORT_READS: [&str; 8] = [
+const REPORT_READS: [&str; 9] = [
     "manifest.json",
     "summary.csv",
     "feasibility.csv",
     "decomposition.csv",
+    "sufficient_lumpsum.csv",
     "labels.json",
     "assumptions.json",
     "providers.csv",

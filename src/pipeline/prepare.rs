@@ -98,9 +98,12 @@ fn demand_led_twin(s: &schema::Scenario) -> Option<schema::Scenario> {
     }
     let mut twin = s.clone();
     twin.name = format!("{}-demand-led", s.name);
-    twin.providers.values_mut().for_each(|p| p.budget_cap = false);
+    twin.providers
+        .values_mut()
+        .for_each(|p| p.budget_cap = false);
     let years = s.horizon.start_year..s.horizon.start_year + s.horizon.years as i32;
-    for (form, _) in (twin.care_forms.values_mut().zip(by_provider)).filter(|(f, p)| capped(f, *p)) {
+    for (form, _) in (twin.care_forms.values_mut().zip(by_provider)).filter(|(f, p)| capped(f, *p))
+    {
         let staff = match &form.capacity {
             Capacity::Staff(st) => Some((st.cost_per_fte.clone(), st.caseload_per_fte)),
             _ => None,
@@ -109,9 +112,9 @@ fn demand_led_twin(s: &schema::Scenario) -> Option<schema::Scenario> {
         let per_day = |y: i32| {
             form.tariff.at(y)
                 + fixed.as_ref().map_or(0.0, |p| p.at(y))
-                + staff
-                    .as_ref()
-                    .map_or(0.0, |(cost, caseload)| cost.at(y) / (caseload * DAYS_PER_YEAR))
+                + staff.as_ref().map_or(0.0, |(cost, caseload)| {
+                    cost.at(y) / (caseload * DAYS_PER_YEAR)
+                })
         };
         form.tariff = profile::Profile::Table(years.clone().map(|y| (y, per_day(y))).collect());
         form.capacity = Capacity::Unlimited;

@@ -86,7 +86,9 @@ pub fn apply_caps(
     let unit = unit_prices(loaded, &capped, prices)?;
     let load = expected_load(m);
     for p in 0..money.providers.len() {
-        let forms: Vec<usize> = (0..capped.len()).filter(|f| capped[*f] == Some(p)).collect();
+        let forms: Vec<usize> = (0..capped.len())
+            .filter(|f| capped[*f] == Some(p))
+            .collect();
         if forms.is_empty() {
             continue;
         }
@@ -124,7 +126,9 @@ impl CapInputs<'_> {
 /// Whole places a fractional number pays for, rounded down (a hair below
 /// an integer stays below it: the money must cover every place).
 fn places(x: f64) -> u32 {
-    (x * (1.0 - 1e-12)).floor().clamp(0.0, f64::from(u32::MAX / 4)) as u32
+    (x * (1.0 - 1e-12))
+        .floor()
+        .clamp(0.0, f64::from(u32::MAX / 4)) as u32
 }
 
 /// Year y keeps the places both y's and y + 1's money pay: a place filled
@@ -181,7 +185,12 @@ fn unit_prices(
 
 /// Provider failures lower a capped pool's places from the year after the
 /// loss on, as they lower a planned path.
-fn lower_by_losses(pools: &mut [Pool], capped: &[Option<usize>], losses: &[CapacityLoss], years: usize) {
+fn lower_by_losses(
+    pools: &mut [Pool],
+    capped: &[Option<usize>],
+    losses: &[CapacityLoss],
+    years: usize,
+) {
     for loss in losses {
         let pool = &mut pools[loss.pool.index()];
         if capped[pool.form].is_none() {
@@ -203,7 +212,11 @@ fn expected_load(m: &CapInputs<'_>) -> Vec<f64> {
     for y in 0..m.years {
         for a in 0..m.n_areas {
             let mut external = vec![0.0; n_forms];
-            for st in m.streams.iter().filter(|st| m.segments[st.segment.index()].area == a) {
+            for st in m
+                .streams
+                .iter()
+                .filter(|st| m.segments[st.segment.index()].area == a)
+            {
                 external[st.form.index()] += st.rate_per_day[y];
             }
             let rate = with_transfers(m, &external, y);

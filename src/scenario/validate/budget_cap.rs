@@ -36,7 +36,9 @@ fn check_form(c: &mut Checker<'_>, s: &Scenario, name: &str, form: &str) {
     let others: Vec<&str> = s
         .providers
         .iter()
-        .filter(|(n, q)| n.as_str() != name && (q.forms.is_empty() || q.forms.iter().any(|f| f == form)))
+        .filter(|(n, q)| {
+            n.as_str() != name && (q.forms.is_empty() || q.forms.iter().any(|f| f == form))
+        })
         .map(|(n, _)| n.as_str())
         .collect();
     if !others.is_empty() {

@@ -11,7 +11,7 @@ use crate::util::*;
 use jeugdstroom::finance::{self, ProviderYear};
 use jeugdstroom::model::Model;
 use jeugdstroom::pipeline::{self, Prepared};
-use jeugdstroom::record::{CellMetric, Record};
+use jeugdstroom::record::{CellMetric, PoolMetric, Record};
 use jeugdstroom::scenario;
 
 const Z: f64 = 4.0;
@@ -264,25 +264,38 @@ fn start_up_caseload_beyond_the_money_finishes_first() {
     let model = &prepared.model;
     let talk = model.forms.iter().position(|f| f.name == "talk").unwrap();
     let north = model.pool(talk, 0).index();
-    let places = model.pools[north].capacity[0];
+    let places = f64::from(model.pools[north].capacity[0]);
+    assert!(
+        places < 100.0,
+        "the money buys {places} places of talk in north"
+    );
     let records = per_record(model, 7, 10, |r| {
-        let starts: f64 = (0..model.segments.len())
-            .map(|s| r.exposure.cell(0, s, talk, CellMetric::Starts))
-            .sum();
+        let pool = |y: usize, m: PoolMetric| r.exposure.pool(y, north, m);
         let ledger = finance::settle(model, &r.exposure, &r.draws);
         (
-            starts,
+            [1, 2].map(|y| {
+                (
+                    pool(y - 1, PoolMetric::OccupiedEnd),
+                    pool(y, PoolMetric::PeakOccupied),
+                )
+            }),
             ledger.provider(0, 0).clone(),
             ledger.provider(2, 0).clone(),
         )
     });
-    for (starts, first, last) in records {
-        // 400 clients at 150 days mean: well over the places for months.
+    for (peaks, first, last) in records {
         assert!(
             first.cost > first.base_lumpsum,
             "year 1 pays the start-up caseload"
         );
-        assert!(starts < 400.0, "{starts} starts in year 1");
+        // Nobody starts above the places: a year's peak is what was carried
+        // over from the year before, or the places.
+        for (carried, peak) in peaks {
+            assert!(
+                peak <= carried.max(places),
+                "peak {peak}, carried {carried}"
+            );
+        }
         assert!(
             last.cost <= last.base_lumpsum,
             "year 3 within the lumpsum: {first:?} {last:?}"

@@ -16,6 +16,7 @@ mod sweep_input;
 // The library against queueing theory, exact money and the care landscape.
 mod budget_cap;
 mod finance;
+mod flows;
 mod landscape;
 mod theory;
 
@@ -24,6 +25,7 @@ mod calibration;
 mod capacity;
 mod compare;
 mod landscape_cli;
+mod plan_twin;
 mod report;
 mod report_xlsx;
 mod results;

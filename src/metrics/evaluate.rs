@@ -129,6 +129,13 @@ impl Replication<'_> {
             }
             Metric::WaitingEnd => sum(CellMetric::WaitingEnd),
             Metric::WaitDaysMean => ratio(sum(CellMetric::WaitDaysSum), sum(CellMetric::Starts)),
+            Metric::PWait => ratio(sum(CellMetric::WaitedStarts), sum(CellMetric::Starts)),
+            Metric::WaitDaysHomeMean => {
+                ratio(sum(CellMetric::WaitDaysHomeSum), sum(CellMetric::Starts))
+            }
+            Metric::WaitDaysBlockedMean => {
+                ratio(sum(CellMetric::WaitDaysBlockedSum), sum(CellMetric::Starts))
+            }
             Metric::BlockedDays => sum(CellMetric::BlockedDays),
             Metric::OutOfRegionStarts => sum(CellMetric::OutOfRegionStarts),
             Metric::Reneged => sum(CellMetric::Reneged),
@@ -142,6 +149,7 @@ impl Replication<'_> {
             Metric::Escalated => sum(CellMetric::Escalated),
             Metric::Diverted => sum(CellMetric::Diverted),
             Metric::TransferredOut => sum(CellMetric::TransferredOut),
+            Metric::LeftRegion => sum(CellMetric::LeftRegion),
             Metric::Places => self.pools(cell, PoolMetric::Capacity),
             other => unreachable!("{} is not a flow metric", other.name()),
         }

@@ -17,7 +17,15 @@ pub enum Metric {
     PlaceDaysVacant,
     Occupancy,
     WaitingEnd,
+    /// Mean days waited per start, at home and blocked together.
     WaitDaysMean,
+    /// Share of starts that waited first (at home or blocked in another form).
+    PWait,
+    /// Mean days waited at home per start (all starts in the denominator).
+    WaitDaysHomeMean,
+    /// Mean days waited blocked in another form per start; with the home
+    /// part it adds up to `WaitDaysMean`.
+    WaitDaysBlockedMean,
     BlockedDays,
     OutOfRegionStarts,
     Reneged,
@@ -30,6 +38,9 @@ pub enum Metric {
     Escalated,
     Diverted,
     TransferredOut,
+    /// Clients placed out of region who left the region's flows at the end
+    /// of that episode (`out_of_region_return = false`).
+    LeftRegion,
     /// Places at year end (capacity path, after losses).
     Places,
     CostEur,
@@ -74,6 +85,9 @@ impl Metric {
             Metric::Occupancy,
             Metric::WaitingEnd,
             Metric::WaitDaysMean,
+            Metric::PWait,
+            Metric::WaitDaysHomeMean,
+            Metric::WaitDaysBlockedMean,
             Metric::BlockedDays,
             Metric::OutOfRegionStarts,
             Metric::Reneged,
@@ -84,6 +98,7 @@ impl Metric {
             Metric::Escalated,
             Metric::Diverted,
             Metric::TransferredOut,
+            Metric::LeftRegion,
             Metric::Places,
             Metric::CostEur,
             Metric::VacancyCostEur,
@@ -116,6 +131,9 @@ impl Metric {
             Metric::Occupancy => "occupancy",
             Metric::WaitingEnd => "waiting_end",
             Metric::WaitDaysMean => "wait_days_mean",
+            Metric::PWait => "p_wait",
+            Metric::WaitDaysHomeMean => "wait_days_home_mean",
+            Metric::WaitDaysBlockedMean => "wait_days_blocked_mean",
             Metric::BlockedDays => "blocked_days",
             Metric::OutOfRegionStarts => "out_of_region_starts",
             Metric::Reneged => "reneged",
@@ -126,6 +144,7 @@ impl Metric {
             Metric::Escalated => "escalated",
             Metric::Diverted => "diverted",
             Metric::TransferredOut => "transferred_out",
+            Metric::LeftRegion => "left_region",
             Metric::Places => "places",
             Metric::CostEur => "cost_eur",
             Metric::VacancyCostEur => "vacancy_cost_eur",

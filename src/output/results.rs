@@ -19,9 +19,15 @@ pub struct Overview {
     pub stats: PartyStats,
 }
 
+/// The plan (A) beside the counterfactual without it (B), paired.
+pub const PLAN: &str = "plan.csv";
+/// Folder of the counterfactual run inside the result folder of a scenario with a plan.
+pub const WITHOUT_PLAN_DIR: &str = "without_plan";
+
 /// The files of a run's result folder that get a checksum in its manifest
-/// (those present: `views.csv` only beside a budget-capped run).
-pub const RUN_FILES: [&str; 10] = [
+/// (those present: `views.csv` only beside a budget-capped run, `plan.csv`
+/// only for a scenario with plan interventions).
+pub const RUN_FILES: [&str; 11] = [
     BIN,
     "summary.csv",
     "feasibility.csv",
@@ -30,6 +36,7 @@ pub const RUN_FILES: [&str; 10] = [
     "municipalities.csv",
     "regimes.csv",
     "views.csv",
+    PLAN,
     crate::scenario::assumptions::FILE_NAME,
     crate::scenario::assumptions::LABELS_FILE,
 ];

@@ -24,6 +24,9 @@ pub struct Prepared {
     /// (every client granted at once, staff paid per client), run beside it
     /// so the result shows both views.
     pub demand_led: Option<Box<Prepared>>,
+    /// For a scenario with plan interventions (`plan = true`): the same
+    /// scenario without them, run beside it on the same random numbers.
+    pub without_plan: Option<Box<Prepared>>,
     /// Key parameters with their source comments (for the report).
     pub assumptions: Vec<assumptions::Assumption>,
 }
@@ -41,6 +44,10 @@ pub fn prepare(path: Option<&Path>) -> Result<Prepared, InputErrors> {
 /// Validates and compiles an already loaded scenario.
 pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
     validate::validate(&loaded)?;
+    let without_plan = match without_plan_twin(&loaded) {
+        Some(twin) => Some(Box::new(prepare_loaded(twin)?)),
+        None => None,
+    };
     let model = model::compile(&loaded)?;
     let sha256 = content_hash(&loaded);
     let assumptions = assumptions::collect(&loaded);
@@ -55,6 +62,7 @@ pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
                 default_replications: original.simulation.replications,
                 default_seed: original.simulation.seed,
                 demand_led: None,
+                without_plan: None,
                 assumptions: assumptions.clone(),
             };
             loaded.scenario = original;
@@ -69,8 +77,38 @@ pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
         default_replications: loaded.scenario.simulation.replications,
         default_seed: loaded.scenario.simulation.seed,
         demand_led,
+        without_plan,
         assumptions,
     })
+}
+
+/// Suffix of the counterfactual's name: `<name>-without-plan`.
+pub const WITHOUT_PLAN_SUFFIX: &str = "-without-plan";
+
+/// The counterfactual of a scenario with plan interventions: the same
+/// scenario with every `plan = true` intervention taken out (from the typed
+/// scenario and from the merged table its hash and parameters come from).
+fn without_plan_twin(loaded: &Loaded) -> Option<Loaded> {
+    let planned: Vec<String> = (loaded.scenario.interventions.iter())
+        .filter(|(_, i)| i.plan)
+        .map(|(name, _)| name.clone())
+        .collect();
+    if planned.is_empty() {
+        return None;
+    }
+    let mut twin = loaded.clone();
+    for name in &planned {
+        twin.scenario.interventions.remove(name);
+        if let Some(toml::Value::Table(table)) = twin.merged.get_mut("interventions") {
+            table.remove(name);
+        }
+    }
+    twin.scenario.name = format!("{}{WITHOUT_PLAN_SUFFIX}", loaded.scenario.name);
+    twin.merged.insert(
+        "name".to_string(),
+        toml::Value::String(twin.scenario.name.clone()),
+    );
+    Some(twin)
 }
 
 /// The demand-led view of a budget-capped scenario (budget-capped staff, or

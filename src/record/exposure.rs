@@ -26,6 +26,11 @@ pub enum CellMetric {
     WaitingEnd,
     /// Sum of waiting days of this year's starts (immediate starts add 0).
     WaitDaysSum,
+    /// The part of `WaitDaysSum` waited at home (on a waiting list).
+    WaitDaysHomeSum,
+    /// The part of `WaitDaysSum` waited blocked in another (heavier) form;
+    /// those days are also care days of the form the client was stuck in.
+    WaitDaysBlockedSum,
     /// Starts that had to wait (or were blocked) first.
     WaitedStarts,
     Reneged,
@@ -40,10 +45,13 @@ pub enum CellMetric {
     TransferredOut,
     /// Days spent waiting at home for this form (waiting list × time).
     WaitingDays,
+    /// Clients placed out of region in this form who did not come back for a
+    /// next step (`out_of_region_return = false`); also counted in `Outflow`.
+    LeftRegion,
 }
 
 impl CellMetric {
-    pub const COUNT: usize = 19;
+    pub const COUNT: usize = 22;
 }
 
 /// Waiting-time histogram: bin 0 holds immediate starts, bin k ≥ 1 waits in

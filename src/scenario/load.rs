@@ -14,6 +14,7 @@ pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/amsterdam-duo.t
 pub const DEFAULT_ORIGIN: &str = "<embedded>/scenarios/amsterdam-duo.toml";
 
 /// A parsed scenario plus everything needed to report errors and hash it.
+#[derive(Clone)]
 pub struct Loaded {
     pub scenario: Scenario,
     /// Files of the `extends` chain, the named file first.

@@ -14,6 +14,7 @@ mod result_files;
 mod sweep_input;
 
 // The library against queueing theory, exact money and the care landscape.
+mod budget_cap;
 mod finance;
 mod flows;
 mod landscape;

@@ -20,7 +20,7 @@ pub struct Prepared {
     pub sha256: String,
     pub default_replications: u32,
     pub default_seed: u64,
-    /// For a scenario with budget-capped staff: the same scenario demand-led
+    /// For a budget-capped scenario (staff or provider-wide): the same scenario demand-led
     /// (every client granted at once, staff paid per client), run beside it
     /// so the result shows both views.
     pub demand_led: Option<Box<Prepared>>,
@@ -111,24 +111,48 @@ fn without_plan_twin(loaded: &Loaded) -> Option<Loaded> {
     Some(twin)
 }
 
-/// The demand-led view of a scenario with budget-capped staff: those forms
-/// get unlimited capacity and a tariff that pays the staff per client-day
-/// (cost per FTE ÷ caseload ÷ 365), so the run shows what granting every
-/// client at once would cost.
+/// The demand-led view of a budget-capped scenario (budget-capped staff, or
+/// a provider-wide `budget_cap`): the capped forms get unlimited capacity
+/// and a tariff that pays per client-day what a place costs (tariff + fixed
+/// cost per place-day + cost per FTE ÷ caseload ÷ 365), so the run shows
+/// what granting every client at once would cost.
 fn demand_led_twin(s: &schema::Scenario) -> Option<schema::Scenario> {
-    let capped = |f: &schema::CareForm| matches!(&f.capacity, Capacity::Staff(st) if st.mode == StaffMode::BudgetCapped);
-    if !s.care_forms.values().any(capped) {
+    let by_provider: Vec<bool> = s
+        .care_forms
+        .keys()
+        .map(|f| {
+            s.providers
+                .values()
+                .any(|p| p.budget_cap && (p.forms.is_empty() || p.forms.contains(f)))
+        })
+        .collect();
+    let capped = |f: &schema::CareForm, provider_cap: bool| {
+        provider_cap
+            || matches!(&f.capacity, Capacity::Staff(st) if st.mode == StaffMode::BudgetCapped)
+    };
+    let forms = s.care_forms.values().zip(by_provider.iter().copied());
+    if !forms.clone().any(|(f, p)| capped(f, p)) {
         return None;
     }
     let mut twin = s.clone();
     twin.name = format!("{}-demand-led", s.name);
+    twin.providers
+        .values_mut()
+        .for_each(|p| p.budget_cap = false);
     let years = s.horizon.start_year..s.horizon.start_year + s.horizon.years as i32;
-    for form in twin.care_forms.values_mut().filter(|f| capped(f)) {
-        let Capacity::Staff(staff) = &form.capacity else {
-            continue;
+    for (form, _) in (twin.care_forms.values_mut().zip(by_provider)).filter(|(f, p)| capped(f, *p))
+    {
+        let staff = match &form.capacity {
+            Capacity::Staff(st) => Some((st.cost_per_fte.clone(), st.caseload_per_fte)),
+            _ => None,
         };
+        let fixed = form.fixed_cost_per_place_day.take();
         let per_day = |y: i32| {
-            form.tariff.at(y) + staff.cost_per_fte.at(y) / (staff.caseload_per_fte * DAYS_PER_YEAR)
+            form.tariff.at(y)
+                + fixed.as_ref().map_or(0.0, |p| p.at(y))
+                + staff.as_ref().map_or(0.0, |(cost, caseload)| {
+                    cost.at(y) / (caseload * DAYS_PER_YEAR)
+                })
         };
         form.tariff = profile::Profile::Table(years.clone().map(|y| (y, per_day(y))).collect());
         form.capacity = Capacity::Unlimited;

@@ -68,9 +68,16 @@ impl From<schema::CareKind> for CareKind {
 /// The care forms, in name order.
 pub fn forms(loaded: &Loaded, names: &Names) -> Result<Vec<Form>, InputError> {
     let s = &loaded.scenario;
+    let capped = super::cap::capped_forms(s);
     s.care_forms
         .iter()
-        .map(|(name, f)| form(loaded, names, name, f))
+        .zip(capped)
+        .map(|((name, f), capped)| {
+            let mut form = form(loaded, names, name, f)?;
+            // A budget cap gives every form of its provider places.
+            form.has_places |= capped.is_some();
+            Ok(form)
+        })
         .collect()
 }
 

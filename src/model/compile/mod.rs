@@ -2,6 +2,7 @@
 //! year, build distributions and parse the CSV inputs read at load time.
 //! One file per concept; `values` holds the leaf conversions they share.
 
+mod cap;
 mod contract;
 mod csv_input;
 mod forms;
@@ -213,6 +214,16 @@ fn compile_inner(loaded: &Loaded) -> Result<Model, InputError> {
     let (interventions, capacity_losses) =
         interventions::interventions(s, &names, &pool_of, &mut pools);
     let (prices, money) = money_side(loaded, &segments, &forms, &mut pools)?;
+    let cap_inputs = cap::CapInputs {
+        forms: &forms,
+        segments: &segments,
+        streams: &streams,
+        relapse: relapse.as_ref(),
+        losses: &capacity_losses,
+        n_areas: names.areas.len(),
+        years,
+    };
+    cap::apply_caps(loaded, &cap_inputs, &mut pools, &prices, &money)?;
     Ok(Model {
         name: s.name.clone(),
         start_year: s.horizon.start_year,

@@ -31,7 +31,8 @@ impl Catchments {
 }
 
 /// The pools and `pool_of` ([form × areas + area] → pool or `NO_POOL`).
-/// Staff pools get their places once the money side is compiled.
+/// Staff pools and budget-capped pools get their places once the money
+/// side is compiled.
 pub fn pools(s: &Scenario, catchments: &Catchments) -> (Vec<Pool>, Vec<PoolId>) {
     let (start, years) = (s.horizon.start_year, s.horizon.years as usize);
     let n_areas = s.areas.len();
@@ -43,6 +44,7 @@ pub fn pools(s: &Scenario, catchments: &Catchments) -> (Vec<Pool>, Vec<PoolId>) 
             .map(|v| v.round() as u32)
             .collect::<Vec<_>>()
     };
+    let capped = super::cap::capped_forms(s);
     for (fi, f) in s.care_forms.values().enumerate() {
         // One pool per area unless the form has one regional pool.
         let mut add = |area: Option<usize>, capacity: Vec<u32>, reserved: u32| {
@@ -66,6 +68,10 @@ pub fn pools(s: &Scenario, catchments: &Catchments) -> (Vec<Pool>, Vec<PoolId>) 
             });
         };
         match &f.capacity {
+            // A budget-capped provider's money buys places in every area.
+            Capacity::Unlimited if capped[fi].is_some() => {
+                (0..n_areas).for_each(|ai| add(Some(ai), vec![0; years], 0));
+            }
             Capacity::Unlimited => {}
             Capacity::Region {
                 places: p,

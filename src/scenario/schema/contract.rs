@@ -32,6 +32,11 @@ pub struct Provider {
     /// Cumulative result (euros) below which the provider counts as insolvent.
     #[serde(default)]
     pub solvency_threshold: Option<f64>,
+    /// Provider-wide budget cap: its lumpsum (share of the budget table,
+    /// after the fixed costs it carries) buys the places of every care form
+    /// it delivers, year by year; clients beyond them wait.
+    #[serde(default)]
+    pub budget_cap: bool,
 }
 
 /// Wage/price indexation (OVA-like) and the lumpsum's own index (accres).

@@ -3,6 +3,7 @@
 //! just the first) and located by its field path. One file per concept,
 //! all reporting to the `checker` leaf; run in a fixed order.
 
+mod budget_cap;
 mod capacity;
 mod care;
 mod checker;
@@ -28,6 +29,7 @@ pub fn validate(loaded: &Loaded) -> Result<(), InputErrors> {
     care::check(&mut c, s);
     horizon::check_rest(&mut c, s);
     contract::check(&mut c, s);
+    budget_cap::check(&mut c, s);
     care::check_routes(&mut c, s);
     interventions::check(&mut c, s);
     c.finish()

@@ -20,9 +20,13 @@ pub struct Overview {
 }
 
 /// The files of a run's result folder that get a checksum in its manifest
-/// (those present: `views.csv` only beside a budget-capped run).
-pub const RUN_FILES: [&str; 10] = [
+/// (those present: `views.csv` only beside a budget-capped run; the twin's
+/// rows and `parameters.csv` only with uncertain parameters).
+pub const RUN_FILES: [&str; 13] = [
     BIN,
+    crate::montecarlo::TWIN_FILE,
+    crate::montecarlo::PARAMETERS_FILE,
+    super::uncertainty::FILE_NAME,
     "summary.csv",
     "feasibility.csv",
     "replications.csv",
@@ -46,6 +50,7 @@ pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
     let stats = write_summary(dir, &bin, &columns, rows)?;
     let (years, feasibility) = write_feasibility_and_replications(dir, &bin, &columns, rows)?;
     write_party_tables(dir, &stats)?;
+    super::uncertainty::write_uncertainty(dir, &bin, &columns, start..end)?;
     let mut manifest = manifest.clone();
     manifest.files = super::checksum::record(dir, &RUN_FILES)?;
     super::manifest::write(dir, &manifest)?;

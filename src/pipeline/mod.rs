@@ -11,6 +11,7 @@ pub mod merge;
 mod prepare;
 pub mod slurm;
 pub mod sweep;
+pub mod uncertain;
 
 pub use job::{Job, Runner, simulate};
 pub use prepare::{Prepared, prepare, prepare_loaded};

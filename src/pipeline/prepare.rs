@@ -7,6 +7,7 @@ use crate::model::{self, Model};
 use crate::scenario::files::for_each_path;
 use crate::scenario::schema::{self, Capacity, Overflow, StaffMode};
 use crate::scenario::{Loaded, assumptions, load_default, load_file, profile, validate};
+use super::uncertain::Uncertainty;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -26,6 +27,9 @@ pub struct Prepared {
     pub demand_led: Option<Box<Prepared>>,
     /// Key parameters with their source comments (for the report).
     pub assumptions: Vec<assumptions::Assumption>,
+    /// The uncertain parameters (drawn once per replication); `None` when
+    /// every number is fixed, and then every replication runs `model`.
+    pub uncertainty: Option<Uncertainty>,
 }
 
 /// Loads (the file, or the embedded default), validates and compiles.
@@ -42,8 +46,12 @@ pub fn prepare(path: Option<&Path>) -> Result<Prepared, InputErrors> {
 pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
     validate::validate(&loaded)?;
     let model = model::compile(&loaded)?;
+    let uncertainty = Uncertainty::new(&loaded)?;
     let sha256 = content_hash(&loaded);
-    let assumptions = assumptions::collect(&loaded);
+    let mut assumptions = assumptions::collect(&loaded);
+    if let Some(u) = &uncertainty {
+        assumptions.extend(uncertain_assumptions(&loaded, u));
+    }
     let demand_led = match demand_led_twin(&loaded.scenario) {
         Some(twin) => {
             let original = std::mem::replace(&mut loaded.scenario, twin);
@@ -56,6 +64,7 @@ pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
                 default_seed: original.simulation.seed,
                 demand_led: None,
                 assumptions: assumptions.clone(),
+                uncertainty: uncertainty.as_ref().map(|u| u.transformed(demand_led_twin)),
             };
             loaded.scenario = original;
             Some(Box::new(twin))
@@ -70,7 +79,31 @@ pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
         default_seed: loaded.scenario.simulation.seed,
         demand_led,
         assumptions,
+        uncertainty,
     })
+}
+
+/// One assumption per uncertain parameter: its distribution and the range
+/// its draws are truncated to, with the comment written beside it.
+fn uncertain_assumptions(loaded: &Loaded, u: &Uncertainty) -> Vec<assumptions::Assumption> {
+    u.parameters
+        .iter()
+        .map(|p| {
+            let refs: Vec<&str> = p.parameter.path.iter().map(String::as_str).collect();
+            let (source, comment) = loaded.sources.annotation(&refs).unwrap_or_default();
+            let (lo, hi) = p.range;
+            assumptions::Assumption {
+                key: p.parameter.name(),
+                value: p.parameter.distribution.describe(),
+                source,
+                comment,
+                distribution: Some(format!(
+                    "{}, drawn once per replication, truncated to {lo} … {hi}",
+                    p.parameter.distribution.describe()
+                )),
+            }
+        })
+        .collect()
 }
 
 /// The demand-led view of a scenario with budget-capped staff: those forms
@@ -108,7 +141,7 @@ fn hex(bytes: &[u8]) -> String {
 /// `sha256:<hex>` of the bytes read at load time (unreadable files keep
 /// their path).
 fn content_hash(loaded: &Loaded) -> String {
-    let mut canonical = loaded.merged.clone();
+    let mut canonical = (*loaded.merged).clone();
     for_each_path(&mut canonical, &mut |s| {
         if let Ok(bytes) = loaded.files.get(s.as_str()) {
             *s = format!("sha256:{}", hex(&Sha256::digest(bytes)));

@@ -17,6 +17,7 @@ mod sweep_input;
 mod finance;
 mod landscape;
 mod theory;
+mod uncertainty;
 
 // The real binary: result files, commands and reports.
 mod calibration;

@@ -34,7 +34,8 @@ pub fn print(what: ScenarioCommand) -> Result<(), Error> {
     match what {
         ScenarioCommand::Default => print!("{DEFAULT_SCENARIO}"),
         ScenarioCommand::Schema => {
-            let schema = schemars::schema_for!(Scenario);
+            let mut schema = schemars::schema_for!(Scenario).to_value();
+            crate::scenario::uncertain::allow_in_schema(&mut schema);
             println!(
                 "{}",
                 serde_json::to_string_pretty(&schema).map_err(anyhow::Error::from)?

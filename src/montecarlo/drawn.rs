@@ -84,8 +84,15 @@ impl Drawn<'_> {
         })?;
         let mut drawn_sim = Simulation::new(&model);
         let mut row = Vec::with_capacity(layout.len());
-        let events = evaluate(&model, &layout, at.factory, &mut drawn_sim, &mut row, at.replication)
-            .map_err(|o| o.to_input_error())?;
+        let events = evaluate(
+            &model,
+            &layout,
+            at.factory,
+            &mut drawn_sim,
+            &mut row,
+            at.replication,
+        )
+        .map_err(|o| o.to_input_error())?;
         evaluate(at.model, at.layout, at.factory, sim, values, at.replication)
             .map_err(|o| o.to_input_error())?;
         let twin = self.columns.iter().map(|&c| values[c]).collect();

@@ -111,7 +111,13 @@ pub fn run_to_files(
             });
             drop(sender);
         });
-        let written = write_in_order(&receiver, &mut writer, extra.as_mut(), range.start, progress);
+        let written = write_in_order(
+            &receiver,
+            &mut writer,
+            extra.as_mut(),
+            range.start,
+            progress,
+        );
         stop.store(true, Ordering::Relaxed);
         drop(receiver);
         workers

@@ -47,7 +47,10 @@ fn check_out_dir(dir: &Path) -> Result<(), InputError> {
 
 /// Files only some runs write (uncertain parameters): a stale one from an
 /// earlier run into the same folder must not be read as this run's.
-const OPTIONAL: [&str; 2] = [crate::montecarlo::TWIN_FILE, crate::montecarlo::PARAMETERS_FILE];
+const OPTIONAL: [&str; 2] = [
+    crate::montecarlo::TWIN_FILE,
+    crate::montecarlo::PARAMETERS_FILE,
+];
 
 /// Creates the output folder, checks that it is writable and removes a stale
 /// manifest (the folder is incomplete until the new one is written) and

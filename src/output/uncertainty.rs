@@ -65,7 +65,11 @@ impl Moments {
 }
 
 /// The moments of `columns` of the row file at `path` (rows of `range`).
-fn moments(path: &Path, columns: &[usize], range: Range<u64>) -> Result<(Vec<ColumnKey>, Vec<Moments>)> {
+fn moments(
+    path: &Path,
+    columns: &[usize],
+    range: Range<u64>,
+) -> Result<(Vec<ColumnKey>, Vec<Moments>)> {
     let mut reader = BinReader::open(path)?.expect_replications(range)?;
     let mut out = vec![Moments::default(); columns.len()];
     while let Some(row) = reader.next_row()? {
@@ -79,7 +83,12 @@ fn moments(path: &Path, columns: &[usize], range: Range<u64>) -> Result<(Vec<Col
 
 /// Writes `uncertainty.csv` from `replications.bin` (`bin`, with `columns`)
 /// and, when present, the twin's row file beside it.
-pub fn write_uncertainty(dir: &Path, bin: &Path, columns: &[ColumnKey], range: Range<u64>) -> Result<()> {
+pub fn write_uncertainty(
+    dir: &Path,
+    bin: &Path,
+    columns: &[ColumnKey],
+    range: Range<u64>,
+) -> Result<()> {
     let headline = twin_columns(columns);
     let (keys, total) = moments(bin, &headline, range.clone())?;
     let twin_path = dir.join(TWIN_FILE);
@@ -87,10 +96,12 @@ pub fn write_uncertainty(dir: &Path, bin: &Path, columns: &[ColumnKey], range: R
         let all: Vec<usize> = (0..headline.len()).collect();
         let (twin_keys, twin) = moments(&twin_path, &all, range)?;
         if twin_keys != keys {
-            return Err(crate::error::InputError::new("the twin's columns differ from the headline columns")
-                .in_file(&twin_path)
-                .fix("re-run (or re-merge) the result that wrote this file; it is damaged")
-                .into());
+            return Err(crate::error::InputError::new(
+                "the twin's columns differ from the headline columns",
+            )
+            .in_file(&twin_path)
+            .fix("re-run (or re-merge) the result that wrote this file; it is damaged")
+            .into());
         }
         Some(twin)
     } else {
@@ -108,7 +119,10 @@ pub fn write_uncertainty(dir: &Path, bin: &Path, columns: &[ColumnKey], range: R
         let (mean, sd) = if key.money {
             let n = Decimal::from(m.n.max(1));
             let sd = Decimal::from_f64(var.sqrt()).unwrap_or_default();
-            (Value::Cents(Decimal::from_i128_with_scale(m.cents, 0) / n), Value::Cents(sd))
+            (
+                Value::Cents(Decimal::from_i128_with_scale(m.cents, 0) / n),
+                Value::Cents(sd),
+            )
         } else {
             (Value::Number(m.mean), Value::Number(var.sqrt()))
         };

@@ -134,9 +134,21 @@ fn run_replications(job: &Job<'_>) -> Result<u64, Error> {
     let bar = progress_bar(job.range.end - job.range.start, job.quiet);
     let temp = |name: &str| output::TempFile::guard(job.out.join(format!(".{name}.tmp")));
     let tmp_bin = temp(binfile::FILE_NAME);
-    let (tmp_twin, tmp_parameters) = (temp(montecarlo::TWIN_FILE), temp(montecarlo::PARAMETERS_FILE));
-    let sampler = job.prepared.uncertainty.as_ref().map(|u| u.sampler(job.seed));
-    let names = job.prepared.uncertainty.as_ref().map(|u| u.names()).unwrap_or_default();
+    let (tmp_twin, tmp_parameters) = (
+        temp(montecarlo::TWIN_FILE),
+        temp(montecarlo::PARAMETERS_FILE),
+    );
+    let sampler = job
+        .prepared
+        .uncertainty
+        .as_ref()
+        .map(|u| u.sampler(job.seed));
+    let names = job
+        .prepared
+        .uncertainty
+        .as_ref()
+        .map(|u| u.names())
+        .unwrap_or_default();
     let build = |replication: u64| match &sampler {
         Some(s) => s.model(replication),
         None => Err(crate::error::InputError::new("no uncertain parameters")),
@@ -149,7 +161,14 @@ fn run_replications(job: &Job<'_>) -> Result<u64, Error> {
         columns: montecarlo::twin_columns(&layout.keys),
     });
     let progress = |done| bar.set_position(done);
-    let ran = montecarlo::run_to_files(model, &layout, &plan, tmp_bin.path(), drawn.as_ref(), &progress);
+    let ran = montecarlo::run_to_files(
+        model,
+        &layout,
+        &plan,
+        tmp_bin.path(),
+        drawn.as_ref(),
+        &progress,
+    );
     bar.finish_and_clear();
     // A stopped run leaves no half-written row file behind (the guards remove them).
     let events = ran?;

@@ -99,7 +99,11 @@ fn verify_parts(parts: &[Part]) -> Result<(), Error> {
                 .into());
             }
         }
-        for name in KEPT.iter().chain(&drawn).filter(|n| m.files.contains_key(**n)) {
+        for name in KEPT
+            .iter()
+            .chain(&drawn)
+            .filter(|n| m.files.contains_key(**n))
+        {
             output::checksum::verify(dir, m, name)?;
         }
         let columns = output::checksum::verify_rows(dir, m)?;

@@ -1,13 +1,13 @@
 //! Load → validate → compile → hash: a scenario made ready to simulate,
 //! with the demand-led twin of a budget-capped scenario beside it.
 
+use super::uncertain::Uncertainty;
 use crate::calendar::DAYS_PER_YEAR;
 use crate::error::InputErrors;
 use crate::model::{self, Model};
 use crate::scenario::files::for_each_path;
 use crate::scenario::schema::{self, Capacity, Overflow, StaffMode};
 use crate::scenario::{Loaded, assumptions, load_default, load_file, profile, validate};
-use super::uncertain::Uncertainty;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 

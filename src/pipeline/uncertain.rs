@@ -43,7 +43,8 @@ pub struct Uncertainty {
     pub parameters: Vec<Uncertain>,
     /// Apply the demand-led transformation before compiling (the twin of a
     /// budget-capped scenario).
-    transform: Option<fn(&crate::scenario::schema::Scenario) -> Option<crate::scenario::schema::Scenario>>,
+    transform:
+        Option<fn(&crate::scenario::schema::Scenario) -> Option<crate::scenario::schema::Scenario>>,
 }
 
 impl Uncertainty {
@@ -57,7 +58,11 @@ impl Uncertainty {
             parameters: Vec::new(),
             transform: None,
         };
-        let means: Vec<f64> = loaded.parameters.iter().map(|p| p.distribution.mean()).collect();
+        let means: Vec<f64> = loaded
+            .parameters
+            .iter()
+            .map(|p| p.distribution.mean())
+            .collect();
         let mut errors = Vec::new();
         for (i, p) in loaded.parameters.iter().enumerate() {
             let range = u.range_of(&means, i);
@@ -80,7 +85,9 @@ impl Uncertainty {
     /// `transform` before it is compiled.
     pub fn transformed(
         &self,
-        transform: fn(&crate::scenario::schema::Scenario) -> Option<crate::scenario::schema::Scenario>,
+        transform: fn(
+            &crate::scenario::schema::Scenario,
+        ) -> Option<crate::scenario::schema::Scenario>,
     ) -> Self {
         Uncertainty {
             transform: Some(transform),
@@ -126,7 +133,10 @@ impl Uncertainty {
 
     /// The loaded scenario at `values`, validated.
     fn validated(&self, values: &[f64]) -> Result<Loaded, InputErrors> {
-        let scenario = self.loaded.scenario_at(values).map_err(|e| InputErrors(vec![e]))?;
+        let scenario = self
+            .loaded
+            .scenario_at(values)
+            .map_err(|e| InputErrors(vec![e]))?;
         let loaded = Loaded {
             scenario,
             ..self.loaded.clone()
@@ -156,8 +166,14 @@ impl Uncertainty {
 
 /// Refuses a distribution with less than `MIN_MASS` inside its range,
 /// estimated from fixed-seed draws (deterministic).
-fn check_mass(p: &Parameter, (lo, hi): (f64, f64), sources: &crate::scenario::Sources) -> Result<(), InputError> {
-    let mut rng = StreamFactory::new(0).derive(&p.name()).stream(0, Purpose::Parameters, 0);
+fn check_mass(
+    p: &Parameter,
+    (lo, hi): (f64, f64),
+    sources: &crate::scenario::Sources,
+) -> Result<(), InputError> {
+    let mut rng = StreamFactory::new(0)
+        .derive(&p.name())
+        .stream(0, Purpose::Parameters, 0);
     let inside = (0..MASS_DRAWS)
         .filter(|_| (lo..=hi).contains(&p.sample(&mut rng)))
         .count();
@@ -245,11 +261,15 @@ fn related(params: &[Uncertain], errors: &InputErrors) -> Vec<usize> {
     let named: Vec<usize> = (0..params.len())
         .filter(|&i| {
             let name = params[i].parameter.name();
-            errors.0.iter().filter_map(|e| e.field.as_deref()).any(|field| {
-                name == field
-                    || name.starts_with(&format!("{field}."))
-                    || field.starts_with(&format!("{name}."))
-            })
+            errors
+                .0
+                .iter()
+                .filter_map(|e| e.field.as_deref())
+                .any(|field| {
+                    name == field
+                        || name.starts_with(&format!("{field}."))
+                        || field.starts_with(&format!("{name}."))
+                })
         })
         .collect();
     if named.is_empty() {

@@ -226,8 +226,8 @@ pub fn load_str_with(
         })?;
     }
     let mut at_mean = merged.clone();
-    let parameters = uncertain::extract(&mut at_mean, &sources)
-        .map_err(|mut errors| errors.0.swap_remove(0))?;
+    let parameters =
+        uncertain::extract(&mut at_mean, &sources).map_err(|mut errors| errors.0.swap_remove(0))?;
     let scenario = deserialize(at_mean.clone(), &sources)?;
     let files = Files::read_all(&merged);
     Ok(Loaded {

@@ -65,7 +65,9 @@ impl Distribution {
             return self.mean();
         }
         match *self {
-            Distribution::Normal { mean, sd } => Normal::new(mean, sd).map_or(mean, |d| d.sample(rng)),
+            Distribution::Normal { mean, sd } => {
+                Normal::new(mean, sd).map_or(mean, |d| d.sample(rng))
+            }
             Distribution::Pert { low, mode, high } => Pert::new(low, high)
                 .with_mode(mode)
                 .map_or(mode, |d| d.sample(rng)),
@@ -194,14 +196,20 @@ pub fn parse(table: &toml::Table) -> Result<Distribution, Problem> {
         match table.get(k) {
             Some(toml::Value::Float(f)) => Ok(*f),
             Some(toml::Value::Integer(i)) => Ok(*i as f64),
-            _ => Err((format!("`{k}` of a distribution must be a number"), SYNTAX_FIX)),
+            _ => Err((
+                format!("`{k}` of a distribution must be a number"),
+                SYNTAX_FIX,
+            )),
         }
     };
     let distribution = if table.contains_key("sd") {
         only(&keys, &NORMAL_KEYS, None)?;
         let (mean, sd) = (number("mean")?, number("sd")?);
         if sd.is_nan() || sd < 0.0 {
-            return Err((format!("sd must be 0 or more, found {sd}"), "give a standard deviation of 0 or more"));
+            return Err((
+                format!("sd must be 0 or more, found {sd}"),
+                "give a standard deviation of 0 or more",
+            ));
         }
         Distribution::Normal { mean, sd }
     } else {
@@ -248,7 +256,10 @@ fn only(keys: &[&str], want: &[&str], kind: Option<&str>) -> Result<(), Problem>
         if !missing.is_empty() {
             why.push(format!("missing {}", missing.join(", ")));
         }
-        return Err((format!("not a distribution: {}", why.join("; ")), SYNTAX_FIX));
+        return Err((
+            format!("not a distribution: {}", why.join("; ")),
+            SYNTAX_FIX,
+        ));
     }
     Ok(())
 }
@@ -258,7 +269,10 @@ fn finite(d: Distribution) -> Result<Distribution, Problem> {
     if a.is_finite() && b.is_finite() && d.mean().is_finite() {
         Ok(d)
     } else {
-        Err(("the numbers of a distribution must be finite".to_string(), SYNTAX_FIX))
+        Err((
+            "the numbers of a distribution must be finite".to_string(),
+            SYNTAX_FIX,
+        ))
     }
 }
 
@@ -301,4 +315,66 @@ fn step<'a>(value: Option<&'a mut toml::Value>, key: &str) -> Option<&'a mut tom
         toml::Value::Array(items) => items.get_mut(key.parse::<usize>().ok()?),
         _ => None,
     }
+}
+
+/// Marks every number of a JSON Schema of the scenario as "a number or an
+/// uncertain number" (`$defs/Uncertain`), so editors offer the syntax.
+pub fn allow_in_schema(schema: &mut serde_json::Value) {
+    mark_numbers(schema);
+    if let Some(defs) = schema
+        .get_mut("$defs")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        defs.insert("Uncertain".to_string(), uncertain_schema());
+    }
+}
+
+fn mark_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let numeric = match map.get("type") {
+                Some(Value::String(t)) => t == "number",
+                Some(Value::Array(ts)) => ts.iter().any(|t| t == "number"),
+                _ => false,
+            };
+            if numeric {
+                let mut number = serde_json::Map::new();
+                for key in ["type", "format"] {
+                    if let Some(v) = map.remove(key) {
+                        number.insert(key.to_string(), v);
+                    }
+                }
+                let reference = serde_json::json!({ "$ref": "#/$defs/Uncertain" });
+                map.insert(
+                    "anyOf".to_string(),
+                    Value::Array(vec![Value::Object(number), reference]),
+                );
+                return;
+            }
+            map.values_mut().for_each(mark_numbers);
+        }
+        Value::Array(items) => items.iter_mut().for_each(mark_numbers),
+        _ => {}
+    }
+}
+
+fn uncertain_schema() -> serde_json::Value {
+    serde_json::json!({
+        "description": "An uncertain number, drawn once per replication and truncated to the valid range: { mean, sd } (normal) or { low, mode, high } (PERT; distribution = \"triangular\" for a triangle).",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "mean": { "type": "number", "description": "Mean of the normal distribution." },
+            "sd": { "type": "number", "minimum": 0, "description": "Standard deviation (0 = just the mean)." },
+            "low": { "type": "number", "description": "Smallest value (PERT or triangle)." },
+            "mode": { "type": "number", "description": "Most likely value." },
+            "high": { "type": "number", "description": "Largest value." },
+            "distribution": { "enum": ["pert", "triangular"], "description": "Shape of { low, mode, high }; PERT when left out." }
+        },
+        "oneOf": [
+            { "required": ["mean", "sd"] },
+            { "required": ["low", "mode", "high"] }
+        ]
+    })
 }

@@ -97,7 +97,10 @@ fn check_effect(c: &mut Checker<'_>, name: &str, i: &Intervention) {
             "write the effect as a fraction (−0.1 = 10 % less)",
         )
     } else {
-        ("is a share", "write the share as a fraction, e.g. 0.05 for 5 %")
+        (
+            "is a share",
+            "write the share as a fraction, e.g. 0.05 for 5 %",
+        )
     };
     c.fail(
         &at("effect"),

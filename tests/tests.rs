@@ -24,6 +24,7 @@ mod calibration;
 mod capacity;
 mod compare;
 mod landscape_cli;
+mod plan_twin;
 mod report;
 mod report_xlsx;
 mod results;

@@ -57,7 +57,10 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
         &ran.overview,
     )?;
     if let Some(views) = &ran.views {
-        output::views::print_views(&mut stdout, views)?;
+        output::views::print_views(&mut stdout, views, &output::views::VIEWS)?;
+    }
+    if let Some(plan) = &ran.plan {
+        output::views::print_views(&mut stdout, plan, &output::views::PLAN)?;
     }
     writeln!(stdout, "results: {}", printable_path(&out))?;
     drop(stdout);

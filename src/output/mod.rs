@@ -17,7 +17,7 @@ pub mod format;
 pub mod manifest;
 mod out_dir;
 mod party_tables;
-mod results;
+pub mod results;
 mod summary;
 pub mod sweep_tables;
 mod terminal;

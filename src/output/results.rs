@@ -19,10 +19,16 @@ pub struct Overview {
     pub stats: PartyStats,
 }
 
+/// The plan (A) beside the counterfactual without it (B), paired.
+pub const PLAN: &str = "plan.csv";
+/// Folder of the counterfactual run inside the result folder of a scenario with a plan.
+pub const WITHOUT_PLAN_DIR: &str = "without_plan";
+
 /// The files of a run's result folder that get a checksum in its manifest
-/// (those present: `views.csv` only beside a budget-capped run; the twin's
-/// rows and `parameters.csv` only with uncertain parameters).
-pub const RUN_FILES: [&str; 13] = [
+/// (those present: `views.csv` only beside a budget-capped run, `plan.csv`
+/// only for a scenario with plan interventions; the twin's rows and
+/// `parameters.csv` only with uncertain parameters).
+pub const RUN_FILES: [&str; 14] = [
     BIN,
     crate::montecarlo::TWIN_FILE,
     crate::montecarlo::PARAMETERS_FILE,
@@ -34,6 +40,7 @@ pub const RUN_FILES: [&str; 13] = [
     "municipalities.csv",
     "regimes.csv",
     "views.csv",
+    PLAN,
     crate::scenario::assumptions::FILE_NAME,
     crate::scenario::assumptions::LABELS_FILE,
 ];

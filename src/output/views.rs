@@ -1,13 +1,36 @@
-//! The two views of a budget-capped run on the terminal: what the lumpsum
-//! buys (budget-capped: waiting) beside what demand would cost (demand-led).
+//! A run beside its twin on the terminal: what the lumpsum buys
+//! (budget-capped: waiting) beside what demand would cost (demand-led), and
+//! the plan beside the counterfactual without it.
 
 use crate::metrics::{Derived, Metric, ScopeKind};
 use anyhow::Result;
 use std::io::Write;
 use std::path::Path;
 
-/// Prints the region rows of `views.csv` per year.
-pub fn print_views(out: &mut impl Write, views: &Path) -> Result<()> {
+/// How a pair of runs is titled on the terminal.
+pub struct PairTitles {
+    pub heading: &'static str,
+    /// Column suffixes of the run (A) and its twin (B).
+    pub a: &'static str,
+    pub b: &'static str,
+}
+
+/// `views.csv`: budget-capped beside demand-led.
+pub const VIEWS: PairTitles = PairTitles {
+    heading: "Two views (views.csv): budget-capped (what the lumpsum buys) vs demand-led (every client at once)",
+    a: "capped",
+    b: "demand",
+};
+
+/// `plan.csv`: the plan beside the counterfactual without it.
+pub const PLAN: PairTitles = PairTitles {
+    heading: "The plan vs without the plan (plan.csv; same random numbers)",
+    a: "plan",
+    b: "no plan",
+};
+
+/// Prints the region rows of a paired file (`views.csv`, `plan.csv`) per year.
+pub fn print_views(out: &mut impl Write, views: &Path, titles: &PairTitles) -> Result<()> {
     let mut reader = csv::Reader::from_path(views)?;
     let headers = reader.headers()?.clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
@@ -34,16 +57,17 @@ pub fn print_views(out: &mut impl Write, views: &Path) -> Result<()> {
             .find(|r| r.0 == y && r.1 == m)
             .map_or((f64::NAN, f64::NAN), |r| (r.2, r.3))
     };
-    let mut years: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
-    years.dedup();
+    let years: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    writeln!(out, "\n{}", titles.heading)?;
     writeln!(
         out,
-        "\nTwo views (views.csv): budget-capped (what the lumpsum buys) vs demand-led (every client at once)"
-    )?;
-    writeln!(
-        out,
-        "{:>6}  {:>14}  {:>14}  {:>12}  {:>12}  {:>12}",
-        "year", "cost capped €M", "cost demand €M", "P(over) cap", "P(over) dem", "wait days"
+        "{:>6}  {:>16}  {:>16}  {:>14}  {:>14}  {:>12}",
+        "year",
+        format!("cost {} €M", titles.a),
+        format!("cost {} €M", titles.b),
+        format!("P(over) {}", titles.a),
+        format!("P(over) {}", titles.b),
+        "wait days"
     )?;
     for y in years {
         let (cost_a, cost_b) = get(y, &Metric::CostEur.name());
@@ -51,7 +75,7 @@ pub fn print_views(out: &mut impl Write, views: &Path) -> Result<()> {
         let (wait_a, _) = get(y, &Metric::WaitDaysMean.name());
         writeln!(
             out,
-            "{y:>6}  {:>14.1}  {:>14.1}  {:>11.1}%  {:>11.1}%  {:>12.1}",
+            "{y:>6}  {:>16.1}  {:>16.1}  {:>13.1}%  {:>13.1}%  {:>12.1}",
             cost_a / 1e6,
             cost_b / 1e6,
             p_a * 100.0,

@@ -17,6 +17,15 @@ use std::time::Instant;
 pub const VIEWS: &str = "views.csv";
 /// Folder of the demand-led run inside a budget-capped run's result folder.
 pub const DEMAND_LED_DIR: &str = "demand_led";
+pub use crate::output::results::{PLAN, WITHOUT_PLAN_DIR};
+
+/// A finished run of a twin scenario (same seeds) to pair with this one,
+/// and the file the paired differences go to.
+#[derive(Clone, Debug)]
+pub struct Twin {
+    pub dir: PathBuf,
+    pub file: &'static str,
+}
 
 /// A progress bar on stderr, hidden unless stderr is a terminal and not `--quiet`.
 pub fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
@@ -52,8 +61,8 @@ pub struct Job<'a> {
     pub threads: usize,
     pub quiet: bool,
     pub out: &'a Path,
-    /// A finished demand-led run to pair with this one in `views.csv`.
-    pub views_from: Option<PathBuf>,
+    /// Finished twin runs to pair with this one (`views.csv`, `plan.csv`).
+    pub twins: Vec<Twin>,
 }
 
 impl<'a> Job<'a> {
@@ -75,7 +84,7 @@ impl<'a> Job<'a> {
             threads: runner.threads,
             quiet: runner.quiet,
             out,
-            views_from: None,
+            twins: Vec::new(),
         }
     }
 }
@@ -92,12 +101,12 @@ pub fn simulate(job: &Job<'_>) -> Result<Overview, Error> {
     let started = Instant::now();
     output::prepare_out_dir(job.out)?;
     let events = run_replications(job)?;
-    if let Some(twin) = &job.views_from {
+    for twin in &job.twins {
         let rows = output::comparison::compare_bins(
             &job.out.join(binfile::FILE_NAME),
-            &twin.join(binfile::FILE_NAME),
+            &twin.dir.join(binfile::FILE_NAME),
         )?;
-        output::comparison::write_pairs(&job.out.join(VIEWS), &rows)?;
+        output::comparison::write_pairs(&job.out.join(twin.file), &rows)?;
     }
     write_assumptions(job.prepared, job.out)?;
     let mut manifest = Manifest::new(
@@ -199,26 +208,40 @@ pub struct Ran {
     pub overview: Overview,
     /// `views.csv`, when a demand-led twin ran beside a budget-capped scenario.
     pub views: Option<PathBuf>,
+    /// `plan.csv`, when the counterfactual without the plan ran beside it.
+    pub plan: Option<PathBuf>,
 }
 
-/// Runs a scenario. A budget-capped scenario's demand-led twin runs first
-/// (same seeds) into `demand_led/` and is paired with it in `views.csv`, so
-/// the main folder's manifest is still written last. Shards run no twin.
+/// Runs a scenario. Its twins run first on the same seeds — the demand-led
+/// view of a budget-capped scenario into `demand_led/` (paired in
+/// `views.csv`), the counterfactual without the plan into `without_plan/`
+/// (paired in `plan.csv`) — so the main folder's manifest is still written
+/// last. Shards run no twin.
 pub fn run_with_views(mut job: Job<'_>) -> Result<Ran, Error> {
-    let twin_dir = job.out.join(DEMAND_LED_DIR);
-    if let (Some(twin), None) = (&job.prepared.demand_led, &job.shard) {
+    let twins = [
+        (&job.prepared.demand_led, DEMAND_LED_DIR, VIEWS),
+        (&job.prepared.without_plan, WITHOUT_PLAN_DIR, PLAN),
+    ];
+    for (twin, dir, file) in twins {
+        let (Some(twin), None) = (twin, &job.shard) else {
+            continue;
+        };
+        let dir = job.out.join(dir);
         output::prepare_out_dir(job.out)?;
         simulate(&Job {
             prepared: twin,
-            out: &twin_dir,
-            views_from: None,
+            out: &dir,
+            twins: Vec::new(),
             ..job.clone()
         })?;
-        job.views_from = Some(twin_dir.clone());
+        job.twins.push(Twin { dir, file });
     }
     let overview = simulate(&job)?;
+    let written =
+        |file: &str| (job.twins.iter().any(|t| t.file == file)).then(|| job.out.join(file));
     Ok(Ran {
+        views: written(VIEWS),
+        plan: written(PLAN),
         overview,
-        views: job.views_from.is_some().then(|| job.out.join(VIEWS)),
     })
 }

@@ -10,6 +10,7 @@ use crate::scenario::schema::{self, Capacity, Overflow, StaffMode};
 use crate::scenario::{Loaded, assumptions, load_default, load_file, profile, validate};
 use sha2::{Digest, Sha256};
 use std::path::Path;
+use std::sync::Arc;
 
 /// A compiled model plus what the result files record about its source.
 pub struct Prepared {
@@ -25,6 +26,9 @@ pub struct Prepared {
     /// (every client granted at once, staff paid per client), run beside it
     /// so the result shows both views.
     pub demand_led: Option<Box<Prepared>>,
+    /// For a scenario with plan interventions (`plan = true`): the same
+    /// scenario without them, run beside it on the same random numbers.
+    pub without_plan: Option<Box<Prepared>>,
     /// Key parameters with their source comments (for the report).
     pub assumptions: Vec<assumptions::Assumption>,
     /// The uncertain parameters (drawn once per replication); `None` when
@@ -45,6 +49,10 @@ pub fn prepare(path: Option<&Path>) -> Result<Prepared, InputErrors> {
 /// Validates and compiles an already loaded scenario.
 pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
     validate::validate(&loaded)?;
+    let without_plan = match without_plan_twin(&loaded) {
+        Some(twin) => Some(Box::new(prepare_loaded(twin)?)),
+        None => None,
+    };
     let model = model::compile(&loaded)?;
     let uncertainty = Uncertainty::new(&loaded)?;
     let sha256 = content_hash(&loaded);
@@ -63,6 +71,7 @@ pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
                 default_replications: original.simulation.replications,
                 default_seed: original.simulation.seed,
                 demand_led: None,
+                without_plan: None,
                 assumptions: assumptions.clone(),
                 uncertainty: uncertainty.as_ref().map(|u| u.transformed(demand_led_twin)),
             };
@@ -78,6 +87,7 @@ pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
         default_replications: loaded.scenario.simulation.replications,
         default_seed: loaded.scenario.simulation.seed,
         demand_led,
+        without_plan,
         assumptions,
         uncertainty,
     })
@@ -104,6 +114,45 @@ fn uncertain_assumptions(loaded: &Loaded, u: &Uncertainty) -> Vec<assumptions::A
             }
         })
         .collect()
+}
+
+/// Suffix of the counterfactual's name: `<name>-without-plan`.
+pub const WITHOUT_PLAN_SUFFIX: &str = "-without-plan";
+
+/// The counterfactual of a scenario with plan interventions: the same
+/// scenario with every `plan = true` intervention taken out (from the typed
+/// scenario and from the merged table its hash and parameters come from).
+fn without_plan_twin(loaded: &Loaded) -> Option<Loaded> {
+    let planned: Vec<String> = (loaded.scenario.interventions.iter())
+        .filter(|(_, i)| i.plan)
+        .map(|(name, _)| name.clone())
+        .collect();
+    if planned.is_empty() {
+        return None;
+    }
+    let mut twin = loaded.clone();
+    twin.scenario.name = format!("{}{WITHOUT_PLAN_SUFFIX}", loaded.scenario.name);
+    // The planned interventions leave the written and the at-the-mean
+    // tables, and their uncertain numbers leave the parameters.
+    for table in [
+        Arc::make_mut(&mut twin.merged),
+        Arc::make_mut(&mut twin.at_mean),
+    ] {
+        if let Some(toml::Value::Table(ivs)) = table.get_mut("interventions") {
+            ivs.retain(|name, _| !planned.iter().any(|p| p == name));
+        }
+        table.insert(
+            "name".to_string(),
+            toml::Value::String(twin.scenario.name.clone()),
+        );
+    }
+    for name in &planned {
+        twin.scenario.interventions.remove(name);
+    }
+    Arc::make_mut(&mut twin.parameters).retain(|p| {
+        !(p.path.len() > 1 && p.path[0] == "interventions" && planned.contains(&p.path[1]))
+    });
+    Some(twin)
 }
 
 /// The demand-led view of a scenario with budget-capped staff: those forms

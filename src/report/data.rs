@@ -53,6 +53,8 @@ pub struct Run {
     pub feasibility: Vec<FeasibilityRow>,
     pub assumptions: Vec<Assumption>,
     pub labels: Labels,
+    /// The counterfactual without the plan, when the run has one (`without_plan/`).
+    pub without_plan: Option<Box<Run>>,
 }
 
 /// A paired difference row of `comparison.csv` (B − A).
@@ -153,6 +155,11 @@ impl Run {
         let feasibility = read_feasibility(&dir.join("feasibility.csv"))?;
         let assumptions = read_json(&dir.join(assumptions::FILE_NAME))?;
         let labels = read_json(&dir.join(assumptions::LABELS_FILE))?;
+        let twin = dir.join(crate::output::results::WITHOUT_PLAN_DIR);
+        let without_plan = match twin.join(crate::output::manifest::FILE_NAME).exists() {
+            true => Some(Box::new(Run::load(&twin)?)),
+            false => None,
+        };
         Ok(Run {
             dir: dir.to_path_buf(),
             manifest,
@@ -163,6 +170,7 @@ impl Run {
             feasibility,
             assumptions,
             labels,
+            without_plan,
         })
     }
 

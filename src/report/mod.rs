@@ -45,7 +45,9 @@ pub fn render(results: &Results, lang: Lang, report_date: &str) -> Result<String
     let (title, subtitle, mut body) = match results {
         Results::Single(run) => {
             let m = &run.manifest;
-            let mut body = run_sections(lang, run, None)?;
+            let without = lang.t("without the plan", "zonder plan");
+            let twin = run.without_plan.as_deref().map(|w| (without, w));
+            let mut body = run_sections(lang, run, twin)?;
             body.push(provenance::provenance(lang, &[("", run)], report_date));
             (
                 format!("jeugdstroom — {}", m.scenario),

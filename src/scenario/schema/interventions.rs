@@ -96,6 +96,11 @@ pub struct Intervention {
     /// `capacity_loss`: day of the start year on which the places are lost (0–364).
     #[serde(default)]
     pub day: u32,
+    /// Part of the plan the lumpsum assumes: every run also simulates the
+    /// scenario without the plan's interventions (same random numbers), so
+    /// the answer shows what the plan is worth.
+    #[serde(default)]
+    pub plan: bool,
 }
 
 fn linear() -> String {

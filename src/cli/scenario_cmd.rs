@@ -19,6 +19,13 @@ pub fn validate(path: &Path) -> Result<(), Error> {
         m.start_year,
         m.start_year + m.years as i32 - 1
     );
+    if let Some(u) = &prepared.uncertainty {
+        println!(
+            "{} uncertain parameters, each drawn once per replication: {}",
+            u.parameters.len(),
+            printable(&u.names().join(", "))
+        );
+    }
     Ok(())
 }
 

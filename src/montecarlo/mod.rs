@@ -100,10 +100,7 @@ pub fn run_to_files(
                             factory: &factory,
                             replication,
                         };
-                        let row = match drawn {
-                            None => replicate(&at, sim, values).map_err(|o| o.to_input_error()),
-                            Some(d) => d.replicate(&at, sim, values),
-                        };
+                        let row = run_one(drawn, &at, sim, values);
                         // The receiver only hangs up after an error; stop quietly then.
                         let _ = sender.send(row);
                     },
@@ -141,6 +138,19 @@ struct Replication<'a> {
     layout: &'a Layout,
     factory: &'a StreamFactory,
     replication: u64,
+}
+
+/// One replication on the shared model, or on its drawn one.
+fn run_one(
+    drawn: Option<&Drawn<'_>>,
+    at: &Replication<'_>,
+    sim: &mut Simulation<'_>,
+    values: &mut Vec<f64>,
+) -> Result<Row, InputError> {
+    match drawn {
+        None => replicate(at, sim, values).map_err(|o| o.to_input_error()),
+        Some(d) => d.replicate(at, sim, values),
+    }
 }
 
 /// One replication simulated, priced and evaluated into a row.

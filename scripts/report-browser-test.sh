@@ -7,9 +7,9 @@
 # artefact a reviewer looks at), a PDF print (report.pdf) and a dump of the
 # rendered DOM (report.dom.html). It fails (exit 1) unless
 #   - the PNG is a PNG 1280 px wide and the PDF is a PDF larger than 20 KB;
-#   - the DOM has every section, the charts fan-cost, bars-overrun and
-#     stack-clients each with an inline <svg>, at least 5 <svg> in all, and no
-#     <script, <link or src="http;
+#   - the DOM has every section, the charts fan-cost, bars-overrun,
+#     stack-clients and waterfall-growth each with an inline <svg>, at least
+#     5 <svg> in all, and no <script, <link or src="http;
 #   - every region row of feasibility.csv has exactly one headline <li> whose
 #     data-p-overrun and data-median-gap-eur match the CSV and whose visible
 #     sentence holds the percentage and the € millions formatted from the CSV;
@@ -213,11 +213,11 @@ p = Dom()
 p.feed(dom)
 p.close()
 
-for sid in ["headline", "feasibility", "flows", "waiting", "capacity", "assumptions", "provenance"]:
+for sid in ["headline", "feasibility", "growth", "flows", "waiting", "capacity", "assumptions", "provenance"]:
     n = p.sections.count(sid)
     if n != 1:
         fail(f'DOM: <section id="{sid}"> found {n} times (expected once)')
-for fid in ["fan-cost", "bars-overrun", "stack-clients"]:
+for fid in ["fan-cost", "bars-overrun", "stack-clients", "waterfall-growth"]:
     if fid not in p.figures:
         fail(f'DOM: <figure id="{fid}"> is missing')
     elif p.figures[fid] < 1:

@@ -174,30 +174,38 @@ fn downward_adjustment_exactly_at_the_threshold_and_next_year_only() {
 
 #[test]
 fn upward_adjustments_on_growth_and_shock_at_most_one_a_year() {
-    let m = model("[contract]\nupward_growth_threshold = 0.03\nshocks = { 2030 = 0.05 }");
+    // North's youth grows 10 % in 2029 (south is flat): p1 and p2 serve both
+    // areas, so their population grows (1100 + 1000) / 2000 − 1 = 5 % in 2029,
+    // 2 points above the threshold.
+    let growth = "[areas.north.growth]\n2029 = 0.10\n2030 = 0.0\n";
+    let m = model(&format!(
+        "[contract]\nupward_growth_threshold = 0.03\nshocks = {{ 2030 = 0.05 }}\n{growth}"
+    ));
     let mut e = exposure(&m);
     for y in 0..3 {
         set_bed_days(&m, &mut e, y, 2000.0);
         *e.cell_mut(y, 0, 0, CellMetric::LocalDays) = 6000.0;
     }
-    // Inflow grows 10 % from 2028 to 2029: 7 points above the threshold.
-    *e.cell_mut(0, 0, 0, CellMetric::Inflow) = 100.0;
-    *e.cell_mut(1, 0, 0, CellMetric::Inflow) = 110.0;
-    *e.cell_mut(2, 0, 0, CellMetric::Inflow) = 110.0;
+    // Simulated inflow rises 50 % a year: not the population, so no adjustment.
+    for y in 0..3 {
+        *e.cell_mut(y, 0, 0, CellMetric::Inflow) = 100.0 * 1.5f64.powi(y as i32);
+    }
     let ledger = settle(&m, &e);
     // Growth in 2029 would raise 2030, but 2030 has a declared shock: one adjustment only.
     let p1 = ledger.provider(2, 0);
     assert!(p1.adjusted_up_shock && !p1.adjusted_up_growth);
     assert_eq!(p1.lumpsum, 63_000_000, "shock: +5 % on €600,000");
-    // Without the shock the growth rule fires for 2030: +7 %.
-    let m = model("[contract]\nupward_growth_threshold = 0.03");
+    // Without the shock the growth rule fires for 2030: +2 %.
+    let m = model(&format!(
+        "[contract]\nupward_growth_threshold = 0.03\n{growth}"
+    ));
     let ledger = settle(&m, &e);
     let p1 = ledger.provider(2, 0);
     assert!(p1.adjusted_up_growth && !p1.adjusted_up_shock);
-    assert_eq!(p1.lumpsum, 64_200_000);
+    assert_eq!(p1.lumpsum, 61_200_000);
     assert!(
         !ledger.provider(1, 0).adjusted_up_growth,
-        "no growth measured before 2029"
+        "a flat population in 2028 raises nothing for 2029, whatever the inflow"
     );
     // Extra costs are shared pro rata: contributions still add up.
     let total: i64 = (0..2).map(|p| ledger.provider(2, p).lumpsum).sum();

@@ -57,6 +57,8 @@ fn report_has_every_section_and_the_headline_numbers() {
         "table-providers",
         "table-assumptions",
         "table-vacancy",
+        "waterfall-growth",
+        "table-growth",
     ] {
         assert!(page.contains(&format!("id=\"{id}\"")), "element {id}");
     }
@@ -98,6 +100,34 @@ fn report_has_every_section_and_the_headline_numbers() {
         "Dutch money format of the 2028 lumpsum"
     );
     assert!(dir.join("report.xlsx").exists());
+    growth_paragraph_spans_the_first_and_last_expected_cost(&dir, &page);
+}
+
+/// The waterfall's parts (data attributes of its sentence) add up to the
+/// change of the region's expected cost from the first year to the last.
+fn growth_paragraph_spans_the_first_and_last_expected_cost(dir: &Path, page: &str) {
+    let start = page
+        .find("<p class=\"growth\"")
+        .expect("the growth sentence");
+    let element = &page[start..start + page[start..].find('>').unwrap()];
+    let mut reader = csv::Reader::from_path(dir.join("feasibility.csv")).unwrap();
+    let cost: Vec<f64> = reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[1] == "region")
+        .map(|r| r[4].parse().unwrap())
+        .collect();
+    let parts: f64 = ["volume", "mix", "duration", "price"]
+        .iter()
+        .map(|k| {
+            attribute(element, &format!("data-{k}-eur"))
+                .parse::<f64>()
+                .unwrap()
+        })
+        .sum();
+    let change = cost[cost.len() - 1] - cost[0];
+    assert!((parts - change).abs() < 0.005, "{parts} vs {change}");
+    assert!(page.contains("Waar komt de kostengroei vandaan?"));
 }
 
 #[test]

@@ -258,6 +258,7 @@ fn sheet_names_follow_the_language() {
         "Zorgvormen",
         "Aanbieders",
         "Gemeenten",
+        "Kostengroei",
     ];
     let expected_en = [
         "About",
@@ -266,6 +267,7 @@ fn sheet_names_follow_the_language() {
         "Care forms",
         "Providers",
         "Municipalities",
+        "Cost growth",
     ];
     assert_eq!(sheets(&nl).0, expected_nl);
     assert_eq!(sheets(&en).0, expected_en);

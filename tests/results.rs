@@ -287,7 +287,11 @@ fn summary_follows_the_contract(out: &std::path::Path) {
         "occupancy",
         "waiting_end",
         "wait_days_mean",
+        "p_wait",
+        "wait_days_home_mean",
+        "wait_days_blocked_mean",
         "blocked_days",
+        "left_region",
         "out_of_region_starts",
         "reneged",
         "aged_out",
@@ -366,7 +370,7 @@ fn hostile_names_cannot_start_spreadsheet_formulas() {
         10.0,
         r#"{ distribution = "exponential", mean = 20 }"#,
         "",
-        1,
+        2,
         0,
     )
     .replace(

@@ -15,6 +15,7 @@ mod sweep_input;
 
 // The library against queueing theory, exact money and the care landscape.
 mod finance;
+mod flows;
 mod landscape;
 mod theory;
 mod uncertainty;
@@ -23,6 +24,7 @@ mod uncertainty;
 mod calibration;
 mod capacity;
 mod compare;
+mod decomposition;
 mod landscape_cli;
 mod plan_twin;
 mod report;

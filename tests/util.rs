@@ -297,7 +297,12 @@ pub fn run_into(args: &[&str], out: &Path) {
 }
 
 /// The result files every run writes, compared byte for byte.
-pub const RESULT_FILES: [&str; 3] = ["summary.csv", "feasibility.csv", "replications.csv"];
+pub const RESULT_FILES: [&str; 4] = [
+    "summary.csv",
+    "feasibility.csv",
+    "replications.csv",
+    "decomposition.csv",
+];
 
 /// The bytes of a result file.
 pub fn read_result(dir: &Path, file: &str) -> Vec<u8> {

@@ -67,11 +67,15 @@ pub fn provider_costs(model: &Model, costs: &Costs) -> Vec<i64> {
     out
 }
 
-fn region_inflow(exposure: &Exposure, year: usize) -> f64 {
-    (0..exposure.segments)
-        .flat_map(|s| (0..exposure.forms).map(move |f| (s, f)))
-        .map(|(s, f)| exposure.cell(year, s, f, CellMetric::Inflow))
-        .sum()
+/// Growth of the youth population provider `p` serves during horizon year
+/// `y`: P(y) / P(y − 1) − 1, with P(−1) the year before the start. A
+/// property of the scenario's population path, the same in every
+/// replication (seed 000 L1800-1803 ties the adjustment to new housing and
+/// population growth, not to how many clients happened to arrive).
+fn population_growth(model: &Model, p: usize, y: usize) -> Option<f64> {
+    let path = model.money.contract.served_youth.get(p)?;
+    let (before, now) = (*path.get(y)?, *path.get(y + 1)?);
+    (before > 0.0).then(|| now / before - 1.0)
 }
 
 /// Budget-table shares of the municipalities in a year.
@@ -176,17 +180,20 @@ impl Positions {
     }
 
     /// Adjustments decided after year `y`, taking effect the next year: at
-    /// most one each (a declared shock next year replaces them).
-    fn decide(&mut self, model: &Model, exposure: &Exposure, y: usize, years: &[ProviderYear]) {
+    /// most one each (a declared shock next year replaces them). Autonomous
+    /// growth: when the youth population the provider serves grew by more
+    /// than the threshold during year `y`, its lumpsum factor is multiplied
+    /// by 1 + (growth − threshold); otherwise a cost at least the downward
+    /// threshold below the lumpsum sets the lumpsum to the cost level.
+    fn decide(&mut self, model: &Model, y: usize, years: &[ProviderYear]) {
         let rules = &model.money.contract;
-        let growth = (y > 0)
-            .then(|| region_inflow(exposure, y) / region_inflow(exposure, y - 1).max(1.0) - 1.0);
         let next_shock = rules.shocks.get(y + 1).is_some_and(|s| *s > Decimal::ZERO);
         for (p, this) in years.iter().enumerate() {
             self.pending[p] = (false, false);
             if next_shock {
                 continue; // the shock is next year's adjustment
             }
+            let growth = population_growth(model, p, y);
             if let (Some(threshold), Some(g)) = (rules.upward_growth_threshold, growth)
                 && g > threshold
             {
@@ -273,7 +280,7 @@ pub fn run_contract(
         }
         let total: i64 = providers[y * n_p..].iter().map(|p| p.lumpsum).sum();
         municipalities.extend(municipality_years(model, costs, y, &shares, total, extra));
-        positions.decide(model, exposure, y, &providers[y * n_p..]);
+        positions.decide(model, y, &providers[y * n_p..]);
         if rules.share_revision == ShareRevision::ReachTimesAverageCost {
             shares = revised_shares(model, exposure, costs, y);
         }

@@ -1,14 +1,16 @@
 //! The money side, as pure functions over one replication's exposure:
 //! pricing (`price`), the contract between municipalities and providers
 //! (`contract`: lumpsums, adjustments, municipal shares), the financing
-//! regimes compared under the same demand (`regimes`) and the declaration
-//! lag (`lag`). No event-loop code here.
+//! regimes compared under the same demand (`regimes`), the declaration
+//! lag (`lag`) and the split of a cost change into its sources
+//! (`decompose`). No event-loop code here.
 //!
 //! All money is in whole cents (`i64`) computed with exact decimals; every
 //! split of an amount over parties (providers, municipalities) hands out the
 //! rounding remainder so that the parts add up to the whole to the cent.
 
 mod contract;
+pub mod decompose;
 mod lag;
 mod price;
 mod regimes;

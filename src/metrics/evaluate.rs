@@ -120,6 +120,12 @@ impl Replication<'_> {
             Metric::Starts => sum(CellMetric::Starts),
             Metric::Outflow => sum(CellMetric::Outflow),
             Metric::ActiveEnd => sum(CellMetric::ActiveEnd),
+            Metric::Clients => {
+                let n = self.model.segments.len();
+                let exposure = self.exposure;
+                self.layout
+                    .weighted(cell, n, |s, f| exposure.clients(cell.year, s, f))
+            }
             Metric::ClientDays => sum(CellMetric::ClientDays),
             Metric::PlaceDaysOccupied => self.place_sum(cell, CellMetric::LocalDays),
             Metric::PlaceDaysVacant => vacant(),
@@ -129,6 +135,13 @@ impl Replication<'_> {
             }
             Metric::WaitingEnd => sum(CellMetric::WaitingEnd),
             Metric::WaitDaysMean => ratio(sum(CellMetric::WaitDaysSum), sum(CellMetric::Starts)),
+            Metric::PWait => ratio(sum(CellMetric::WaitedStarts), sum(CellMetric::Starts)),
+            Metric::WaitDaysHomeMean => {
+                ratio(sum(CellMetric::WaitDaysHomeSum), sum(CellMetric::Starts))
+            }
+            Metric::WaitDaysBlockedMean => {
+                ratio(sum(CellMetric::WaitDaysBlockedSum), sum(CellMetric::Starts))
+            }
             Metric::BlockedDays => sum(CellMetric::BlockedDays),
             Metric::OutOfRegionStarts => sum(CellMetric::OutOfRegionStarts),
             Metric::Reneged => sum(CellMetric::Reneged),
@@ -142,6 +155,7 @@ impl Replication<'_> {
             Metric::Escalated => sum(CellMetric::Escalated),
             Metric::Diverted => sum(CellMetric::Diverted),
             Metric::TransferredOut => sum(CellMetric::TransferredOut),
+            Metric::LeftRegion => sum(CellMetric::LeftRegion),
             Metric::Places => self.pools(cell, PoolMetric::Capacity),
             other => unreachable!("{} is not a flow metric", other.name()),
         }

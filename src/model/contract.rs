@@ -34,6 +34,10 @@ pub struct ProviderModel {
 pub struct ContractModel {
     pub downward_threshold: Decimal,
     pub upward_growth_threshold: Option<f64>,
+    /// [provider][k] youth population of the areas the provider serves in
+    /// horizon year k − 1 (k = 0 is the year before the start): the path
+    /// the autonomous-growth adjustment follows.
+    pub served_youth: Vec<Vec<f64>>,
     /// [year] declared shock (lumpsum increase for that year), 0 if none.
     pub shocks: Vec<Decimal>,
     pub extra_cost_split: ExtraCostSplit,

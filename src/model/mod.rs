@@ -73,6 +73,9 @@ pub struct Form {
     pub extension_probability: Vec<f64>,
     pub escalation: Option<EscalationRule>,
     pub has_places: bool,
+    /// A client placed out of region in this form comes back for the next
+    /// step; when false the episode's end is the end of the region's care.
+    pub out_of_region_return: bool,
 }
 
 /// A set of places of one form, for one area or the whole region.

@@ -4,6 +4,7 @@
 //!
 //! - `summary`, `feasibility`, `party_tables`: the tables of one run, built
 //!   by `results::finalize` from `replications.bin`;
+//! - `decomposition`: where the change of expected cost comes from;
 //! - `comparison`: paired differences of two runs (`compare`, `views.csv`);
 //! - `sweep_tables`: a sweep's points side by side and its tornado;
 //! - `terminal`, `views`: what `run` and `merge` print.
@@ -11,6 +12,7 @@
 mod atomic;
 pub mod checksum;
 pub mod comparison;
+pub mod decomposition;
 pub mod export;
 mod feasibility;
 pub mod format;

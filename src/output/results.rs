@@ -28,13 +28,14 @@ pub const WITHOUT_PLAN_DIR: &str = "without_plan";
 /// (those present: `views.csv` only beside a budget-capped run, `plan.csv`
 /// only for a scenario with plan interventions; the twin's rows and
 /// `parameters.csv` only with uncertain parameters).
-pub const RUN_FILES: [&str; 14] = [
+pub const RUN_FILES: [&str; 15] = [
     BIN,
     crate::montecarlo::TWIN_FILE,
     crate::montecarlo::PARAMETERS_FILE,
     super::uncertainty::FILE_NAME,
     "summary.csv",
     "feasibility.csv",
+    super::decomposition::FILE_NAME,
     "replications.csv",
     "providers.csv",
     "municipalities.csv",
@@ -58,6 +59,7 @@ pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
     let (years, feasibility) = write_feasibility_and_replications(dir, &bin, &columns, rows)?;
     write_party_tables(dir, &stats)?;
     super::uncertainty::write_uncertainty(dir, &bin, &columns, start..end)?;
+    super::decomposition::write_decomposition(dir, &bin, &columns, rows)?;
     let mut manifest = manifest.clone();
     manifest.files = super::checksum::record(dir, &RUN_FILES)?;
     super::manifest::write(dir, &manifest)?;

@@ -26,6 +26,11 @@ pub enum CellMetric {
     WaitingEnd,
     /// Sum of waiting days of this year's starts (immediate starts add 0).
     WaitDaysSum,
+    /// The part of `WaitDaysSum` waited at home (on a waiting list).
+    WaitDaysHomeSum,
+    /// The part of `WaitDaysSum` waited blocked in another (heavier) form;
+    /// those days are also care days of the form the client was stuck in.
+    WaitDaysBlockedSum,
     /// Starts that had to wait (or were blocked) first.
     WaitedStarts,
     Reneged,
@@ -40,10 +45,13 @@ pub enum CellMetric {
     TransferredOut,
     /// Days spent waiting at home for this form (waiting list × time).
     WaitingDays,
+    /// Clients placed out of region in this form who did not come back for a
+    /// next step (`out_of_region_return = false`); also counted in `Outflow`.
+    LeftRegion,
 }
 
 impl CellMetric {
-    pub const COUNT: usize = 19;
+    pub const COUNT: usize = 22;
 }
 
 /// Waiting-time histogram: bin 0 holds immediate starts, bin k ≥ 1 waits in
@@ -169,6 +177,18 @@ impl Exposure {
     ) -> &mut f64 {
         let i = self.cell_index(year, segment, form, m);
         &mut self.cells[i]
+    }
+
+    /// Clients in care in a form during a year (its reach): those in care at
+    /// the year's start plus the episodes started in it. A client who changes
+    /// form counts once in each form.
+    pub fn clients(&self, year: usize, segment: usize, form: usize) -> f64 {
+        let at_start = if year == 0 {
+            self.initial_active[segment * self.forms + form]
+        } else {
+            self.cell(year - 1, segment, form, CellMetric::ActiveEnd)
+        };
+        at_start + self.cell(year, segment, form, CellMetric::Starts)
     }
 
     #[inline]

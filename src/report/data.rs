@@ -6,6 +6,7 @@ use crate::error::{Error, InputError};
 use crate::metrics::{ALL, Metric, ScopeKind};
 use crate::montecarlo::binfile::FILE_NAME as BIN;
 use crate::output::comparison::FILE_NAME as COMPARISON;
+use crate::output::decomposition::{FILE_NAME as DECOMPOSITION, decomposition_columns};
 use crate::output::{Manifest, cell_text, checksum};
 use crate::scenario::assumptions::{self, Assumption, Labels};
 use std::collections::{BTreeSet, HashMap};
@@ -42,6 +43,18 @@ pub struct FeasibilityRow {
     pub p_insolvent: Option<f64>,
 }
 
+/// One row of `decomposition.csv`: a party's change of expected cost from
+/// the previous year and its parts, in euros.
+#[derive(Clone, Debug)]
+pub struct GrowthRow {
+    pub year: i32,
+    pub scope: String,
+    pub name: String,
+    pub change: f64,
+    /// volume, mix, duration, price
+    pub parts: [f64; 4],
+}
+
 /// One simulated scenario's results.
 pub struct Run {
     pub dir: PathBuf,
@@ -51,6 +64,8 @@ pub struct Run {
     pub areas: Vec<String>,
     stats: HashMap<Key, Stat>,
     pub feasibility: Vec<FeasibilityRow>,
+    /// `decomposition.csv` (empty when the folder's manifest lists none).
+    pub growth: Vec<GrowthRow>,
     pub assumptions: Vec<Assumption>,
     pub labels: Labels,
     /// The counterfactual without the plan, when the run has one (`without_plan/`).
@@ -168,6 +183,11 @@ impl Run {
         };
         let summary = read_summary(&dir.join("summary.csv"))?;
         let feasibility = read_feasibility(&dir.join("feasibility.csv"))?;
+        let growth = if manifest.files.contains_key(DECOMPOSITION) {
+            read_growth(&dir.join(DECOMPOSITION))?
+        } else {
+            Vec::new()
+        };
         let assumptions = read_json(&dir.join(assumptions::FILE_NAME))?;
         let labels = read_json(&dir.join(assumptions::LABELS_FILE))?;
         let twin = dir.join(crate::output::results::WITHOUT_PLAN_DIR);
@@ -183,6 +203,7 @@ impl Run {
             areas: summary.areas,
             stats: summary.stats,
             feasibility,
+            growth,
             assumptions,
             labels,
             without_plan,
@@ -424,6 +445,34 @@ fn read_parameter_share(path: &Path) -> Result<Vec<(i32, f64)>, Error> {
                 .map_err(|e| corrupt(path, format!("share: {e}")))?;
             rows.push((year, share));
         }
+    }
+    Ok(rows)
+}
+
+/// `decomposition.csv`, its columns checked by name and order.
+fn read_growth(path: &Path) -> Result<Vec<GrowthRow>, Error> {
+    let columns = decomposition_columns();
+    let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let mut reader = open_csv(path, &names, true)?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let r = record.map_err(|e| corrupt(path, e))?;
+        let [change, volume, mix, duration, price] = [3, 4, 5, 6, 7].map(|i| {
+            r.get(i)
+                .and_then(|v| v.parse::<f64>().ok())
+                .filter(|v| v.is_finite() && v.abs() <= MAX_STATISTIC)
+                .ok_or_else(|| corrupt(path, format!("line {}: not an amount", rows.len() + 2)))
+        });
+        let year = r[0]
+            .parse()
+            .map_err(|e| corrupt(path, format!("year `{}`: {e}", &r[0])))?;
+        rows.push(GrowthRow {
+            year,
+            scope: r[1].to_string(),
+            name: cell_text(&r[2]).to_string(),
+            change: change?,
+            parts: [volume?, mix?, duration?, price?],
+        });
     }
     Ok(rows)
 }

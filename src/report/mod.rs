@@ -6,6 +6,7 @@ mod care;
 pub mod charts;
 pub mod data;
 pub mod format;
+mod growth;
 pub mod html;
 mod provenance;
 pub mod sections;
@@ -18,10 +19,12 @@ use crate::output::AtomicFile;
 use data::{Results, Run};
 use std::path::{Path, PathBuf};
 
-/// Section ids every report of a single run has, in order.
-pub const SECTIONS: [&str; 7] = [
+/// Section ids every report of a single run has, in order (`growth` from
+/// two simulated years on).
+pub const SECTIONS: [&str; 8] = [
     "headline",
     "feasibility",
+    "growth",
     "flows",
     "waiting",
     "capacity",
@@ -33,6 +36,7 @@ fn run_sections(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> anyhow::R
     Ok(vec![
         sections::headline(lang, run, other)?,
         sections::feasibility(lang, run),
+        growth::growth(lang, run),
         sections::flows(lang, run)?,
         care::waiting(lang, run)?,
         care::capacity(lang, run)?,

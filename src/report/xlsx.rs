@@ -6,6 +6,7 @@
 
 use super::Lang;
 use crate::metrics::{ALL, Metric};
+use crate::output::decomposition::FILE_NAME as DECOMPOSITION;
 use crate::output::{AtomicFile, cell_text};
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
@@ -167,6 +168,7 @@ pub fn write_workbook(dir: &Path, out: &Path, lang: Lang) -> Result<()> {
     for (file, en, nl) in [
         ("providers.csv", "Providers", "Aanbieders"),
         ("municipalities.csv", "Municipalities", "Gemeenten"),
+        (DECOMPOSITION, "Cost growth", "Kostengroei"),
     ] {
         let path = dir.join(file);
         if path.exists() {

@@ -26,6 +26,8 @@ enum ExitKind {
     Discharged,
     AgedOut,
     Reneged,
+    /// Placed out of region and not coming back (no next step, no relapse).
+    LeftRegion,
 }
 
 impl Simulation<'_> {
@@ -87,6 +89,12 @@ impl Simulation<'_> {
         self.count(segment, form, CellMetric::Starts, 1.0);
         self.count(segment, form, CellMetric::WaitDaysSum, waited);
         if waited > 0.0 {
+            let part = if c.status == Status::Blocked {
+                CellMetric::WaitDaysBlockedSum
+            } else {
+                CellMetric::WaitDaysHomeSum
+            };
+            self.count(segment, form, part, waited);
             self.count(segment, form, CellMetric::WaitedStarts, 1.0);
         }
         if out_of_region {
@@ -260,10 +268,18 @@ impl Simulation<'_> {
         }
     }
 
+    /// The next step after an episode: another form, or out of care. A
+    /// client placed out of region in a form with `out_of_region_return =
+    /// false` leaves the region's flows instead (the routing draw is still
+    /// made, so the other clients keep their random numbers).
     pub(super) fn on_episode_end(&mut self, client: u32, t: f64) {
         let c = self.clients[client as usize];
         let form = c.form.index();
         let u: f64 = self.streams().routing[form].random();
+        if c.out_of_region && !self.model.forms[form].out_of_region_return {
+            self.exit(client, ExitKind::LeftRegion, t);
+            return;
+        }
         let slot = self.slot();
         let keep = self.levers.transition[self.levers.at(form, slot)];
         let next = self.model.forms[form].transitions[slot]
@@ -379,6 +395,10 @@ impl Simulation<'_> {
                 self.count(segment, form, CellMetric::AgedOut, 1.0);
             }
             ExitKind::Discharged => self.count(segment, form, CellMetric::Outflow, 1.0),
+            ExitKind::LeftRegion => {
+                self.count(segment, form, CellMetric::Outflow, 1.0);
+                self.count(segment, form, CellMetric::LeftRegion, 1.0);
+            }
         }
         if kind == ExitKind::Discharged && self.schedule_relapse(client, t) {
             return;

@@ -12,8 +12,8 @@ use crate::util::*;
 #[test]
 fn provider_shares_not_summing_to_one() {
     rejects_edit_at(
-        "share = 0.52",
-        "share = 0.53",
+        "share = 0.567",
+        "share = 0.577",
         "[providers.ambulant]",
         "providers",
     )
@@ -24,8 +24,8 @@ fn provider_shares_not_summing_to_one() {
 #[test]
 fn provider_with_unknown_care_form() {
     rejects_edit(
-        "forms = [\"secure\"]",
-        "forms = [\"secure\", \"secur\"]",
+        "forms = [\"secure\"]\nshare",
+        "forms = [\"secure\", \"secur\"]\nshare",
         "providers.jeugdzorgplus.forms",
     )
     .contains("unknown care form `secur`");
@@ -34,8 +34,8 @@ fn provider_with_unknown_care_form() {
 #[test]
 fn provider_with_unknown_area() {
     rejects_edit_at(
-        "forms = [\"secure\"]",
-        "forms = [\"secure\"]\nareas = [\"noord\", \"nord\"]",
+        "forms = [\"secure\"]\nshare",
+        "forms = [\"secure\"]\nareas = [\"noord\", \"nord\"]\nshare",
         "areas = [",
         "providers.jeugdzorgplus.areas",
     )
@@ -81,8 +81,8 @@ fn care_form_and_area_delivered_by_no_provider() {
 #[test]
 fn two_providers_carrying_fixed_costs() {
     rejects_edit_at(
-        "share = 0.445\n",
-        "share = 0.445\ncarries_fixed_costs = true\n",
+        "share = 0.398\n",
+        "share = 0.398\ncarries_fixed_costs = true\n",
         "[providers.ambulant]",
         "providers",
     )
@@ -105,8 +105,8 @@ fn unknown_key_in_provider() {
 #[test]
 fn negative_savings_target() {
     rejects_edit_at(
-        "usage = 0.56\n",
-        "usage = 0.56\nsavings_target = { 2030 = -500_000 }\n",
+        "form_usage = { ambulant_network = 0.59, ambulant_location = 0.59 }\n",
+        "form_usage = { ambulant_network = 0.59, ambulant_location = 0.59 }\nsavings_target = { 2030 = -500_000 }\n",
         "savings_target =",
         "municipalities.diemen.savings_target",
     )
@@ -246,7 +246,7 @@ fn declaration_lag_with_zero_cv() {
 
 #[test]
 fn run_rejects_bad_provider_share() {
-    let text = edit("share = 0.52", "share = 0.53");
+    let text = edit("share = 0.567", "share = 0.577");
     let case = Case::new(&text);
     case.run()
         .input_error(

@@ -10,9 +10,9 @@ const RESIDENTIAL_DURATION: &str =
 #[test]
 fn shape_ending_before_its_start_was_accepted() {
     rejects_edit(
-        "centrum_zuid = { shape = \"linear\", from = 59, to = 35, start = 2028, end = 2032 }",
-        "centrum_zuid = { shape = \"linear\", from = 59, to = 35, start = 2032, end = 2028 }",
-        "care_forms.residential.capacity.places.centrum_zuid.end",
+        "from = 330, to = 450, start = 2028, end = 2034 }",
+        "from = 330, to = 450, start = 2034, end = 2028 }",
+        "care_forms.family_home.capacity.places.end",
     )
     .contains("before its start");
 }

@@ -103,8 +103,8 @@ fn negative_tariff() {
 #[test]
 fn negative_capacity_places() {
     rejects_edit(
-        "capacity.places.noord = { shape = \"linear\", from = 55,",
-        "capacity.places.noord = { shape = \"linear\", from = -55,",
+        "capacity.places.noord = 55\n",
+        "capacity.places.noord = -55\n",
         "care_forms.residential.capacity.places.noord",
     );
 }
@@ -216,9 +216,9 @@ fn profile_table_year_before_the_horizon() {
 #[test]
 fn profile_shape_ending_after_the_horizon() {
     rejects_edit(
-        "from = 30, to = 0, start = 2028, end = 2030",
-        "from = 30, to = 0, start = 2028, end = 2045",
-        "care_forms.secure.capacity.places",
+        "from = 1050, to = 1250, start = 2028, end = 2037",
+        "from = 1050, to = 1250, start = 2028, end = 2045",
+        "care_forms.foster_care.capacity.places",
     )
     .contains("year 2045");
 }

@@ -13,10 +13,11 @@ use tempfile::TempDir;
 
 /// Files `report` reads; `merge` reads the manifest, replications.bin and
 /// copies the labels and assumptions.
-const REPORT_READS: [&str; 7] = [
+const REPORT_READS: [&str; 8] = [
     "manifest.json",
     "summary.csv",
     "feasibility.csv",
+    "decomposition.csv",
     "labels.json",
     "assumptions.json",
     "providers.csv",

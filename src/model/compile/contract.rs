@@ -1,6 +1,7 @@
 //! Providers and what they deliver, the contract rules, the financing
 //! regimes' parameters and the declaration lag's booking fractions.
 
+use super::forms::youth_at;
 use super::values::{decimal, money};
 use crate::calendar::DAYS_PER_YEAR;
 use crate::engine::{Purpose, StreamFactory};
@@ -56,7 +57,7 @@ pub fn compile_money(
         providers,
         coverage,
         fixed_cost_provider,
-        contract: contract(s),
+        contract: contract(s, served_youth(s)),
         regimes: regimes(s, forms, prices),
         lag: lag_delay.as_ref().map(lag_model),
     }
@@ -118,7 +119,36 @@ fn providers(s: &Scenario) -> Providers {
     (providers, coverage, fixed)
 }
 
-fn contract(s: &Scenario) -> ContractModel {
+/// Per provider, the youth population of the areas it serves (all areas
+/// when it names none, and for the implicit single provider) in the year
+/// before the start and in each horizon year.
+fn served_youth(s: &Scenario) -> Vec<Vec<f64>> {
+    let start = s.horizon.start_year;
+    let path = |serves: &dyn Fn(&str) -> bool| -> Vec<f64> {
+        (start - 1..start + s.horizon.years as i32)
+            .map(|year| {
+                s.areas
+                    .iter()
+                    .filter(|(name, _)| serves(name))
+                    .flat_map(|(_, area)| {
+                        area.youth
+                            .values()
+                            .map(move |y0| youth_at(s, area, *y0, year))
+                    })
+                    .sum()
+            })
+            .collect()
+    };
+    if s.providers.is_empty() {
+        return vec![path(&|_| true)];
+    }
+    s.providers
+        .values()
+        .map(|p| path(&|a| p.areas.is_empty() || p.areas.iter().any(|x| x == a)))
+        .collect()
+}
+
+fn contract(s: &Scenario, served_youth: Vec<Vec<f64>>) -> ContractModel {
     let start = s.horizon.start_year;
     let years = s.horizon.years as usize;
     let mut shocks = vec![Decimal::ZERO; years];
@@ -132,6 +162,7 @@ fn contract(s: &Scenario) -> ContractModel {
     ContractModel {
         downward_threshold: decimal(s.contract.downward_threshold),
         upward_growth_threshold: s.contract.upward_growth_threshold,
+        served_youth,
         shocks,
         extra_cost_split: match s.contract.extra_cost_split {
             schema::ExtraCostSplit::ProRata => ExtraCostSplit::ProRata,

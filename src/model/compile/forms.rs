@@ -9,7 +9,9 @@ use crate::model::{
 };
 use crate::scenario::Loaded;
 use crate::scenario::profile::Profile;
-use crate::scenario::schema::{self, Capacity, CareForm, Overflow, Scenario, TransferWhenFull};
+use crate::scenario::schema::{
+    self, Area, Capacity, CareForm, Overflow, Scenario, TransferWhenFull,
+};
 use std::collections::BTreeMap;
 
 /// Name and display label of each entry of a named table.
@@ -23,6 +25,15 @@ pub fn named<T>(items: &BTreeMap<String, T>, label: impl Fn(&T) -> &Option<Strin
         .collect()
 }
 
+/// Youth of one municipality in `area` in calendar `year`: the census
+/// figure `youth0` of `arrivals.population_year` grown by each later year's
+/// `growth` (flat before the census year). The one population path used by
+/// arrivals and by the autonomous-growth adjustment alike.
+pub fn youth_at(s: &Scenario, area: &Area, youth0: f64, year: i32) -> f64 {
+    let growth = |year: i32| area.growth.as_ref().map_or(0.0, |g| g.at(year));
+    (s.arrivals.population_year + 1..=year).fold(youth0, |v, year| v * (1.0 + growth(year)))
+}
+
 /// Segments and their youth per horizon year: the census figure grown by
 /// each year's growth since then.
 pub fn segments(s: &Scenario, names: &Names) -> Vec<Segment> {
@@ -31,12 +42,8 @@ pub fn segments(s: &Scenario, names: &Names) -> Vec<Segment> {
     let mut segments = Vec::new();
     for (ai, (_, area)) in s.areas.iter().enumerate() {
         for (m, youth0) in &area.youth {
-            let growth = |year: i32| area.growth.as_ref().map_or(0.0, |g| g.at(year));
             let path = (0..years)
-                .map(|y| {
-                    (s.arrivals.population_year + 1..=start + y)
-                        .fold(*youth0, |v, year| v * (1.0 + growth(year)))
-                })
+                .map(|y| youth_at(s, area, *youth0, start + y))
                 .collect();
             segments.push(Segment {
                 municipality: names.municipality(m),
@@ -102,6 +109,7 @@ fn form(loaded: &Loaded, names: &Names, name: &str, f: &CareForm) -> Result<Form
         extension_probability: optional(&f.extension_probability, 0.0),
         escalation,
         has_places: !matches!(f.capacity, Capacity::Unlimited),
+        out_of_region_return: f.out_of_region_return,
     })
 }
 

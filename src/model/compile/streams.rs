@@ -51,20 +51,25 @@ struct Place<'a> {
 
 impl Place<'_> {
     /// Arrivals per day into `form` in each horizon year, for an entry
-    /// `share` and a priority share `p_share` of the segment's arrivals.
+    /// `share` and a priority share `p_share` of the segment's arrivals. The
+    /// yearly growth is the form's trend (else `arrivals.trend`) plus the
+    /// area's; without either it is `arrivals.trend` exactly (x + 0 = x), so
+    /// scenarios that use neither keep their rates to the bit.
     fn rate_per_day(&self, s: &Scenario, form: &str, share: f64, p_share: f64) -> Vec<f64> {
         let start = s.horizon.start_year;
         (0..s.horizon.years as usize)
             .map(|y| {
                 let year = start + y as i32;
                 let factor = |p: Option<&Profile>| p.map_or(1.0, |u| u.at(year));
+                let trend = s.care_forms[form].trend.unwrap_or(s.arrivals.trend)
+                    + self.area.trend.unwrap_or(0.0);
                 self.segment.youth[y] / 1000.0
                     * s.arrivals.rate_per_1000.at(year)
                     * factor(self.area.usage.as_ref())
                     * factor(self.area.form_usage.get(form))
                     * factor(self.municipality.usage.as_ref())
                     * factor(self.municipality.form_usage.get(form))
-                    * (1.0 + s.arrivals.trend).powi(y as i32)
+                    * (1.0 + trend).powi(y as i32)
                     * share
                     * p_share
                     / DAYS_PER_YEAR

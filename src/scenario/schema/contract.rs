@@ -67,8 +67,10 @@ pub struct Contract {
     /// below its lumpsum (seed 000 L1825-1827: 5 %).
     #[serde(default = "default_downward")]
     pub downward_threshold: f64,
-    /// Upward adjustment when region inflow grows faster than this in a year
-    /// (autonomous growth, e.g. new housing: seed 000 L1786-1803).
+    /// Upward adjustment when the youth population a provider serves (the
+    /// `areas.*.youth` path grown by `areas.*.growth`) grows faster than this
+    /// in a year: autonomous growth, e.g. new housing (seed 000 L1786-1803).
+    /// The lumpsum rises by the excess from the next year on.
     #[serde(default)]
     pub upward_growth_threshold: Option<f64>,
     /// Declared shocks: year → lumpsum increase for that year (0.05 = +5 %).

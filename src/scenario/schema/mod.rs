@@ -138,6 +138,10 @@ pub struct Area {
     /// Extra multiplier per entry care form, e.g. `{ residential = 1.3 }`.
     #[serde(default)]
     pub form_usage: BTreeMap<String, Profile>,
+    /// Demand growth per year added to the care form's trend for arrivals
+    /// from this area (0.01 = one point faster than the form's trend).
+    #[serde(default)]
+    pub trend: Option<f64>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -178,6 +182,11 @@ pub struct CareForm {
     /// Priority mix for arrivals entering this form; defaults to `arrivals.priority`.
     #[serde(default)]
     pub priority: Option<BTreeMap<String, f64>>,
+    /// Demand growth per year of arrivals entering this form, from the start
+    /// year; replaces `arrivals.trend` for this form (seed 001: residential
+    /// use falls while ambulant use rises, so one trend for all does not fit).
+    #[serde(default)]
+    pub trend: Option<f64>,
     /// Multiplier on episode length per year (1 = as `duration`); e.g. a
     /// faster step-down `{ shape = "linear", from = 1, to = 0.8, start = 2028, end = 2032 }`.
     #[serde(default)]
@@ -207,6 +216,15 @@ pub struct CareForm {
     /// Escalation while waiting for this form.
     #[serde(default)]
     pub escalation: Option<Escalation>,
+    /// Whether a client placed out of region in this form comes back for the
+    /// next step (transitions, relapse) when the episode ends (`true`), or
+    /// leaves the region's flows (`false`, counted in `left_region`).
+    #[serde(default = "default_true")]
+    pub out_of_region_return: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

@@ -86,19 +86,8 @@ pub(super) fn check_arrivals(c: &mut Checker<'_>, s: &Scenario) {
             "episodes per 1,000 youth per year",
         );
     }
-    c.at_most(
-        &["arrivals", "trend"],
-        s.arrivals.trend,
-        1.0,
-        "(100 % growth per year)",
-    );
-    if s.arrivals.trend.is_nan() || s.arrivals.trend <= -1.0 {
-        c.fail(
-            &["arrivals", "trend"],
-            "trend must be above −1".into(),
-            "write the trend as a fraction, e.g. 0.02 for 2 % per year",
-        );
-    }
+    check_trend(c, &["arrivals", "trend"], s.arrivals.trend);
+    check_combined_trends(c, s);
     for form in s.arrivals.entry.keys() {
         c.known(
             &["arrivals", "entry", form],
@@ -115,4 +104,42 @@ pub(super) fn check_arrivals(c: &mut Checker<'_>, s: &Scenario) {
         "the year of the youth numbers, e.g. the start year or the last census before it",
     );
     check_priorities(c, &["arrivals", "priority"], &s.arrivals.priority);
+}
+
+/// A yearly growth rate: a fraction above −1 (a fall of 100 %) and at most 1.
+fn check_trend(c: &mut Checker<'_>, path: &[&str], trend: f64) {
+    c.at_most(path, trend, 1.0, "(100 % growth per year)");
+    if trend.is_nan() || trend <= -1.0 {
+        c.fail(
+            path,
+            "trend must be above −1".into(),
+            "write the trend as a fraction, e.g. 0.02 for 2 % per year",
+        );
+    }
+}
+
+/// Each form's and area's own trend, then every entry form's trend plus
+/// every area's: the sum is the growth its arrivals get and must stay above −1.
+fn check_combined_trends(c: &mut Checker<'_>, s: &Scenario) {
+    for (name, f) in &s.care_forms {
+        if let Some(t) = f.trend {
+            check_trend(c, &["care_forms", name, "trend"], t);
+        }
+    }
+    for (name, a) in &s.areas {
+        let Some(t) = a.trend else { continue };
+        check_trend(c, &["areas", name, "trend"], t);
+        for form in s.arrivals.entry.keys() {
+            let own = s.care_forms.get(form).and_then(|f| f.trend);
+            let combined = own.unwrap_or(s.arrivals.trend) + t;
+            if t > -1.0 && combined <= -1.0 {
+                c.fail(
+                    &["areas", name, "trend"],
+                    format!("area `{name}`'s trend {t} plus the trend of `{form}` is {combined}, at or below −1"),
+                    "the area trend is added to the form's trend (or arrivals.trend): keep their sum above −1",
+                );
+                break;
+            }
+        }
+    }
 }

@@ -395,14 +395,29 @@ cost_per_year = 100000"#,
         ]
     );
 
+    // An uncertain effect is a parameter like any other: each replication
+    // runs its own model with its draw.
     let uncertain = prepare(&intervention_scenario(
         r#"[interventions.poh]
 lever = "inflow"
 start = 2028
 effect = { mean = -0.2, sd = 0.1 }"#,
-    ))
-    .model;
-    let u = inflow(&uncertain, 1);
+    ));
+    let sampler = uncertain
+        .uncertainty
+        .as_ref()
+        .expect("uncertain effect")
+        .sampler(1);
+    let u: Vec<Vec<f64>> = (0..100)
+        .map(|r| {
+            let (model, _) = sampler.model(r).unwrap_or_else(|e| panic!("{e}"));
+            let mut sim = jeugdstroom::sim::Simulation::new(&model);
+            let e = &sim.run(1, r).unwrap_or_else(|e| panic!("{e}")).exposure;
+            (0..4)
+                .map(|y| total(e, CellMetric::Inflow, y..y + 1))
+                .collect()
+        })
+        .collect();
     let year0 = |v: &[Vec<f64>]| v.iter().map(|r| r[0]).collect::<Vec<f64>>();
     let (var_u, var_b) = (variance(&year0(&u)), variance(&year0(&b)));
     // Poisson var ≈ 2000; the draw adds (2000 × 0.1)² = 40,000.

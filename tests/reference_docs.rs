@@ -206,7 +206,7 @@ fn the_schema_walk_reaches_nested_variant_and_shared_fields() {
         "care_forms.*.capacity.fte",
         "care_forms.*.overflow.tariff_multiplier",
         "care_forms.*.escalation.delay",
-        "interventions.*.effect.sd",
+        "uncertain.sd",
         "profile.shape",
         "duration_spec.cv",
     ] {

@@ -19,6 +19,7 @@ mod finance;
 mod flows;
 mod landscape;
 mod theory;
+mod uncertainty;
 
 // The real binary: result files, commands and reports.
 mod calibration;

@@ -19,6 +19,13 @@ pub fn validate(path: &Path) -> Result<(), Error> {
         m.start_year,
         m.start_year + m.years as i32 - 1
     );
+    if let Some(u) = &prepared.uncertainty {
+        println!(
+            "{} uncertain parameters, each drawn once per replication: {}",
+            u.parameters.len(),
+            printable(&u.names().join(", "))
+        );
+    }
     Ok(())
 }
 
@@ -34,7 +41,8 @@ pub fn print(what: ScenarioCommand) -> Result<(), Error> {
     match what {
         ScenarioCommand::Default => print!("{DEFAULT_SCENARIO}"),
         ScenarioCommand::Schema => {
-            let schema = schemars::schema_for!(Scenario);
+            let mut schema = schemars::schema_for!(Scenario).to_value();
+            crate::scenario::uncertain::allow_in_schema(&mut schema);
             println!(
                 "{}",
                 serde_json::to_string_pretty(&schema).map_err(anyhow::Error::from)?

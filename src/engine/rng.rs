@@ -31,7 +31,8 @@ pub enum Purpose {
     Diversion = 10,
     /// Escalation while waiting.
     Escalation = 11,
-    /// Parameter draws of one replication (uncertain effects).
+    /// Parameter draws of one replication (uncertain scenario numbers; each
+    /// parameter under its own derived key, see [`StreamFactory::derive`]).
     Parameters = 12,
 }
 
@@ -58,6 +59,20 @@ impl StreamFactory {
             chunk.copy_from_slice(&splitmix64(&mut state).to_le_bytes());
         }
         Self { key }
+    }
+
+    /// A factory under a key derived from this one and `label` (SHA-256 of
+    /// both): its streams are independent of this factory's and of every
+    /// other label's, and the same label gives the same streams whatever
+    /// else is derived. Used to key a parameter's draws by its name.
+    pub fn derive(&self, label: &str) -> StreamFactory {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        hasher.update(self.key);
+        hasher.update(label.as_bytes());
+        let mut key = [0u8; 32];
+        key.copy_from_slice(&hasher.finalize());
+        StreamFactory { key }
     }
 
     /// The stream for `(replication, purpose, index)`.

@@ -5,6 +5,7 @@
 use super::{ALL, ColumnKey, Metric, Scope};
 use crate::model::Model;
 use rust_decimal::prelude::ToPrimitive;
+use std::sync::Arc;
 
 /// One computed column: indices into the model and the layout's scopes.
 #[derive(Clone, Copy, Debug)]
@@ -17,15 +18,19 @@ pub(super) struct Cell {
 }
 
 /// The fixed mapping from output columns to how each is computed.
+#[derive(Clone)]
 pub struct Layout {
-    pub(super) cells: Vec<Cell>,
-    pub keys: Vec<ColumnKey>,
+    /// Shared by the layouts of a scenario's drawn models (same columns).
+    pub(super) cells: Arc<Vec<Cell>>,
+    pub keys: Arc<Vec<ColumnKey>>,
     pub(super) scopes: Vec<Scope>,
     /// [scope][segment × forms + form] → part of that cell belonging to the scope.
     pub(super) weight: Vec<Vec<f64>>,
     /// [scope][pool] → part of the pool's vacancy attributed to the scope.
     pub(super) pool_weight: Vec<Vec<f64>>,
     pub(super) forms: usize,
+    /// [form] whether it has places (decides which columns exist).
+    places: Vec<bool>,
 }
 
 impl Layout {
@@ -35,13 +40,37 @@ impl Layout {
         let pool_weight = weight.iter().map(|w| pool_weights(model, w)).collect();
         let (cells, keys) = columns(model, &scopes);
         Layout {
-            cells,
-            keys,
+            cells: Arc::new(cells),
+            keys: Arc::new(keys),
             scopes,
             weight,
             pool_weight,
             forms: model.forms.len(),
+            places: model.forms.iter().map(|f| f.has_places).collect(),
         }
+    }
+
+    /// The layout of `model`, a model with the same structure as this one's
+    /// and other numbers (a replication's drawn parameters): the columns are
+    /// shared, the scopes' weights recomputed. `None` when the structure
+    /// differs (then the columns would not match).
+    pub fn reweigh(&self, model: &Model) -> Option<Layout> {
+        let places: Vec<bool> = model.forms.iter().map(|f| f.has_places).collect();
+        let scopes = scopes(model);
+        if places != self.places || scopes != self.scopes {
+            return None;
+        }
+        let weight: Vec<Vec<f64>> = scopes.iter().map(|s| segment_weights(model, *s)).collect();
+        let pool_weight = weight.iter().map(|w| pool_weights(model, w)).collect();
+        Some(Layout {
+            cells: Arc::clone(&self.cells),
+            keys: Arc::clone(&self.keys),
+            scopes,
+            weight,
+            pool_weight,
+            forms: self.forms,
+            places,
+        })
     }
 
     pub fn len(&self) -> usize {

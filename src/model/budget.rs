@@ -38,14 +38,13 @@ pub fn event_budget(model: &Model) -> u64 {
 }
 
 /// Largest (`up`) or smallest multiplier interventions on `lever` can give
-/// `form`: effects beyond 8 sd of their mean are not drawn in practice.
+/// `form` (each replication with uncertain parameters has its own model,
+/// so its drawn effects).
 fn lever_bound(model: &Model, form: usize, lever: Lever, up: bool) -> f64 {
     (model.interventions.iter())
         .filter(|iv| iv.lever == lever && iv.forms.get(form).copied().unwrap_or(false))
         .map(|iv| {
-            let (lo, hi) = iv.range;
-            let reach = if up { 8.0 } else { -8.0 } * iv.sd;
-            let e = (iv.mean + reach).clamp(lo, hi);
+            let e = iv.effect;
             if up {
                 1.0 + e.max(0.0)
             } else {

@@ -2,8 +2,6 @@
 //! interventions and shocks with their yearly ramp, and provider failures.
 
 use super::{Duration, FormId, PoolId};
-use rand::Rng;
-use rand_distr::{Distribution, StandardNormal};
 
 /// What an intervention or shock acts on (a place loss is a `CapacityLoss`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,21 +36,9 @@ pub struct InterventionModel {
     pub forms: Vec<bool>,
     /// [year] share of the full effect active (0 before the lag, ramp, 1).
     pub active: Vec<f64>,
-    pub mean: f64,
-    pub sd: f64,
-    /// Effects the lever accepts (draws are clamped into it).
-    pub range: (f64, f64),
-}
-
-impl InterventionModel {
-    /// This replication's effect size: a normal draw, kept inside the range
-    /// where the lever means something (no negative rates or durations).
-    pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        let z: f64 = StandardNormal.sample(rng);
-        let e = self.mean + self.sd * z;
-        let (lo, hi) = self.range;
-        e.clamp(lo, hi)
-    }
+    /// The full effect size. An uncertain effect is a scenario parameter
+    /// like any other: each replication's model holds its own draw.
+    pub effect: f64,
 }
 
 /// Places of a pool lost at a moment (provider failure).

@@ -9,20 +9,23 @@
 //! the workers go on. No worker ever waits for the disk or for a batch.
 
 pub mod binfile;
+mod drawn;
 mod in_memory;
 mod shard;
 
-pub use in_memory::run_columns;
+pub use drawn::{Drawn, ModelBuilder, PARAMETERS_FILE, TWIN_FILE, twin_columns};
+pub use in_memory::{ReplicationModel, run_columns};
 pub use shard::Shard;
 
 use crate::engine::StreamFactory;
-use crate::error::Error;
+use crate::error::{Error, InputError};
 use crate::finance;
 use crate::metrics::Layout;
 use crate::model::Model;
 use crate::sim::{Overrun, Simulation};
 use anyhow::anyhow;
 use binfile::BinWriter;
+use drawn::DrawnWriters;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -43,6 +46,9 @@ struct Row {
     replication: u64,
     values: Vec<f64>,
     events: u64,
+    /// With uncertain parameters: the drawn values and the kept columns of
+    /// the parameters-at-their-mean twin.
+    drawn: Option<(Vec<f64>, Vec<f64>)>,
 }
 
 /// Runs the plan, writing rows to `path`; returns the events processed.
@@ -57,14 +63,28 @@ pub fn run_to_file(
     path: &Path,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64, Error> {
+    run_to_files(model, layout, plan, path, None, progress)
+}
+
+/// [`run_to_file`], with each replication's model drawn when `drawn` is
+/// given (its parameter values and twin columns go to `drawn`'s files).
+pub fn run_to_files(
+    model: &Model,
+    layout: &Layout,
+    plan: &Plan,
+    path: &Path,
+    drawn: Option<&Drawn<'_>>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<u64, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.threads)
         .build()
         .map_err(anyhow::Error::from)?;
     let factory = StreamFactory::new(plan.seed);
     let mut writer = BinWriter::create(path, &layout.keys)?;
+    let mut extra = drawn.map(|d| d.writers(layout)).transpose()?;
     // Bounded: workers pause when the writer falls behind, so memory stays flat.
-    let (sender, receiver) = mpsc::sync_channel::<Result<Row, Overrun>>(4 * plan.threads);
+    let (sender, receiver) = mpsc::sync_channel::<Result<Row, InputError>>(4 * plan.threads);
     let stop = AtomicBool::new(false);
     let range = plan.replications.clone();
     std::thread::scope(|scope| -> Result<u64, Error> {
@@ -76,7 +96,13 @@ pub fn run_to_file(
                         if stop.load(Ordering::Relaxed) {
                             return;
                         }
-                        let row = replicate(model, layout, &factory, sim, values, replication);
+                        let at = Replication {
+                            model,
+                            layout,
+                            factory: &factory,
+                            replication,
+                        };
+                        let row = run_one(drawn, &at, sim, values);
                         // The receiver only hangs up after an error; stop quietly then.
                         let _ = sender.send(row);
                     },
@@ -84,7 +110,13 @@ pub fn run_to_file(
             });
             drop(sender);
         });
-        let written = write_in_order(&receiver, &mut writer, range.start, progress);
+        let written = write_in_order(
+            &receiver,
+            &mut writer,
+            extra.as_mut(),
+            range.start,
+            progress,
+        );
         stop.store(true, Ordering::Relaxed);
         drop(receiver);
         workers
@@ -95,46 +127,86 @@ pub fn run_to_file(
             return Err(anyhow!("replications {next}..{} did not finish", range.end).into());
         }
         writer.finish()?;
+        if let Some(extra) = extra {
+            extra.finish()?;
+        }
         Ok(events)
     })
 }
 
+/// What one replication runs on.
+struct Replication<'a> {
+    model: &'a Model,
+    layout: &'a Layout,
+    factory: &'a StreamFactory,
+    replication: u64,
+}
+
+/// One replication on the shared model, or on its drawn one.
+fn run_one(
+    drawn: Option<&Drawn<'_>>,
+    at: &Replication<'_>,
+    sim: &mut Simulation<'_>,
+    values: &mut Vec<f64>,
+) -> Result<Row, InputError> {
+    match drawn {
+        None => replicate(at, sim, values).map_err(|o| o.to_input_error()),
+        Some(d) => d.replicate(at, sim, values),
+    }
+}
+
 /// One replication simulated, priced and evaluated into a row.
 fn replicate(
+    at: &Replication<'_>,
+    sim: &mut Simulation<'_>,
+    values: &mut Vec<f64>,
+) -> Result<Row, Overrun> {
+    let events = evaluate(at.model, at.layout, at.factory, sim, values, at.replication)?;
+    Ok(Row {
+        replication: at.replication,
+        values: values.clone(),
+        events,
+        drawn: None,
+    })
+}
+
+/// Simulates, prices and evaluates one replication into `values`; returns
+/// its events.
+fn evaluate(
     model: &Model,
     layout: &Layout,
     factory: &StreamFactory,
     sim: &mut Simulation<'_>,
     values: &mut Vec<f64>,
     replication: u64,
-) -> Result<Row, Overrun> {
+) -> Result<u64, Overrun> {
     let record = sim.run_with(factory, replication)?;
     let exposure = &record.exposure;
     let ledger = finance::settle(model, exposure, &record.draws);
     layout.evaluate(model, exposure, &ledger, values);
-    Ok(Row {
-        replication,
-        values: values.clone(),
-        events: exposure.events,
-    })
+    Ok(exposure.events)
 }
 
 /// Writes the rows in replication order from `first` on; returns the next
 /// replication not written and the events of those written. Stops at the
 /// first overrun or write error.
 fn write_in_order(
-    receiver: &mpsc::Receiver<Result<Row, Overrun>>,
+    receiver: &mpsc::Receiver<Result<Row, InputError>>,
     writer: &mut BinWriter,
+    mut extra: Option<&mut DrawnWriters>,
     first: u64,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(u64, u64), Error> {
     let mut pending: BTreeMap<u64, Row> = BTreeMap::new();
     let (mut next, mut events) = (first, 0u64);
     for row in receiver.iter() {
-        let row = row.map_err(|overrun| Error::from(overrun.to_input_error()))?;
+        let row = row?;
         pending.insert(row.replication, row);
         while let Some(row) = pending.remove(&next) {
             writer.write(row.replication, &row.values)?;
+            if let (Some(w), Some((draws, twin))) = (extra.as_deref_mut(), &row.drawn) {
+                w.write(row.replication, draws, twin)?;
+            }
             events += row.events;
             next += 1;
             progress(next - first);

@@ -25,6 +25,7 @@ pub mod sufficient;
 mod summary;
 pub mod sweep_tables;
 mod terminal;
+pub mod uncertainty;
 pub mod views;
 
 pub use atomic::{AtomicFile, TempFile, check_out_file, prepare_out_file};

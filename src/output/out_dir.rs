@@ -45,8 +45,16 @@ fn check_out_dir(dir: &Path) -> Result<(), InputError> {
     Ok(())
 }
 
+/// Files only some runs write (uncertain parameters): a stale one from an
+/// earlier run into the same folder must not be read as this run's.
+const OPTIONAL: [&str; 2] = [
+    crate::montecarlo::TWIN_FILE,
+    crate::montecarlo::PARAMETERS_FILE,
+];
+
 /// Creates the output folder, checks that it is writable and removes a stale
-/// manifest (the folder is incomplete until the new one is written).
+/// manifest (the folder is incomplete until the new one is written) and
+/// stale files that only some runs write.
 pub fn prepare_out_dir(dir: &Path) -> Result<(), InputError> {
     check_out_dir(dir)?;
     let unwritable = |e: std::io::Error| {
@@ -62,8 +70,10 @@ pub fn prepare_out_dir(dir: &Path) -> Result<(), InputError> {
     std::fs::write(probe.path(), b"ok").map_err(unwritable)?;
     drop(probe);
     let manifest = dir.join(super::manifest::FILE_NAME);
-    if manifest.exists() {
-        std::fs::remove_file(&manifest).map_err(unwritable)?;
+    for stale in std::iter::once(manifest).chain(OPTIONAL.iter().map(|f| dir.join(f))) {
+        if stale.exists() {
+            std::fs::remove_file(&stale).map_err(unwritable)?;
+        }
     }
     Ok(())
 }

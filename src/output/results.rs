@@ -26,9 +26,13 @@ pub const WITHOUT_PLAN_DIR: &str = "without_plan";
 
 /// The files of a run's result folder that get a checksum in its manifest
 /// (those present: `views.csv` only beside a budget-capped run, `plan.csv`
-/// only for a scenario with plan interventions).
-pub const RUN_FILES: [&str; 13] = [
+/// only for a scenario with plan interventions; the twin's rows and
+/// `parameters.csv` only with uncertain parameters).
+pub const RUN_FILES: [&str; 16] = [
     BIN,
+    crate::montecarlo::TWIN_FILE,
+    crate::montecarlo::PARAMETERS_FILE,
+    super::uncertainty::FILE_NAME,
     "summary.csv",
     "feasibility.csv",
     super::decomposition::FILE_NAME,
@@ -55,6 +59,7 @@ pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
     let stats = write_summary(dir, &bin, &columns, rows)?;
     let (years, feasibility) = write_feasibility_and_replications(dir, &bin, &columns, rows)?;
     write_party_tables(dir, &stats)?;
+    super::uncertainty::write_uncertainty(dir, &bin, &columns, start..end)?;
     super::decomposition::write_decomposition(dir, &bin, &columns, rows)?;
     let mut manifest = manifest.clone();
     manifest.files = super::checksum::record(dir, &RUN_FILES)?;

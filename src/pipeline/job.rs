@@ -129,8 +129,9 @@ pub fn wall_seconds(started: Instant) -> f64 {
     (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0
 }
 
-/// Simulates the job's replications into `replications.bin`; returns the
-/// number of events.
+/// Simulates the job's replications into `replications.bin` (and, with
+/// uncertain parameters, the drawn values and the parameters-at-their-mean
+/// twin beside it); returns the number of events.
 fn run_replications(job: &Job<'_>) -> Result<u64, Error> {
     let model = &job.prepared.model;
     let layout = Layout::new(model);
@@ -140,14 +141,51 @@ fn run_replications(job: &Job<'_>) -> Result<u64, Error> {
         threads: job.threads,
     };
     let bar = progress_bar(job.range.end - job.range.start, job.quiet);
-    let tmp_bin = output::TempFile::guard(job.out.join(format!(".{}.tmp", binfile::FILE_NAME)));
-    let ran = montecarlo::run_to_file(model, &layout, &plan, tmp_bin.path(), &|done| {
-        bar.set_position(done)
+    let temp = |name: &str| output::TempFile::guard(job.out.join(format!(".{name}.tmp")));
+    let tmp_bin = temp(binfile::FILE_NAME);
+    let (tmp_twin, tmp_parameters) = (
+        temp(montecarlo::TWIN_FILE),
+        temp(montecarlo::PARAMETERS_FILE),
+    );
+    let sampler = job
+        .prepared
+        .uncertainty
+        .as_ref()
+        .map(|u| u.sampler(job.seed));
+    let names = job
+        .prepared
+        .uncertainty
+        .as_ref()
+        .map(|u| u.names())
+        .unwrap_or_default();
+    let build = |replication: u64| match &sampler {
+        Some(s) => s.model(replication),
+        None => Err(crate::error::InputError::new("no uncertain parameters")),
+    };
+    let drawn = sampler.as_ref().map(|_| montecarlo::Drawn {
+        build: &build,
+        names: &names,
+        twin_path: tmp_twin.path(),
+        parameters_path: tmp_parameters.path(),
+        columns: montecarlo::twin_columns(&layout.keys),
     });
+    let progress = |done| bar.set_position(done);
+    let ran = montecarlo::run_to_files(
+        model,
+        &layout,
+        &plan,
+        tmp_bin.path(),
+        drawn.as_ref(),
+        &progress,
+    );
     bar.finish_and_clear();
-    // A stopped run leaves no half-written row file behind (the guard removes it).
+    // A stopped run leaves no half-written row file behind (the guards remove them).
     let events = ran?;
     tmp_bin.commit(&job.out.join(binfile::FILE_NAME))?;
+    if drawn.is_some() {
+        tmp_twin.commit(&job.out.join(montecarlo::TWIN_FILE))?;
+        tmp_parameters.commit(&job.out.join(montecarlo::PARAMETERS_FILE))?;
+    }
     Ok(events)
 }
 

@@ -5,6 +5,7 @@
 use super::job::wall_seconds;
 use crate::error::{Error, InputError};
 use crate::montecarlo::binfile::{BinReader, BinWriter, FILE_NAME as BIN};
+use crate::montecarlo::{PARAMETERS_FILE, TWIN_FILE};
 use crate::output::{self, Manifest, Overview, TempFile};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -26,7 +27,11 @@ pub fn merge_parts(shards: &[PathBuf], out: &Path) -> Result<(String, u64, Overv
     check_out_is_new(&parts, out)?;
 
     output::prepare_out_dir(out)?;
-    let events = concatenate(&parts, out)?;
+    let events = concatenate(&parts, out, BIN)?;
+    if parts[0].1.files.contains_key(TWIN_FILE) {
+        concatenate(&parts, out, TWIN_FILE)?;
+        concatenate_csv(&parts, out, PARAMETERS_FILE)?;
+    }
     // Same scenario in every shard (checked above): keep its assumptions and labels.
     for name in KEPT {
         if parts[0].1.files.contains_key(name) {
@@ -80,8 +85,25 @@ fn read_parts(shards: &[PathBuf]) -> Result<Vec<Part>, Error> {
 /// replication range, and every shard's columns against the first's.
 fn verify_parts(parts: &[Part]) -> Result<(), Error> {
     let mut first: Option<Vec<crate::metrics::ColumnKey>> = None;
+    let drawn = [TWIN_FILE, PARAMETERS_FILE];
     for (dir, m) in parts {
-        for name in KEPT.iter().filter(|n| m.files.contains_key(**n)) {
+        for name in drawn {
+            if m.files.contains_key(name) != parts[0].1.files.contains_key(name) {
+                return Err(InputError::new(format!(
+                    "{} has {name} where {} has not, or the other way round",
+                    dir.display(),
+                    parts[0].0.display()
+                ))
+                .in_file(&dir.join(output::manifest::FILE_NAME))
+                .fix("merge only shards of one run")
+                .into());
+            }
+        }
+        for name in KEPT
+            .iter()
+            .chain(&drawn)
+            .filter(|n| m.files.contains_key(**n))
+        {
             output::checksum::verify(dir, m, name)?;
         }
         let columns = output::checksum::verify_rows(dir, m)?;
@@ -192,14 +214,15 @@ fn check_coverage(parts: &[Part], replications: u64) -> Result<(), Error> {
     Ok(())
 }
 
-/// Appends the shards' row files in replication order; returns their events.
-fn concatenate(parts: &[Part], out: &Path) -> Result<u64, Error> {
-    let tmp = TempFile::guard(out.join(format!(".{BIN}.tmp")));
+/// Appends the shards' row files `name` in replication order; returns
+/// their events.
+fn concatenate(parts: &[Part], out: &Path, name: &str) -> Result<u64, Error> {
+    let tmp = TempFile::guard(out.join(format!(".{name}.tmp")));
     let mut writer: Option<BinWriter> = None;
     let mut events = 0u64;
     for (dir, m) in parts {
         let [start, end] = m.replication_range;
-        let mut reader = BinReader::open(&dir.join(BIN))?.expect_replications(start..end)?;
+        let mut reader = BinReader::open(&dir.join(name))?.expect_replications(start..end)?;
         let w = match &mut writer {
             Some(w) => w,
             None => writer.insert(BinWriter::create(tmp.path(), &reader.columns)?),
@@ -212,6 +235,22 @@ fn concatenate(parts: &[Part], out: &Path) -> Result<u64, Error> {
     if let Some(w) = writer {
         w.finish()?;
     }
-    tmp.commit(&out.join(BIN))?;
+    tmp.commit(&out.join(name))?;
     Ok(events)
+}
+
+/// Appends the shards' CSV files `name` (verified against their manifests)
+/// in replication order, the header once.
+fn concatenate_csv(parts: &[Part], out: &Path, name: &str) -> Result<(), Error> {
+    let mut bytes = Vec::new();
+    for (i, (dir, _)) in parts.iter().enumerate() {
+        let text = std::fs::read(dir.join(name))?;
+        let body = match text.iter().position(|b| *b == b'\n') {
+            Some(end) if i > 0 => &text[end + 1..],
+            _ => &text[..],
+        };
+        bytes.extend_from_slice(body);
+    }
+    output::AtomicFile::write_all(&out.join(name), &bytes)?;
+    Ok(())
 }

@@ -13,6 +13,7 @@ pub mod required;
 pub mod required_folder;
 pub mod slurm;
 pub mod sweep;
+pub mod uncertain;
 
 pub use job::{Job, Runner, simulate};
 pub use prepare::{Prepared, prepare, prepare_loaded};

@@ -1,6 +1,7 @@
 //! Load → validate → compile → hash: a scenario made ready to simulate,
 //! with the demand-led twin of a budget-capped scenario beside it.
 
+use super::uncertain::Uncertainty;
 use crate::calendar::DAYS_PER_YEAR;
 use crate::error::InputErrors;
 use crate::model::{self, Model};
@@ -9,6 +10,7 @@ use crate::scenario::schema::{self, Capacity, Overflow, StaffMode};
 use crate::scenario::{Loaded, assumptions, load_default, load_file, profile, validate};
 use sha2::{Digest, Sha256};
 use std::path::Path;
+use std::sync::Arc;
 
 /// A compiled model plus what the result files record about its source.
 pub struct Prepared {
@@ -29,6 +31,9 @@ pub struct Prepared {
     pub without_plan: Option<Box<Prepared>>,
     /// Key parameters with their source comments (for the report).
     pub assumptions: Vec<assumptions::Assumption>,
+    /// The uncertain parameters (drawn once per replication); `None` when
+    /// every number is fixed, and then every replication runs `model`.
+    pub uncertainty: Option<Uncertainty>,
 }
 
 /// Loads (the file, or the embedded default), validates and compiles.
@@ -49,8 +54,12 @@ pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
         None => None,
     };
     let model = model::compile(&loaded)?;
+    let uncertainty = Uncertainty::new(&loaded)?;
     let sha256 = content_hash(&loaded);
-    let assumptions = assumptions::collect(&loaded);
+    let mut assumptions = assumptions::collect(&loaded);
+    if let Some(u) = &uncertainty {
+        assumptions.extend(uncertain_assumptions(&loaded, u));
+    }
     let demand_led = match demand_led_twin(&loaded.scenario) {
         Some(twin) => {
             let original = std::mem::replace(&mut loaded.scenario, twin);
@@ -64,6 +73,7 @@ pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
                 demand_led: None,
                 without_plan: None,
                 assumptions: assumptions.clone(),
+                uncertainty: uncertainty.as_ref().map(|u| u.transformed(demand_led_twin)),
             };
             loaded.scenario = original;
             Some(Box::new(twin))
@@ -79,7 +89,31 @@ pub fn prepare_loaded(mut loaded: Loaded) -> Result<Prepared, InputErrors> {
         demand_led,
         without_plan,
         assumptions,
+        uncertainty,
     })
+}
+
+/// One assumption per uncertain parameter: its distribution and the range
+/// its draws are truncated to, with the comment written beside it.
+fn uncertain_assumptions(loaded: &Loaded, u: &Uncertainty) -> Vec<assumptions::Assumption> {
+    u.parameters
+        .iter()
+        .map(|p| {
+            let refs: Vec<&str> = p.parameter.path.iter().map(String::as_str).collect();
+            let (source, comment) = loaded.sources.annotation(&refs).unwrap_or_default();
+            let (lo, hi) = p.range;
+            assumptions::Assumption {
+                key: p.parameter.name(),
+                value: p.parameter.distribution.describe(),
+                source,
+                comment,
+                distribution: Some(format!(
+                    "{}, drawn once per replication, truncated to {lo} … {hi}",
+                    p.parameter.distribution.describe()
+                )),
+            }
+        })
+        .collect()
 }
 
 /// Suffix of the counterfactual's name: `<name>-without-plan`.
@@ -97,17 +131,27 @@ fn without_plan_twin(loaded: &Loaded) -> Option<Loaded> {
         return None;
     }
     let mut twin = loaded.clone();
+    twin.scenario.name = format!("{}{WITHOUT_PLAN_SUFFIX}", loaded.scenario.name);
+    // The planned interventions leave the written and the at-the-mean
+    // tables, and their uncertain numbers leave the parameters.
+    for table in [
+        Arc::make_mut(&mut twin.merged),
+        Arc::make_mut(&mut twin.at_mean),
+    ] {
+        if let Some(toml::Value::Table(ivs)) = table.get_mut("interventions") {
+            ivs.retain(|name, _| !planned.iter().any(|p| p == name));
+        }
+        table.insert(
+            "name".to_string(),
+            toml::Value::String(twin.scenario.name.clone()),
+        );
+    }
     for name in &planned {
         twin.scenario.interventions.remove(name);
-        if let Some(toml::Value::Table(table)) = twin.merged.get_mut("interventions") {
-            table.remove(name);
-        }
     }
-    twin.scenario.name = format!("{}{WITHOUT_PLAN_SUFFIX}", loaded.scenario.name);
-    twin.merged.insert(
-        "name".to_string(),
-        toml::Value::String(twin.scenario.name.clone()),
-    );
+    Arc::make_mut(&mut twin.parameters).retain(|p| {
+        !(p.path.len() > 1 && p.path[0] == "interventions" && planned.contains(&p.path[1]))
+    });
     Some(twin)
 }
 
@@ -170,7 +214,7 @@ fn hex(bytes: &[u8]) -> String {
 /// `sha256:<hex>` of the bytes read at load time (unreadable files keep
 /// their path).
 fn content_hash(loaded: &Loaded) -> String {
-    let mut canonical = loaded.merged.clone();
+    let mut canonical = (*loaded.merged).clone();
     for_each_path(&mut canonical, &mut |s| {
         if let Ok(bytes) = loaded.files.get(s.as_str()) {
             *s = format!("sha256:{}", hex(&Sha256::digest(bytes)));

@@ -15,8 +15,9 @@ use crate::analysis::root_finding::{self, Answer, Levels, Range, Status};
 use crate::error::{Error, InputError};
 use crate::metrics::{ColumnKey, Layout, Metric, ScopeKind};
 use crate::model::{InterventionModel, Lever, Model, budget};
-use crate::montecarlo::{Plan, run_columns};
+use crate::montecarlo::{Plan, ReplicationModel, run_columns};
 use crate::output::required::RequiredRow;
+use crate::pipeline::uncertain::Sampler;
 use crate::scenario::schema;
 use std::ops::Range as Replications;
 
@@ -207,55 +208,71 @@ pub struct Settings {
     pub runner: Runner,
 }
 
-/// The prepared model with the question's lever added as an intervention
-/// of effect 0, and the columns to read.
-struct Probe {
-    model: Model,
+/// The prepared model with the question's lever added as an intervention,
+/// and the columns to read. With uncertain parameters each replication
+/// draws its own model (as in a run) and gets the same lever.
+struct Probe<'a> {
+    prepared: &'a Prepared,
+    sampler: Option<Sampler<'a>>,
     layout: Layout,
     columns: [usize; 2],
     lever: RequiredLever,
+    /// Horizon year index from which the lever acts.
+    from: usize,
     settings: Settings,
 }
 
-impl Probe {
-    fn new(prepared: &Prepared, q: &Question, settings: Settings) -> Result<Self, InputError> {
+impl<'a> Probe<'a> {
+    fn new(prepared: &'a Prepared, q: &Question, settings: Settings) -> Result<Self, InputError> {
         let layout = Layout::new(&prepared.model);
         let (cost, lumpsum) = check(&prepared.model, &layout, q)?;
-        let mut model = prepared.model.clone();
-        let from = q.from.unwrap_or(model.start_year) - model.start_year;
-        let (lever, schema_lever) = q.lever.lever();
-        model.interventions.push(InterventionModel {
-            name: format!("required_{}", q.lever.name()),
-            lever,
-            forms: vec![true; model.forms.len()],
-            active: (0..model.years as i32)
-                .map(|y| if y >= from { 1.0 } else { 0.0 })
-                .collect(),
-            mean: 0.0,
-            sd: 0.0,
-            range: schema_lever.effect_range(),
-        });
+        let from = q.from.unwrap_or(prepared.model.start_year) - prepared.model.start_year;
+        let sampler = (prepared.uncertainty.as_ref()).map(|u| u.sampler(settings.seed));
         Ok(Probe {
-            model,
+            prepared,
+            sampler,
             layout,
             columns: [cost, lumpsum],
             lever: q.lever,
+            from: from.max(0) as usize,
             settings,
         })
     }
 
+    /// `model` with the lever at `effect` from the question's year on.
+    fn with_lever(&self, mut model: Model, effect: f64) -> Model {
+        model.interventions.push(InterventionModel {
+            name: format!("required_{}", self.lever.name()),
+            lever: self.lever.lever().0,
+            forms: vec![true; model.forms.len()],
+            active: (0..model.years)
+                .map(|y| if y >= self.from { 1.0 } else { 0.0 })
+                .collect(),
+            effect,
+        });
+        model.event_budget = budget::event_budget(&model);
+        model
+    }
+
     /// P̂(cost > lumpsum) with the lever at `effect`, over `replications`.
     fn p_overrun(&mut self, effect: f64, replications: Replications<u64>) -> Result<f64, Error> {
-        if let Some(iv) = self.model.interventions.last_mut() {
-            iv.mean = effect;
-        }
-        self.model.event_budget = budget::event_budget(&self.model);
+        let model = self.with_lever(self.prepared.model.clone(), effect);
         let plan = Plan {
             seed: self.settings.seed,
             replications,
             threads: self.settings.runner.threads,
         };
-        let rows = run_columns(&self.model, &self.layout, &plan, &self.columns)?;
+        let rows = match &self.sampler {
+            None => run_columns(&model, &self.layout, &plan, &self.columns, None)?,
+            Some(sampler) => {
+                let drawn = |replication: u64| -> Result<Model, InputError> {
+                    let (own, _) = sampler.model(replication)?;
+                    Ok(self.with_lever(own, effect))
+                };
+                let drawn: &ReplicationModel<'_> = &drawn;
+                run_columns(&model, &self.layout, &plan, &self.columns, Some(drawn))?
+            }
+        };
         let overruns = rows.iter().filter(|r| r[0] > r[1]).count();
         Ok(overruns as f64 / rows.len().max(1) as f64)
     }

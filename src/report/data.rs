@@ -70,6 +70,9 @@ pub struct Run {
     pub labels: Labels,
     /// The counterfactual without the plan, when the run has one (`without_plan/`).
     pub without_plan: Option<Box<Run>>,
+    /// With uncertain parameters: per year, the share of the variance of the
+    /// region's cost due to them (`uncertainty.csv`); empty without.
+    pub parameter_share: Vec<(i32, f64)>,
 }
 
 /// A paired difference row of `comparison.csv` (B − A).
@@ -164,8 +167,20 @@ impl Run {
             dir,
             &manifest,
             &["summary.csv", "feasibility.csv"],
-            &[BIN, "replications.csv"],
+            &[
+                BIN,
+                "replications.csv",
+                crate::montecarlo::TWIN_FILE,
+                crate::montecarlo::PARAMETERS_FILE,
+            ],
         )?;
+        let parameter_share = match manifest
+            .files
+            .contains_key(crate::montecarlo::PARAMETERS_FILE)
+        {
+            true => read_parameter_share(&dir.join(crate::output::uncertainty::FILE_NAME))?,
+            false => Vec::new(),
+        };
         let summary = read_summary(&dir.join("summary.csv"))?;
         let feasibility = read_feasibility(&dir.join("feasibility.csv"))?;
         let growth = if manifest.files.contains_key(DECOMPOSITION) {
@@ -192,6 +207,7 @@ impl Run {
             assumptions,
             labels,
             without_plan,
+            parameter_share,
         })
     }
 
@@ -409,6 +425,26 @@ fn read_feasibility(path: &Path) -> Result<Vec<FeasibilityRow>, Error> {
             expected_shortfall: num("expected_shortfall_eur").unwrap_or(f64::NAN),
             p_insolvent: num("p_insolvent"),
         });
+    }
+    Ok(rows)
+}
+
+/// The region's `cost_eur` rows of `uncertainty.csv`: (year, share_parameter).
+fn read_parameter_share(path: &Path) -> Result<Vec<(i32, f64)>, Error> {
+    let mut reader = csv::Reader::from_path(path).map_err(|e| corrupt(path, e))?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let r = record.map_err(|e| corrupt(path, e))?;
+        let text = |i: usize| r.get(i).unwrap_or("");
+        if text(1) == ScopeKind::Region.name() && text(3) == "cost_eur" {
+            let year = text(0)
+                .parse()
+                .map_err(|e| corrupt(path, format!("year: {e}")))?;
+            let share = text(6)
+                .parse()
+                .map_err(|e| corrupt(path, format!("share: {e}")))?;
+            rows.push((year, share));
+        }
     }
     Ok(rows)
 }

@@ -184,7 +184,7 @@ pub fn feasibility(lang: Lang, run: &Run) -> String {
 
 /// The region's lumpsum, cost quantiles, overrun and shortfall per year.
 fn region_table(lang: Lang, run: &Run) -> String {
-    let headers: Vec<String> = [
+    let mut headers: Vec<String> = [
         lang.t("year", "jaar"),
         lang.t("lumpsum", "lumpsum"),
         lang.t("expected cost", "verwachte kosten"),
@@ -195,10 +195,20 @@ fn region_table(lang: Lang, run: &Run) -> String {
     ]
     .map(String::from)
     .to_vec();
+    let uncertain = !run.parameter_share.is_empty();
+    if uncertain {
+        headers.push(
+            lang.t(
+                "cost variance from uncertain parameters",
+                "kostenvariantie door onzekere parameters",
+            )
+            .to_string(),
+        );
+    }
     let rows: Vec<Vec<Cell>> = run
         .feasibility_of(ScopeKind::Region)
         .map(|r| {
-            vec![
+            let mut row = vec![
                 text(r.year.to_string()),
                 num(lang.millions(r.lumpsum)),
                 num(lang.millions(r.cost_mean)),
@@ -206,7 +216,12 @@ fn region_table(lang: Lang, run: &Run) -> String {
                 num(lang.millions(r.cost_p95)),
                 num(lang.percent(r.p_overrun)),
                 num(lang.millions(r.expected_shortfall)),
-            ]
+            ];
+            if uncertain {
+                let share = run.parameter_share.iter().find(|(y, _)| *y == r.year);
+                row.push(num(share.map_or(String::new(), |(_, s)| lang.percent(*s))));
+            }
+            row
         })
         .collect();
     let mut body = format!("<h3>{}</h3>\n", esc(lang.t("Region", "Regio")));

@@ -18,6 +18,9 @@ pub struct Assumption {
     pub source: String,
     /// The comment above or beside it (often the source document and line).
     pub comment: String,
+    /// For an uncertain parameter: its distribution and truncation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<String>,
 }
 
 /// Sections reported whole, key by key.
@@ -87,6 +90,7 @@ pub fn collect(loaded: &Loaded) -> Vec<Assumption> {
                 value: render(value),
                 source,
                 comment,
+                distribution: None,
             })
         })
         .collect()

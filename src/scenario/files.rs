@@ -32,7 +32,8 @@ pub fn for_each_path(table: &mut toml::Table, f: &mut dyn FnMut(&mut String)) {
 /// with the field that names it).
 #[derive(Clone, Debug, Default)]
 pub struct Files {
-    read: BTreeMap<String, Result<Vec<u8>, String>>,
+    /// Shared: every replication's model compiles from the same bytes.
+    read: std::sync::Arc<BTreeMap<String, Result<Vec<u8>, String>>>,
 }
 
 impl Files {
@@ -46,7 +47,9 @@ impl Files {
                 read.insert(path.clone(), content);
             }
         });
-        Files { read }
+        Files {
+            read: std::sync::Arc::new(read),
+        }
     }
 
     /// The bytes of `path`, or why it could not be read.

@@ -4,9 +4,11 @@
 use super::files::{Files, for_each_path};
 use super::locate::Sources;
 use super::schema::Scenario;
+use super::uncertain::{self, Parameter};
 use crate::error::{InputError, Location};
 use crate::limits::MAX_EXTENDS_DEPTH;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The embedded default scenario (Amsterdam-DUO 2028–2037).
 pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/amsterdam-duo.toml");
@@ -14,15 +16,32 @@ pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/amsterdam-duo.t
 pub const DEFAULT_ORIGIN: &str = "<embedded>/scenarios/amsterdam-duo.toml";
 
 /// A parsed scenario plus everything needed to report errors and hash it.
+/// Cheap to clone (the texts and tables are shared), so that a replication
+/// with drawn parameters can carry its own `scenario` beside them.
 #[derive(Clone)]
 pub struct Loaded {
+    /// The scenario with every uncertain parameter at its mean.
     pub scenario: Scenario,
     /// Files of the `extends` chain, the named file first.
     pub sources: Sources,
-    /// The merged scenario as a TOML value (canonical form for hashing).
-    pub merged: toml::Table,
+    /// The merged scenario as a TOML value, distributions as written
+    /// (canonical form for hashing).
+    pub merged: Arc<toml::Table>,
+    /// The merged scenario with every distribution replaced by its mean.
+    pub at_mean: Arc<toml::Table>,
+    /// The uncertain parameters, in file order of their paths.
+    pub parameters: Arc<Vec<Parameter>>,
     /// Every file the scenario refers to, read once.
     pub files: Files,
+}
+
+impl Loaded {
+    /// The scenario with the uncertain parameters at `values` (in the order
+    /// of `parameters`), typed but not validated.
+    pub fn scenario_at(&self, values: &[f64]) -> Result<Scenario, InputError> {
+        let table = super::uncertain::with_values(&self.at_mean, &self.parameters, values);
+        deserialize(table, &self.sources)
+    }
 }
 
 fn parse_table(origin: &str, text: &str) -> Result<toml::Table, InputError> {
@@ -51,12 +70,16 @@ fn resolve_paths(table: &mut toml::Table, dir: &Path) {
 const KIND_KEYS: [&str; 5] = ["distribution", "policy", "scope", "shape", "lever"];
 
 /// Overlays `over` onto `base`: tables merge key by key, anything else (and
-/// any table naming its kind) is replaced.
+/// any table naming its kind) is replaced. A distribution replaces what it
+/// overrides (a number, a year table) and is replaced whole by what
+/// overrides it: a distribution is one value, never merged key by key.
 fn merge(base: &mut toml::Table, over: toml::Table) {
     for (key, value) in over {
         match (base.get_mut(&key), value) {
             (Some(toml::Value::Table(b)), toml::Value::Table(o))
-                if !KIND_KEYS.iter().any(|k| o.contains_key(*k)) =>
+                if !KIND_KEYS.iter().any(|k| o.contains_key(*k))
+                    && !uncertain::looks_like_distribution(&o)
+                    && !uncertain::looks_like_distribution(b) =>
             {
                 merge(b, o)
             }
@@ -202,8 +225,25 @@ pub fn load_str_with(
                 .fix("use the dotted path of a value the base scenario sets, e.g. care_forms.residential.tariff")
         })?;
     }
-    let value = toml::Value::Table(merged.clone());
-    let scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
+    let mut at_mean = merged.clone();
+    let parameters =
+        uncertain::extract(&mut at_mean, &sources).map_err(|mut errors| errors.0.swap_remove(0))?;
+    let scenario = deserialize(at_mean.clone(), &sources)?;
+    let files = Files::read_all(&merged);
+    Ok(Loaded {
+        scenario,
+        sources,
+        merged: Arc::new(merged),
+        at_mean: Arc::new(at_mean),
+        parameters: Arc::new(parameters),
+        files,
+    })
+}
+
+/// The typed scenario of a merged table; errors point into `sources`.
+fn deserialize(table: toml::Table, sources: &Sources) -> Result<Scenario, InputError> {
+    let value = toml::Value::Table(table);
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let mut path: Vec<String> = e
             .path()
             .iter()
@@ -228,18 +268,13 @@ pub fn load_str_with(
             "remove the key or correct its spelling; the accepted keys are listed above"
         } else if message.contains("missing field") {
             "add the missing field"
+        } else if message.contains("floating point") {
+            "give a whole number here (distributions are for real-valued parameters)"
         } else {
             "give the field a value of the expected type"
         };
         let refs: Vec<&str> = path.iter().map(String::as_str).collect();
         sources.error(&refs, message).fix(fix)
-    })?;
-    let files = Files::read_all(&merged);
-    Ok(Loaded {
-        scenario,
-        sources,
-        merged,
-        files,
     })
 }
 

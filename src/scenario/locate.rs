@@ -9,7 +9,8 @@ use toml::de::{DeTable, DeValue};
 
 #[derive(Clone, Debug, Default)]
 pub struct Sources {
-    files: Vec<(String, String)>,
+    /// Shared: a replication's drawn scenario reports into the same texts.
+    files: std::sync::Arc<Vec<(String, String)>>,
 }
 
 fn find_in_table(table: &DeTable<'_>, path: &[&str]) -> Option<Range<usize>> {
@@ -65,7 +66,7 @@ fn find_exact(table: &DeTable<'_>, path: &[&str]) -> bool {
 
 impl Sources {
     pub fn push(&mut self, origin: String, text: String) {
-        self.files.push((origin, text));
+        std::sync::Arc::make_mut(&mut self.files).push((origin, text));
     }
 
     pub fn len(&self) -> usize {
@@ -103,7 +104,7 @@ impl Sources {
     /// Where `path` is set (the named file first) and the comment written
     /// with it: the comment lines right above its line and a trailing comment.
     pub fn annotation(&self, path: &[&str]) -> Option<(String, String)> {
-        for (origin, text) in &self.files {
+        for (origin, text) in self.files.iter() {
             let Ok(t) = DeTable::parse(text) else {
                 continue;
             };

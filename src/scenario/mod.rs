@@ -10,6 +10,7 @@ mod locate;
 pub mod profile;
 pub mod schema;
 pub mod text;
+pub mod uncertain;
 pub mod validate;
 mod year_order;
 

@@ -1,9 +1,7 @@
 //! The yearly multipliers one replication runs with: profiles of the
-//! scenario combined with the interventions, whose uncertain effects are
-//! drawn once per replication (that is how parameter uncertainty widens the
-//! fan). Filled at the start of a replication; read in the hot loop.
+//! scenario combined with the interventions. Filled at the start of a
+//! replication; read in the hot loop.
 
-use crate::engine::StreamRng;
 use crate::model::{Lever, Model};
 use crate::record::Draws;
 
@@ -39,9 +37,10 @@ impl Levers {
         form * self.years + year
     }
 
-    /// Recomputes all multipliers with fresh effect draws from `rng`; the
-    /// draws and the tariff multipliers go to the replication's record.
-    pub fn draw(&mut self, model: &Model, rng: &mut StreamRng, draws: &mut Draws) {
+    /// Recomputes all multipliers from the model's effects (a replication
+    /// with uncertain parameters runs its own model); the effects and the
+    /// tariff multipliers go to the replication's record.
+    pub fn draw(&mut self, model: &Model, draws: &mut Draws) {
         for (f, form) in model.forms.iter().enumerate() {
             for y in 0..self.years {
                 let i = self.at(f, y);
@@ -54,7 +53,7 @@ impl Levers {
         }
         self.relapse.fill(1.0);
         for (k, iv) in model.interventions.iter().enumerate() {
-            let effect = iv.draw(rng);
+            let effect = iv.effect;
             draws.effects[k] = effect;
             for y in 0..self.years {
                 let e = effect * iv.active[y];

@@ -89,7 +89,6 @@ struct Streams {
     escalation: Vec<StreamRng>,
     relapse: StreamRng,
     initial: StreamRng,
-    parameters: StreamRng,
 }
 
 impl Streams {
@@ -111,7 +110,6 @@ impl Streams {
             escalation: per(Purpose::Escalation, forms),
             relapse: factory.stream(replication, Purpose::Relapse, 0),
             initial: factory.stream(replication, Purpose::InitialState, 0),
-            parameters: factory.stream(replication, Purpose::Parameters, 0),
         }
     }
 }
@@ -184,8 +182,7 @@ impl<'m> Simulation<'m> {
         Ok(&self.record)
     }
 
-    /// Clears the state of the previous replication and draws this one's
-    /// parameters.
+    /// Clears the state of the previous replication and sets its levers.
     fn reset(&mut self, factory: &StreamFactory, replication: u64) {
         let model = self.model;
         let start = -(model.warmup_years as f64) * DAYS_PER_YEAR;
@@ -205,10 +202,8 @@ impl<'m> Simulation<'m> {
         }
         self.waiting.iter_mut().for_each(WaitList::clear);
         self.record.exposure.reset();
-        let mut streams = Streams::new(factory, replication, model);
-        self.levers
-            .draw(model, &mut streams.parameters, &mut self.record.draws);
-        self.streams = Some(streams);
+        self.levers.draw(model, &mut self.record.draws);
+        self.streams = Some(Streams::new(factory, replication, model));
         self.year = -(model.warmup_years as i32);
     }
 

@@ -1,6 +1,6 @@
 //! Structured mutations, enumerated deterministically: walk a file's value
 //! tree and change one thing at a time — every number set to −1, 0, NaN, ∞
-//! and 1e300, every key removed, every table removed or duplicated (as a
+//! and 1e300 and made uncertain (widely, and malformed), every key removed, every table removed or duplicated (as a
 //! sibling and, in the text, as a repeated `[header]`), every CSV cell of
 //! the first rows set to those numbers, every column and row removed or
 //! repeated, every field of `replications.bin` broken.
@@ -65,6 +65,29 @@ fn hostile_toml(number: &str, integer: bool) -> toml::Value {
     }
 }
 
+/// A number made uncertain: widely (truncation, the mass check, integers
+/// that cannot be uncertain) and malformed (low > high).
+fn distributions(v: f64) -> Vec<(String, toml::Value)> {
+    let table = |pairs: &[(&str, f64)]| {
+        let t: toml::Table = pairs
+            .iter()
+            .map(|(k, x)| (k.to_string(), toml::Value::Float(*x)))
+            .collect();
+        toml::Value::Table(t)
+    };
+    let sd = v.abs() + 1.0;
+    vec![
+        (
+            format!("{{ mean = {v}, sd = {sd} }}"),
+            table(&[("mean", v), ("sd", sd)]),
+        ),
+        (
+            format!("{{ low = {}, mode = {v}, high = {} }}", v + 1.0, v - 1.0),
+            table(&[("low", v + 1.0), ("mode", v), ("high", v - 1.0)]),
+        ),
+    ]
+}
+
 /// Removes (or, with `copy`, duplicates as a sibling `<key>_copy` or a
 /// repeated array element) the value at `path`.
 fn toml_remove(root: &mut toml::Value, path: &[Seg], copy: bool) {
@@ -107,9 +130,14 @@ pub fn toml_cases(file: usize, text: &str) -> Vec<Case> {
         let target = toml_get(&mut value, path);
         if let toml::Value::Integer(_) | toml::Value::Float(_) = target {
             let integer = target.is_integer();
+            let v = target.as_float().or(target.as_integer().map(|i| i as f64));
             for n in NUMBERS {
                 *toml_get(&mut value, path) = hostile_toml(n, integer);
                 push(format!("{at} = {n}"), &value);
+            }
+            for (label, d) in distributions(v.unwrap_or(0.0)) {
+                *toml_get(&mut value, path) = d;
+                push(format!("{at} = {label}"), &value);
             }
         }
         let mut value = root.clone();

@@ -110,9 +110,7 @@ fn intervention(
             .map(|f| i.forms.is_empty() || i.forms.contains(f))
             .collect(),
         active,
-        mean: i.effect.mean(),
-        sd: i.effect.sd(),
-        range: i.lever.effect_range(),
+        effect: i.effect,
     }
 }
 

@@ -54,30 +54,6 @@ impl Lever {
     }
 }
 
-/// An effect size: a number, or a normal distribution drawn once per replication.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum Effect {
-    Fixed(f64),
-    Uncertain { mean: f64, sd: f64 },
-}
-
-impl Effect {
-    pub fn mean(&self) -> f64 {
-        match self {
-            Effect::Fixed(v) => *v,
-            Effect::Uncertain { mean, .. } => *mean,
-        }
-    }
-
-    pub fn sd(&self) -> f64 {
-        match self {
-            Effect::Fixed(_) => 0.0,
-            Effect::Uncertain { sd, .. } => *sd,
-        }
-    }
-}
-
 /// A policy intervention or a shock.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -104,9 +80,10 @@ pub struct Intervention {
     /// How the effect grows: `linear`, `front_loaded`, `back_loaded` or `step`.
     #[serde(default = "linear")]
     pub ramp: String,
-    /// Effect size (see `lever`); `{ mean, sd }` draws it once per replication.
-    #[serde(default = "no_effect")]
-    pub effect: Effect,
+    /// Effect size (see `lever`). Like any number it may be uncertain,
+    /// `{ mean, sd }` or `{ low, mode, high }`, drawn once per replication.
+    #[serde(default)]
+    pub effect: f64,
     /// Cost of the intervention in euros per year while it runs.
     #[serde(default)]
     pub cost_per_year: Option<Profile>,
@@ -128,8 +105,4 @@ pub struct Intervention {
 
 fn linear() -> String {
     "linear".to_string()
-}
-
-fn no_effect() -> Effect {
-    Effect::Fixed(0.0)
 }

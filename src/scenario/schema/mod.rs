@@ -14,7 +14,7 @@ pub use contract::{
     SavingsTarget, ShareRevision,
 };
 pub use duration::DurationSpec;
-pub use interventions::{Effect, Escalation, Intervention, Lever};
+pub use interventions::{Escalation, Intervention, Lever};
 
 use super::profile::Profile;
 use schemars::JsonSchema;

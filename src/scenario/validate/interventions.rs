@@ -18,14 +18,6 @@ fn check_intervention(c: &mut Checker<'_>, s: &Scenario, name: &str, i: &Interve
     if let Some(cost) = &i.cost_per_year {
         c.non_negative_profile(&at("cost_per_year"), cost);
     }
-    let sd = i.effect.sd();
-    if sd.is_nan() || sd < 0.0 || !sd.is_finite() {
-        c.fail(
-            &at("effect"),
-            format!("effect sd must be 0 or more, found {sd}"),
-            "give the uncertainty as a standard deviation, e.g. { mean = -0.1, sd = 0.03 }",
-        );
-    }
     if i.lever == Lever::CapacityLoss {
         check_capacity_loss(c, s, name, i);
         return;
@@ -89,36 +81,35 @@ fn check_timing(c: &mut Checker<'_>, s: &Scenario, name: &str, i: &Intervention)
     }
 }
 
-/// The effect size inside the lever's range (mean ± 3 sd for multipliers).
+/// The effect size inside the lever's range: multipliers (1 + effect) stay
+/// non-negative, shares stay in 0 … 1. An uncertain effect is validated at
+/// its mean and its draws are truncated to the same range.
 fn check_effect(c: &mut Checker<'_>, name: &str, i: &Intervention) {
     let at = |k: &'static str| ["interventions", name, k];
-    let (mean, sd) = (i.effect.mean(), i.effect.sd());
+    let effect = i.effect;
     let (lo, hi) = i.lever.effect_range();
-    if lo < 0.0 {
-        // A multiplier (1 + effect): draws beyond three sd below the mean
-        // would still be common enough to matter, so they must stay valid.
-        let (low, high) = (mean - 3.0 * sd, mean + 3.0 * sd);
-        if !mean.is_finite() || low < lo || high > hi {
-            c.fail(
-                &at("effect"),
-                format!(
-                    "effect {mean} − 3 × {sd} of a `{}` intervention would make a rate, duration or tariff negative (mean ± 3 sd must lie in {lo} … {hi})",
-                    lever_name(i.lever)
-                ),
-                "write the effect as a fraction (−0.1 = 10 % less) with mean − 3 sd above −1",
-            );
-        }
-    } else if !mean.is_finite() || mean < lo || mean > hi {
-        // A share: draws are kept inside 0–1, the mean must be a share.
-        c.fail(
-            &at("effect"),
-            format!(
-                "effect {mean} of a `{}` intervention is a share and must lie in 0 … 1",
-                lever_name(i.lever)
-            ),
-            "write the share as a fraction, e.g. 0.05 for 5 %",
-        );
+    if effect.is_finite() && (lo..=hi).contains(&effect) {
+        return;
     }
+    let (what, fix) = if lo < 0.0 {
+        (
+            "would make a rate, duration or tariff negative or implausibly large",
+            "write the effect as a fraction (−0.1 = 10 % less)",
+        )
+    } else {
+        (
+            "is a share",
+            "write the share as a fraction, e.g. 0.05 for 5 %",
+        )
+    };
+    c.fail(
+        &at("effect"),
+        format!(
+            "effect {effect} of a `{}` intervention {what}: it must lie in {lo} … {hi}",
+            lever_name(i.lever)
+        ),
+        fix,
+    );
 }
 
 fn lever_name(lever: Lever) -> &'static str {
@@ -163,7 +154,7 @@ fn check_capacity_loss(c: &mut Checker<'_>, s: &Scenario, name: &str, i: &Interv
             "give the day of the start year, 0 = 1 January",
         );
     }
-    if i.effect.mean() != 0.0 || i.ramp_years != 0 || i.lag_years != 0 {
+    if i.effect != 0.0 || i.ramp_years != 0 || i.lag_years != 0 {
         c.fail(
             &at("effect"),
             "a capacity loss has no effect size, ramp or lag".into(),

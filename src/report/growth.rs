@@ -25,20 +25,20 @@ const RIGHT: f64 = 20.0;
 const TOP: f64 = 56.0;
 const BOTTOM: f64 = 64.0;
 
-/// The section, or nothing when the folder has no decomposition rows.
-pub fn growth(lang: Lang, run: &Run) -> String {
-    let region: Vec<&GrowthRow> = run
-        .growth
-        .iter()
+/// The region's first year and expected cost, its last year and expected
+/// cost, and the four parts summed over the years; `None` without rows.
+pub(super) type Totals = ((i32, f64), (i32, f64), [f64; 4]);
+
+/// The region's change from the first to the last year, by part.
+pub(super) fn region_totals(run: &Run) -> Option<Totals> {
+    let region: Vec<&GrowthRow> = (run.growth.iter())
         .filter(|r| r.scope == ScopeKind::Region.name())
         .collect();
     let first = run
         .feasibility_of(ScopeKind::Region)
         .min_by_key(|r| r.year)
         .map(|r| (r.year, r.cost_mean));
-    let (Some((first_year, start)), Some(last)) = (first, region.last()) else {
-        return String::new();
-    };
+    let ((first_year, start), last) = (first?, region.last()?);
     let mut parts = [0.0; 4];
     for r in &region {
         for (total, p) in parts.iter_mut().zip(r.parts) {
@@ -46,10 +46,22 @@ pub fn growth(lang: Lang, run: &Run) -> String {
         }
     }
     let end = start + parts.iter().sum::<f64>();
-    let mut body = summary_sentence(lang, (first_year, start), (last.year, end), parts);
+    Some(((first_year, start), (last.year, end), parts))
+}
+
+/// The section, or nothing when the folder has no decomposition rows.
+pub fn growth(lang: Lang, run: &Run) -> String {
+    let region: Vec<&GrowthRow> = (run.growth.iter())
+        .filter(|r| r.scope == ScopeKind::Region.name())
+        .collect();
+    let Some(((first_year, start), (last_year, end), parts)) = region_totals(run) else {
+        return String::new();
+    };
+    let last = (last_year, end);
+    let mut body = summary_sentence(lang, (first_year, start), last, parts);
     body.push_str(&figure(
         "waterfall-growth",
-        &waterfall(lang, (first_year, start), (last.year, end), parts),
+        &waterfall(lang, (first_year, start), last, parts),
         lang.t(
             "Expected cost (mean over the simulated futures). Each bar is one source of the change, summed over the years; the value axis does not start at zero. Vacancy, friction and fixed costs count as price.",
             "Verwachte kosten (gemiddelde over de gesimuleerde toekomsten). Elke balk is één bron van de verandering, opgeteld over de jaren; de waarde-as begint niet bij nul. Leegstand, frictie en vaste kosten tellen als prijs.",
@@ -76,7 +88,12 @@ fn signed(lang: Lang, euros: f64) -> String {
     }
 }
 
-fn summary_sentence(lang: Lang, from: (i32, f64), to: (i32, f64), parts: [f64; 4]) -> String {
+pub(super) fn summary_sentence(
+    lang: Lang,
+    from: (i32, f64),
+    to: (i32, f64),
+    parts: [f64; 4],
+) -> String {
     let named: Vec<String> = PARTS
         .iter()
         .zip(parts)

@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use std::collections::HashMap;
 
 /// The rows of a listed CSV file as maps column → cell; `None` when not listed.
-fn listed_rows(run: &Run, name: &str) -> Result<Option<Vec<HashMap<String, String>>>> {
+pub(super) fn listed_rows(run: &Run, name: &str) -> Result<Option<Vec<HashMap<String, String>>>> {
     if !run.manifest.files.contains_key(name) {
         return Ok(None);
     }
@@ -34,7 +34,7 @@ fn listed_rows(run: &Run, name: &str) -> Result<Option<Vec<HashMap<String, Strin
     Ok(Some(rows))
 }
 
-fn number(row: &HashMap<String, String>, column: &str) -> f64 {
+pub(super) fn number(row: &HashMap<String, String>, column: &str) -> f64 {
     row.get(column)
         .and_then(|v| v.parse().ok())
         .unwrap_or(f64::NAN)
@@ -84,7 +84,7 @@ pub fn sufficient_at_80(lang: Lang, run: &Run) -> Result<String> {
     ))
 }
 
-fn lever_label(lang: Lang, lever: &str) -> String {
+pub(super) fn lever_label(lang: Lang, lever: &str) -> String {
     let nl = match lever {
         "inflow" => "instroom",
         "duration" => "duur",
@@ -97,7 +97,7 @@ fn lever_label(lang: Lang, lever: &str) -> String {
 }
 
 /// A change as a signed percentage, `−4.1 %`.
-fn change(lang: Lang, x: f64) -> String {
+pub(super) fn change(lang: Lang, x: f64) -> String {
     let sign = if x > 0.0 { "+" } else { "" };
     format!("{sign}{} %", lang.number(x * 100.0, 1))
 }

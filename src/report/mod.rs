@@ -2,6 +2,7 @@
 //! CSS, nothing fetched) and an Excel workbook beside it, in English or
 //! Dutch, for a council or a negotiation table.
 
+mod answers;
 mod care;
 pub mod charts;
 pub mod data;

@@ -48,14 +48,15 @@ pub fn sentence(lang: Lang, year: i32, p_overrun: f64, median_gap: f64) -> Strin
 pub fn headline(lang: Lang, run: &Run, other: Option<(&str, &Run)>) -> Result<String> {
     let region: Vec<_> = run.feasibility_of(ScopeKind::Region).collect();
     let p: Vec<f64> = region.iter().map(|r| r.p_overrun).collect();
-    let mut body = figure(
+    let mut body = super::answers::answers(lang, run)?;
+    body.push_str(&figure(
         "fan-cost",
         &cost_fan(lang, run, other)?,
         lang.t(
             "Line: median cost; dark band: half of the simulated futures; light band: 90 % of them; dashed: the lumpsum.",
             "Lijn: mediane kosten; donkere band: de helft van de gesimuleerde toekomsten; lichte band: 90 % ervan; gestreept: de lumpsum.",
         ),
-    );
+    ));
     body.push_str(&figure(
         "bars-overrun",
         &overrun_bars(lang, run, &p)?,

@@ -138,9 +138,9 @@ fn form_trend_at_or_below_minus_one_is_located() {
 
 #[test]
 fn area_trend_that_takes_a_form_below_minus_one_is_located() {
-    let text = "extends = \"base.toml\"\n\n[areas.noord]\ntrend = -0.99\n\n\
+    let text = "extends = \"base.toml\"\n\n[areas.noord]\ntrend = -0.9\n\n\
                 [care_forms.secure]\ntrend = -0.5\n";
-    rejects_override(text, "trend = -0.99", "areas.noord.trend")
+    rejects_override(text, "trend = -0.9", "areas.noord.trend")
         .contains("plus the trend of `secure`");
 }
 

@@ -191,7 +191,10 @@ fn escape_sequences_in_names_do_not_reach_the_terminal() {
 
 #[test]
 fn escape_sequences_in_a_bad_line_are_neutralised_with_the_caret_in_place() {
-    let text = edit("rate_per_1000 = 82", "rate_per_1000 = \"\u{1b}[2J\u{7}\"");
+    let text = edit(
+        "rate_per_1000 = { mean = 82, sd = 4.92 }",
+        "rate_per_1000 = \"\u{1b}[2J\u{7}\"",
+    );
     let case = Case::new(&text);
     let o = case.validate();
     o.input_error(&case.scenario, line_of(&text, "rate_per_1000 ="), None);

@@ -27,7 +27,7 @@ fn million_day_duration_was_accepted() {
 #[test]
 fn rate_per_1000_of_82000_never_finished() {
     rejects_edit(
-        "rate_per_1000 = 82",
+        "rate_per_1000 = { mean = 82, sd = 4.92 }",
         "rate_per_1000 = 82000",
         "arrivals.rate_per_1000",
     )
@@ -45,7 +45,7 @@ fn billions_of_youth_never_finished() {
     case.validate()
         .input_error(
             &case.scenario,
-            line_of(&text, "rate_per_1000 = 82"),
+            line_of(&text, "rate_per_1000 = { mean = 82, sd = 4.92 }"),
             Some("arrivals.rate_per_1000"),
         )
         .contains("arrivals a year");

@@ -90,7 +90,10 @@ fn without_plan_interventions_no_twin_runs() {
 fn the_report_leads_with_the_answers() {
     let tmp = tempfile::tempdir().unwrap();
     let scenario = tmp.path().join("plan.toml");
-    let text = planned().replace("rate_per_1000 = 400", "rate_per_1000 = { mean = 400, sd = 80 }");
+    let text = planned().replace(
+        "rate_per_1000 = 400",
+        "rate_per_1000 = { mean = 400, sd = 80 }",
+    );
     assert!(text.contains("sd = 80"), "the rate is uncertain");
     std::fs::write(&scenario, text).unwrap();
     let out = tmp.path().join("out");
@@ -98,7 +101,14 @@ fn the_report_leads_with_the_answers() {
     run_into(&[path, "--replications", "20"], &out);
     binary()
         .args(["required", path, "--lever", "inflow", "--year", "2029"])
-        .args(["--target", "0.5", "--replications", "20", "--quiet", "--out"])
+        .args([
+            "--target",
+            "0.5",
+            "--replications",
+            "20",
+            "--quiet",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success();
@@ -110,13 +120,22 @@ fn the_report_leads_with_the_answers() {
     let answers = &html[html.find("id=\"answers\"").expect("answers first")..];
     let answers = &answers[..answers.find("</ol>").unwrap()];
     let headline = html.find("id=\"headline\"").unwrap();
-    assert!(html.find("id=\"answers\"").unwrap() > headline, "inside the headline");
+    assert!(
+        html.find("id=\"answers\"").unwrap() > headline,
+        "inside the headline"
+    );
     assert!(html.find("id=\"answers\"").unwrap() < html.find("fan-cost").unwrap());
     for key in ["plan", "uncertainty", "required", "sufficient", "growth"] {
-        assert!(answers.contains(&format!("data-answer=\"{key}\"")), "{key}: {answers}");
+        assert!(
+            answers.contains(&format!("data-answer=\"{key}\"")),
+            "{key}: {answers}"
+        );
     }
     assert!(answers.contains("without the plan"), "{answers}");
-    assert!(answers.contains("confirmed"), "required's answer is quoted: {answers}");
+    assert!(
+        answers.contains("confirmed"),
+        "required's answer is quoted: {answers}"
+    );
     // A rate sd of 20 % against Poisson noise of 5 %: most of the spread is
     // the parameter, so the share is quoted as a percentage, not "no uncertain".
     assert!(!answers.contains("no uncertain parameters"), "{answers}");

@@ -52,10 +52,14 @@ fn plan_line(lang: Lang, run: &Run, years: &[i32]) -> String {
             p_by_year(lang, w, years)
         ),
         (None, Lang::En) => {
-            format!("P(cost > lumpsum): {with} (the scenario marks no plan interventions).")
+            format!(
+                "P(cost > lumpsum): {with} (no run without the plan in this folder: a scenario without `plan = true` interventions, or merged shards, which run no twin)."
+            )
         }
         (None, Lang::Nl) => {
-            format!("P(kosten > lumpsum): {with} (het scenario markeert geen planinterventies).")
+            format!(
+                "P(kosten > lumpsum): {with} (geen run zonder plan in deze map: een scenario zonder `plan = true`-interventies, of samengevoegde shards, die geen tweeling draaien)."
+            )
         }
     };
     item("plan", &text)

@@ -228,6 +228,14 @@ fn copied_sheets_hold_numbers(dir: &Path, book: &mut Book, years: usize) {
         &csv[0]["lumpsum_mean_eur"],
         "Aanbieders lumpsum",
     );
+    // The lumpsum enough with each certainty: the money a council asks for.
+    let sufficient = (book.worksheet_range("Benodigde lumpsum")).expect("sufficient sheet");
+    let csv = read_csv(&dir.join("sufficient_lumpsum.csv"));
+    assert_eq!(sufficient.height(), csv.len() + 1);
+    let last = csv.len();
+    for (col, name) in [(3, "certainty"), (4, "lumpsum_eur"), (6, "gap_eur")] {
+        assert_same(&cell(&sufficient, last, col), &csv[last - 1][name], name);
+    }
 }
 
 fn about_sheet_holds_the_provenance(dir: &Path, book: &mut Book) {
@@ -259,6 +267,8 @@ fn sheet_names_follow_the_language() {
         "Aanbieders",
         "Gemeenten",
         "Kostengroei",
+        "Benodigde lumpsum",
+        "Onzekerheid",
     ];
     let expected_en = [
         "About",
@@ -268,6 +278,8 @@ fn sheet_names_follow_the_language() {
         "Providers",
         "Municipalities",
         "Cost growth",
+        "Sufficient lumpsum",
+        "Uncertainty",
     ];
     assert_eq!(sheets(&nl).0, expected_nl);
     assert_eq!(sheets(&en).0, expected_en);

@@ -7,7 +7,7 @@
 use super::Lang;
 use crate::metrics::{ALL, Metric};
 use crate::output::decomposition::FILE_NAME as DECOMPOSITION;
-use crate::output::{AtomicFile, cell_text};
+use crate::output::{AtomicFile, cell_text, required, sufficient, uncertainty};
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use std::collections::HashMap;
@@ -100,7 +100,15 @@ impl Csv {
 fn is_name(column: &str) -> bool {
     matches!(
         column,
-        "scope" | "name" | "municipality" | "area" | "provider" | "care_form"
+        "scope"
+            | "name"
+            | "municipality"
+            | "area"
+            | "provider"
+            | "care_form"
+            | "metric"
+            | "lever"
+            | "status"
     )
 }
 
@@ -108,9 +116,15 @@ fn is_name(column: &str) -> bool {
 /// counts, whole euros, a percentage, or one decimal.
 fn number_format(column: &str) -> &'static str {
     match column {
-        "year" | "replications" => "0",
+        "year" | "from_year" | "replications" => "0",
         c if c.ends_with("_eur") => "#,##0",
-        c if c.starts_with("p_") || c.starts_with("share") || c == Metric::Occupancy.name() => {
+        c if c.starts_with("p_")
+            || c.starts_with("share")
+            || c.starts_with("change")
+            || c == "certainty"
+            || c == "target_p_overrun"
+            || c == Metric::Occupancy.name() =>
+        {
             "0.0%"
         }
         _ => "#,##0.0",
@@ -169,6 +183,17 @@ pub fn write_workbook(dir: &Path, out: &Path, lang: Lang) -> Result<()> {
         ("providers.csv", "Providers", "Aanbieders"),
         ("municipalities.csv", "Municipalities", "Gemeenten"),
         (DECOMPOSITION, "Cost growth", "Kostengroei"),
+        (
+            sufficient::FILE_NAME,
+            "Sufficient lumpsum",
+            "Benodigde lumpsum",
+        ),
+        (uncertainty::FILE_NAME, "Uncertainty", "Onzekerheid"),
+        (
+            required::FILE_NAME,
+            "Required change",
+            "Benodigde verandering",
+        ),
     ] {
         let path = dir.join(file);
         if path.exists() {

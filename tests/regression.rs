@@ -84,18 +84,11 @@ fn capacity_out_under_a_file_was_internal() {
     let file = tmp.path().join("notes.txt");
     std::fs::write(&file, "mine").unwrap();
     let out = file.join("advice.csv");
-    let scenario = tmp.path().join("s.toml");
-    std::fs::write(
-        &scenario,
-        single_form(
-            50.0,
-            r#"{ distribution = "exponential", mean = 30 }"#,
-            "capacity = { scope = \"region\", places = 5 }",
-            1,
-            0,
-        ),
-    )
-    .unwrap();
+    let scenario = write_single_form(
+        tmp.path(),
+        "capacity = { scope = \"region\", places = 5 }",
+        1,
+    );
     let args = ["capacity", path_str(&scenario), "--out", path_str(&out)];
     jeugdstroom(&args).rejected().contains("--out");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");

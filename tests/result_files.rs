@@ -17,18 +17,7 @@ struct Shards {
 
 fn shards() -> Shards {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = tmp.path().join("s.toml");
-    std::fs::write(
-        &scenario,
-        single_form(
-            50.0,
-            r#"{ distribution = "exponential", mean = 30 }"#,
-            "",
-            2,
-            0,
-        ),
-    )
-    .unwrap();
+    let scenario = write_single_form(tmp.path(), "", 2);
     let dirs = ["1/2", "2/2"].map(|k| {
         let dir = tmp.path().join(format!("shard{}", &k[..1]));
         run_into(
@@ -300,18 +289,7 @@ fn out_naming_a_file_or_a_foreign_folder_was_accepted() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("notes.txt");
     std::fs::write(&file, "mine").unwrap();
-    let scenario = tmp.path().join("s.toml");
-    std::fs::write(
-        &scenario,
-        single_form(
-            50.0,
-            r#"{ distribution = "exponential", mean = 30 }"#,
-            "",
-            1,
-            0,
-        ),
-    )
-    .unwrap();
+    let scenario = write_single_form(tmp.path(), "", 1);
     let run = |out: &Path| {
         jeugdstroom(&[
             "run",

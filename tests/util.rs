@@ -49,6 +49,21 @@ region = 1_000_000
     )
 }
 
+/// Writes a [`single_form`] scenario (50 arrivals a year, exponential stays
+/// of 30 days, no warm-up) with `form_extra` to `dir/s.toml`; returns its path.
+pub fn write_single_form(dir: &Path, form_extra: &str, years: u32) -> PathBuf {
+    let path = dir.join("s.toml");
+    let text = single_form(
+        50.0,
+        r#"{ distribution = "exponential", mean = 30 }"#,
+        form_extra,
+        years,
+        0,
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
 pub fn prepare(text: &str) -> Prepared {
     let loaded =
         scenario::load_str("test.toml", text, Path::new(".")).unwrap_or_else(|e| panic!("{e}"));

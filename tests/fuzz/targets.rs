@@ -62,6 +62,22 @@ pub fn arg(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")
 }
 
+/// `COMMAND INPUT` with one replication on one thread, quiet, into `out`:
+/// the cheapest call that still reads and checks the whole input.
+fn quick<'a>(command: &'a str, input: &'a str, out: &'a str) -> [&'a str; 9] {
+    [
+        command,
+        input,
+        "--replications",
+        "1",
+        "--threads",
+        "1",
+        "--quiet",
+        "--out",
+        out,
+    ]
+}
+
 /// The in-process verdict of a call returning `Err(message)` on bad input.
 fn in_process(dir: &Path, f: impl FnOnce() -> Result<(), String> + Send + 'static) -> Verdict {
     match oracle::in_process(LOAD_LIMIT, f) {
@@ -169,17 +185,7 @@ impl Target for ScenarioTarget {
             false => path,
         };
         let out = dir.path().join("out");
-        let args = [
-            "run",
-            arg(&run),
-            "--replications",
-            "1",
-            "--threads",
-            "1",
-            "--quiet",
-            "--out",
-            arg(&out),
-        ];
+        let args = quick("run", arg(&run), arg(&out));
         judge(&binary(&args, RUN_LIMIT), dir.path())
     }
 }
@@ -334,17 +340,7 @@ impl Target for SweepTarget {
         let dir = workspace(&self.seeds, &self.fixed, case);
         let path = dir.path().join("sweep.toml");
         let out = dir.path().join("out");
-        let args = [
-            "sweep",
-            arg(&path),
-            "--replications",
-            "1",
-            "--threads",
-            "1",
-            "--quiet",
-            "--out",
-            arg(&out),
-        ];
+        let args = quick("sweep", arg(&path), arg(&out));
         if grid_points(&case.bytes) > 1000.0 {
             return judge(&binary(&args, RUN_LIMIT), dir.path());
         }

@@ -76,6 +76,9 @@ pub struct Form {
     /// A client placed out of region in this form comes back for the next
     /// step; when false the episode's end is the end of the region's care.
     pub out_of_region_return: bool,
+    /// Clients waiting at home for this form get bridging care, priced per
+    /// waiting day (`Prices::bridging`).
+    pub bridging: bool,
 }
 
 /// A set of places of one form, for one area or the whole region.
@@ -90,6 +93,9 @@ pub struct Pool {
     /// Segments served and their share of the pool's youth (sums to 1);
     /// used to attribute vacancy cost to municipalities.
     pub catchment: Vec<(usize, f64)>,
+    /// Vacancy and friction cost (and places in the scope metrics) split by
+    /// the segments' occupied place-days of the year instead of `catchment`.
+    pub split_by_use: bool,
 }
 
 /// A Poisson arrival stream of one segment, entry form and priority.

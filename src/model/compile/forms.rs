@@ -117,6 +117,7 @@ fn form(loaded: &Loaded, names: &Names, name: &str, f: &CareForm) -> Result<Form
         escalation,
         has_places: !matches!(f.capacity, Capacity::Unlimited),
         out_of_region_return: f.out_of_region_return,
+        bridging: f.bridging.is_some(),
     })
 }
 

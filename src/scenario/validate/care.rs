@@ -54,6 +54,16 @@ fn check_form(c: &mut Checker<'_>, s: &Scenario, name: &str, f: &CareForm) {
     if let Some(fc) = &f.fixed_cost_per_place_day {
         c.non_negative_profile(&at("fixed_cost_per_place_day"), fc);
     }
+    if let Some(b) = &f.bridging {
+        c.non_negative_profile(&["care_forms", name, "bridging", "tariff"], &b.tariff);
+        if !matches!(f.overflow, Overflow::Wait { .. }) {
+            c.fail(
+                &at("bridging"),
+                format!("care form `{name}` has bridging care but nobody waits for it"),
+                "use overflow = { policy = \"wait\" } or remove [bridging]",
+            );
+        }
+    }
 }
 
 fn check_ages(c: &mut Checker<'_>, s: &Scenario, name: &str, f: &CareForm) {

@@ -18,6 +18,7 @@ mod budget_cap;
 mod finance;
 mod flows;
 mod landscape;
+mod lef;
 mod theory;
 mod uncertainty;
 

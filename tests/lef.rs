@@ -341,6 +341,38 @@ fn shipped_lef_scenario_writes_the_surcharge_table() {
     ] {
         assert!(summary.contains(&format!(",{metric},")), "{metric}");
     }
+    // Two shards merged give the table of the single run, byte for byte.
+    let shards: Vec<_> = (1..=2).map(|k| dir.path().join(format!("s{k}"))).collect();
+    for (k, shard) in shards.iter().enumerate() {
+        let part = format!("{}/2", k + 1);
+        run_into(
+            &[
+                "scenarios/lef-noord-holland.toml",
+                "--replications",
+                "30",
+                "--seed",
+                "3",
+                "--shard",
+                &part,
+                "--threads",
+                "1",
+            ],
+            shard,
+        );
+    }
+    let merged = dir.path().join("merged");
+    binary()
+        .arg("merge")
+        .args(&shards)
+        .arg("--out")
+        .arg(&merged)
+        .assert()
+        .success();
+    assert_eq!(
+        read_result(&merged, "vacancy_surcharge.csv"),
+        table.as_bytes(),
+        "merged shards"
+    );
 }
 
 #[test]

@@ -212,12 +212,19 @@ pub fn attributed_vacant_days(
         .iter()
         .enumerate()
         .filter(|(_, p)| p.form == form)
-        .map(|(pi, _)| {
-            let w: f64 = pool_shares(model, exposure, year, pi)
-                .iter()
-                .filter(|(s, _)| *s == segment)
-                .map(|(_, w)| w)
-                .sum();
+        .map(|(pi, p)| {
+            let part = |shares: &[(usize, f64)]| -> f64 {
+                shares
+                    .iter()
+                    .filter(|(s, _)| *s == segment)
+                    .map(|(_, w)| w)
+                    .sum()
+            };
+            let w = if p.split_by_use {
+                part(&pool_shares(model, exposure, year, pi))
+            } else {
+                part(&p.catchment)
+            };
             exposure.pool(year, pi, PoolMetric::VacantDays) * w
         })
         .sum()

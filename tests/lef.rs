@@ -413,3 +413,29 @@ fn bad_lef_input_is_located() {
             .input_error(&case.scenario, line, Some(field));
     }
 }
+
+/// An almost empty pool (load 0.4 on 10 places): the surcharge's vacancy
+/// stops at `MAX_SURCHARGE_VACANCY` instead of paying one occupied day
+/// without bound.
+#[test]
+fn surcharge_vacancy_is_capped() {
+    let text = shared_pool(
+        1.0,
+        20.0,
+        r#"capacity = { scope = "region", places = 10, split = "use" }"#,
+        r#"vacancy_basis = "simulated""#,
+    );
+    let model = prepare(&text).model;
+    let capped = per_replication(&model, 51, 20, |e| {
+        (1..YEARS)
+            .filter(|&y| {
+                let before = simulated_vacancy(&model, e, y - 1, 0).unwrap();
+                let used = surcharge_vacancy(&model, e, y, 0);
+                assert!(used <= MAX_SURCHARGE_VACANCY, "year {y}: {used}");
+                before > MAX_SURCHARGE_VACANCY && used == MAX_SURCHARGE_VACANCY
+            })
+            .count()
+    });
+    let years: usize = capped.iter().sum();
+    assert!(years > 100, "capped years: {years} of {}", 20 * (YEARS - 1));
+}

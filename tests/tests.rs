@@ -19,6 +19,7 @@ mod finance;
 mod flows;
 mod high_cost;
 mod landscape;
+mod national;
 mod theory;
 mod uncertainty;
 

@@ -20,6 +20,7 @@ mod flows;
 mod high_cost;
 mod landscape;
 mod lef;
+mod national;
 mod theory;
 mod uncertainty;
 

@@ -17,38 +17,9 @@ use super::contract::{MunicipalityYear, ProviderYear};
 use super::price::{Component, attributed_vacant_days};
 use super::{Costs, cents, days, split_cents};
 use crate::model::Model;
+pub use crate::model::{REGIMES, Regime};
 use crate::record::{CellMetric, Exposure};
 use rust_decimal::Decimal;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(usize)]
-pub enum Regime {
-    Lumpsum,
-    PerDay,
-    PerTrajectory,
-    Availability,
-    VacancySurcharge,
-}
-
-pub const REGIMES: [Regime; 5] = [
-    Regime::Lumpsum,
-    Regime::PerDay,
-    Regime::PerTrajectory,
-    Regime::Availability,
-    Regime::VacancySurcharge,
-];
-
-impl Regime {
-    pub fn name(self) -> &'static str {
-        match self {
-            Regime::Lumpsum => "lumpsum",
-            Regime::PerDay => "per_day",
-            Regime::PerTrajectory => "per_trajectory",
-            Regime::Availability => "availability",
-            Regime::VacancySurcharge => "vacancy_surcharge",
-        }
-    }
-}
 
 /// What a per-use regime pays for one priced cell (cents).
 fn cell_amount(
@@ -65,7 +36,7 @@ fn cell_amount(
     let variable = costs.component(y, s, f, Component::Variable);
     let occupied = costs.component(y, s, f, Component::PlaceOccupied);
     match regime {
-        Regime::Lumpsum => 0,
+        Regime::Lumpsum | Regime::Scheduled => 0,
         Regime::PerDay => variable + occupied,
         Regime::VacancySurcharge => {
             let surcharge = Decimal::ONE / (Decimal::ONE - r.expected_vacancy[f]);

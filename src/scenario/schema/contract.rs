@@ -138,6 +138,22 @@ pub struct Regimes {
     /// Occupancy the `availability` regime pays for on every kept place; default 0.85.
     #[serde(default)]
     pub availability_occupancy: Option<f64>,
+    /// The regime in force from each listed year on, e.g.
+    /// `{ 2023 = "per_day", 2026 = "lumpsum" }` (seed 002 l.783-786); empty:
+    /// no regime is scheduled and the lumpsum is the headline in every year.
+    #[serde(default)]
+    pub schedule: BTreeMap<String, RegimeName>,
+}
+
+/// A financing regime as the schedule names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RegimeName {
+    Lumpsum,
+    PerDay,
+    PerTrajectory,
+    Availability,
+    VacancySurcharge,
 }
 
 /// Time between care delivered and cost booked (seed 004: requests filed

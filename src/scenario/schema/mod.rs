@@ -10,7 +10,7 @@ mod interventions;
 
 pub use capacity::{Capacity, Staff, StaffMode};
 pub use contract::{
-    Contract, DeclarationLag, ExtraCostSplit, IndexGap, Indexation, Provider, Regimes,
+    Contract, DeclarationLag, ExtraCostSplit, IndexGap, Indexation, Provider, RegimeName, Regimes,
     SavingsTarget, ShareRevision,
 };
 pub use duration::DurationSpec;

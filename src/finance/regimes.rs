@@ -12,6 +12,10 @@
 //!
 //! In every regime but `lumpsum` the fixed yearly amounts (area teams,
 //! crisis service) are paid as they are.
+//!
+//! A `[regimes] schedule` puts one of them in force per year; `Scheduled`
+//! is read off the ledger as the regime in force (`Ledger::regime_paid_to`),
+//! so nothing is priced twice.
 
 use super::contract::{MunicipalityYear, ProviderYear};
 use super::price::{Component, attributed_vacant_days};

@@ -25,6 +25,7 @@ mod theory;
 mod uncertainty;
 
 // The real binary: result files, commands and reports.
+mod alkmaar;
 mod calibration;
 mod capacity;
 mod compare;
@@ -35,6 +36,7 @@ mod report;
 mod report_xlsx;
 mod required;
 mod results;
+mod schedule;
 mod slurm;
 mod sweep;
 

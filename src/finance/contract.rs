@@ -188,9 +188,12 @@ impl Positions {
     fn decide(&mut self, model: &Model, y: usize, years: &[ProviderYear]) {
         let rules = &model.money.contract;
         let next_shock = rules.shocks.get(y + 1).is_some_and(|s| *s > Decimal::ZERO);
+        // A p×q year's cost says nothing about a lumpsum nobody was paid:
+        // only a year under the lumpsum contract leads to an adjustment.
+        let in_force = model.money.regimes.lumpsum_in_force(y);
         for (p, this) in years.iter().enumerate() {
             self.pending[p] = (false, false);
-            if next_shock {
+            if next_shock || !in_force {
                 continue; // the shock is next year's adjustment
             }
             let growth = population_growth(model, p, y);

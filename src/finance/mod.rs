@@ -92,6 +92,8 @@ pub struct Ledger {
     pub booked: Vec<i64>,
     /// [year] the year's cost as a mid-year report sees it (first half booked, × 2).
     pub midyear_seen: Vec<i64>,
+    /// [year] the scheduled regime (empty without a schedule).
+    schedule: Vec<Regime>,
     provider_count: usize,
     municipality_count: usize,
 }
@@ -105,12 +107,22 @@ impl Ledger {
         &self.municipalities[year * self.municipality_count + municipality]
     }
 
+    /// The concrete regime behind `regime` in `year` (`Scheduled` → the one in force).
+    fn concrete(&self, year: usize, regime: Regime) -> Regime {
+        match regime {
+            Regime::Scheduled => self.schedule.get(year).copied().unwrap_or(Regime::Lumpsum),
+            r => r,
+        }
+    }
+
     pub fn regime_paid_to(&self, year: usize, regime: Regime, provider: usize) -> i64 {
+        let regime = self.concrete(year, regime);
         self.regime_provider
             [(year * REGIMES.len() + regime as usize) * self.provider_count + provider]
     }
 
     pub fn regime_paid_by(&self, year: usize, regime: Regime, municipality: usize) -> i64 {
+        let regime = self.concrete(year, regime);
         self.regime_municipality
             [(year * REGIMES.len() + regime as usize) * self.municipality_count + municipality]
     }
@@ -141,6 +153,7 @@ pub fn settle(model: &Model, exposure: &Exposure, draws: &Draws) -> Ledger {
         regime_municipality,
         booked,
         midyear_seen,
+        schedule: model.money.regimes.schedule.clone(),
         provider_count: model.money.providers.len(),
         municipality_count: model.municipalities.len(),
     }

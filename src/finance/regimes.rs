@@ -12,43 +12,18 @@
 //!
 //! In every regime but `lumpsum` the fixed yearly amounts (area teams,
 //! crisis service) are paid as they are.
+//!
+//! A `[regimes] schedule` puts one of them in force per year; `Scheduled`
+//! is read off the ledger as the regime in force (`Ledger::regime_paid_to`),
+//! so nothing is priced twice.
 
 use super::contract::{MunicipalityYear, ProviderYear};
 use super::price::{Component, attributed_vacant_days};
 use super::{Costs, cents, days, split_cents};
 use crate::model::Model;
+pub use crate::model::{REGIMES, Regime};
 use crate::record::{CellMetric, Exposure, PoolMetric};
 use rust_decimal::Decimal;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(usize)]
-pub enum Regime {
-    Lumpsum,
-    PerDay,
-    PerTrajectory,
-    Availability,
-    VacancySurcharge,
-}
-
-pub const REGIMES: [Regime; 5] = [
-    Regime::Lumpsum,
-    Regime::PerDay,
-    Regime::PerTrajectory,
-    Regime::Availability,
-    Regime::VacancySurcharge,
-];
-
-impl Regime {
-    pub fn name(self) -> &'static str {
-        match self {
-            Regime::Lumpsum => "lumpsum",
-            Regime::PerDay => "per_day",
-            Regime::PerTrajectory => "per_trajectory",
-            Regime::Availability => "availability",
-            Regime::VacancySurcharge => "vacancy_surcharge",
-        }
-    }
-}
 
 /// The highest vacancy a surcharge is computed from: at 90 % empty the
 /// occupied place-days already carry ten times the place cost; beyond it one
@@ -110,7 +85,7 @@ fn cell_amount(
     let occupied = costs.component(y, s, f, Component::PlaceOccupied);
     let bridging = costs.component(y, s, f, Component::Bridging);
     match regime {
-        Regime::Lumpsum => 0,
+        Regime::Lumpsum | Regime::Scheduled => 0,
         Regime::PerDay => variable + occupied + bridging,
         Regime::VacancySurcharge => {
             surcharge_amount(costs, y, s, f, surcharge_vacancy(model, e, y, f))

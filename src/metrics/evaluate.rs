@@ -4,7 +4,7 @@
 use super::layout::{Cell, Layout};
 use super::{Metric, Scope};
 use crate::finance::{Component, Ledger, pool_shares, surcharge_amount, surcharge_vacancy};
-use crate::model::Model;
+use crate::model::{Model, Regime};
 use crate::record::{CellMetric, Exposure, PoolMetric};
 use rust_decimal::prelude::ToPrimitive;
 use std::ops::Range;
@@ -76,7 +76,8 @@ impl Replication<'_> {
             | Metric::BridgingCostEur
             | Metric::PaidSurchargeGivenEur
             | Metric::PaidSurchargeSimulatedEur
-            | Metric::ProviderResultEur(_) => self.money(cell),
+            | Metric::ProviderResultEur(_)
+            | Metric::BudgetClaimEur => self.money(cell),
             Metric::SurchargeVacancy => cell.form.map_or(0.0, |f| {
                 surcharge_vacancy(self.model, self.exposure, cell.year, f)
                     .to_f64()
@@ -216,14 +217,8 @@ impl Replication<'_> {
                 self.surcharge_paid(cell)
             }
             Metric::LumpsumEur => money(lumpsum(ledger, scope, y, providers)),
-            Metric::BalanceEur => {
-                let cost = match scope {
-                    Scope::Municipality(m) => ledger.municipality(y, m).own_cost,
-                    Scope::Provider(p) => ledger.provider(y, p).cost,
-                    _ => providers.clone().map(|p| ledger.provider(y, p).cost).sum(),
-                };
-                money(lumpsum(ledger, scope, y, providers) - cost)
-            }
+            Metric::BalanceEur => money(self.balance(scope, y)),
+            Metric::BudgetClaimEur => money(self.claim(scope, y)),
             Metric::CumulativeResultEur => {
                 provider_value(scope, |p| money(ledger.provider(y, p).cumulative_result))
             }
@@ -267,6 +262,54 @@ impl Replication<'_> {
                 surcharge_amount(costs, y, s, f, vacancy(f)) as f64
             })
             .round()
+    }
+
+    /// A party's own cost in year `y` (cents).
+    fn own_cost(&self, scope: Scope, y: usize) -> i64 {
+        let ledger = self.ledger;
+        match scope {
+            Scope::Municipality(m) => ledger.municipality(y, m).own_cost,
+            Scope::Provider(p) => ledger.provider(y, p).cost,
+            _ => (0..self.model.money.providers.len())
+                .map(|p| ledger.provider(y, p).cost)
+                .sum(),
+        }
+    }
+
+    /// What year `y`'s care claims from a region's or municipality's budget
+    /// under the scheduled regime: the cost in a lumpsum year, the payment
+    /// in a per-use year (there the municipality, not the provider, carries
+    /// the risk).
+    fn claim(&self, scope: Scope, y: usize) -> i64 {
+        let ledger = self.ledger;
+        match self.model.money.regimes.scheduled(y) {
+            Some(r) if r != Regime::Lumpsum => match scope {
+                Scope::Municipality(m) => ledger.regime_paid_by(y, r, m),
+                _ => (0..self.model.municipalities.len())
+                    .map(|m| ledger.regime_paid_by(y, r, m))
+                    .sum(),
+            },
+            _ => self.own_cost(scope, y),
+        }
+    }
+
+    /// Budget minus what it must cover. Without a schedule: lumpsum − cost.
+    /// With one, it follows the regime in force: a region or municipality
+    /// compares its lumpsum (its budget) with the claim, a provider what it
+    /// is paid under that regime with its cost.
+    fn balance(&self, scope: Scope, y: usize) -> i64 {
+        let ledger = self.ledger;
+        let providers = 0..self.model.money.providers.len();
+        let budget = lumpsum(ledger, scope, y, providers);
+        if !self.model.money.regimes.has_schedule() {
+            return budget - self.own_cost(scope, y);
+        }
+        match scope {
+            Scope::Provider(p) => {
+                ledger.regime_paid_to(y, Regime::Scheduled, p) - self.own_cost(scope, y)
+            }
+            _ => budget - self.claim(scope, y),
+        }
     }
 
     /// The cost of a party (its own ledger line) or of a care form (priced cells).

@@ -133,7 +133,10 @@ fn pool_weights(model: &Model, weight: &[f64]) -> Vec<f64> {
 fn columns(model: &Model, scopes: &[Scope]) -> (Vec<Cell>, Vec<ColumnKey>) {
     let forms = model.forms.len();
     let any_places = model.forms.iter().any(|f| f.has_places);
-    let metrics = Metric::all();
+    let schedule = model.money.regimes.has_schedule();
+    let metrics: Vec<Metric> = (Metric::all().into_iter())
+        .filter(|m| schedule || !m.needs_schedule())
+        .collect();
     let mut cells = Vec::new();
     let mut keys = Vec::new();
     for year in 0..model.years {

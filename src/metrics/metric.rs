@@ -84,6 +84,11 @@ pub enum Metric {
     PaidEur(Regime),
     /// The providers' result (paid − cost) under a financing regime.
     ProviderResultEur(Regime),
+    /// Region and municipality, only with a `[regimes] schedule`: what the
+    /// year's care claims from the budget under the regime in force — the
+    /// cost in a lumpsum year (the lumpsum must cover it), what the
+    /// municipalities pay in a per-use year (the budget must cover that).
+    BudgetClaimEur,
 }
 
 impl Metric {
@@ -135,8 +140,22 @@ impl Metric {
             Metric::PaidSurchargeSimulatedEur,
         ];
         all.extend(REGIMES.iter().map(|r| Metric::PaidEur(*r)));
+        all.push(Metric::PaidEur(Regime::Scheduled));
         all.extend(REGIMES.iter().map(|r| Metric::ProviderResultEur(*r)));
+        all.push(Metric::ProviderResultEur(Regime::Scheduled));
+        all.push(Metric::BudgetClaimEur);
         all
+    }
+
+    /// Metrics that exist only in a scenario with a `[regimes] schedule`
+    /// (so a scenario without one keeps its columns).
+    pub fn needs_schedule(self) -> bool {
+        matches!(
+            self,
+            Metric::PaidEur(Regime::Scheduled)
+                | Metric::ProviderResultEur(Regime::Scheduled)
+                | Metric::BudgetClaimEur
+        )
     }
 
     pub fn name(self) -> String {
@@ -185,6 +204,7 @@ impl Metric {
             Metric::SurchargeVacancy => "surcharge_vacancy",
             Metric::PaidSurchargeGivenEur => "paid_surcharge_given_eur",
             Metric::PaidSurchargeSimulatedEur => "paid_surcharge_simulated_eur",
+            Metric::BudgetClaimEur => "budget_claim_eur",
             Metric::PaidEur(r) => return format!("paid_{}_eur", r.name()),
             Metric::ProviderResultEur(r) => return format!("provider_result_{}_eur", r.name()),
         };
@@ -266,6 +286,7 @@ impl Metric {
                 matches!(scope, Region | Municipality)
             }
             Metric::ProviderResultEur(_) => all_forms && matches!(scope, Region | Provider),
+            Metric::BudgetClaimEur => all_forms && matches!(scope, Region | Municipality),
             _ => true,
         }
     }

@@ -44,6 +44,46 @@ pub struct ContractModel {
     pub share_revision: ShareRevision,
 }
 
+/// A financing regime: how the municipalities pay the providers. The five
+/// concrete regimes are priced side by side under the same demand;
+/// `Scheduled` is the one in force each year when the scenario gives a
+/// `[regimes] schedule` (seed 002 l.783-786: p×q until 2025, possibly the
+/// taakgerichte lumpsum from 2026). It lives in the model (not in
+/// `finance/`) because the compiled schedule names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Regime {
+    Lumpsum,
+    PerDay,
+    PerTrajectory,
+    Availability,
+    VacancySurcharge,
+    /// The regime the schedule puts in force that year (never stored in a schedule).
+    Scheduled,
+}
+
+/// The concrete regimes, always priced (in output order).
+pub const REGIMES: [Regime; 5] = [
+    Regime::Lumpsum,
+    Regime::PerDay,
+    Regime::PerTrajectory,
+    Regime::Availability,
+    Regime::VacancySurcharge,
+];
+
+impl Regime {
+    pub fn name(self) -> &'static str {
+        match self {
+            Regime::Lumpsum => "lumpsum",
+            Regime::PerDay => "per_day",
+            Regime::PerTrajectory => "per_trajectory",
+            Regime::Availability => "availability",
+            Regime::VacancySurcharge => "vacancy_surcharge",
+            Regime::Scheduled => "scheduled",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct RegimeModel {
     /// [form][year] price per episode.
@@ -54,6 +94,26 @@ pub struct RegimeModel {
     /// The surcharge follows the replication's simulated vacancy of the year
     /// before (the first year `expected_vacancy`).
     pub vacancy_simulated: bool,
+    /// [year] the regime in force (a concrete one); empty without a schedule.
+    pub schedule: Vec<Regime>,
+}
+
+impl RegimeModel {
+    /// Whether the scenario switches regimes by year (`[regimes] schedule`).
+    pub fn has_schedule(&self) -> bool {
+        !self.schedule.is_empty()
+    }
+
+    /// The regime in force in horizon year `y`, if the scenario schedules one.
+    pub fn scheduled(&self, y: usize) -> Option<Regime> {
+        self.schedule.get(y).copied()
+    }
+
+    /// Whether the lumpsum contract is in force in year `y`: always without
+    /// a schedule, else only in the schedule's lumpsum years.
+    pub fn lumpsum_in_force(&self, y: usize) -> bool {
+        self.scheduled(y).is_none_or(|r| r == Regime::Lumpsum)
+    }
 }
 
 /// Fractions of a year's delivered cost booked in the same year, the next,

@@ -15,7 +15,7 @@ pub mod prices;
 
 pub use client_cost::ClientCost;
 pub use compile::compile;
-pub use contract::{ExtraCostSplit, Money, ShareRevision};
+pub use contract::{ExtraCostSplit, Money, REGIMES, Regime, ShareRevision};
 pub use distribution::{AgeDistribution, Duration};
 pub use ids::{FormId, NO_POOL, PoolId, SegmentId};
 pub use interventions::{CapacityLoss, EscalationRule, InterventionModel, Lever};

@@ -6,6 +6,7 @@
 use super::export::{Format, TableWriter};
 use super::format::Name;
 use super::sufficient::Party;
+use crate::finance::Regime;
 use crate::metrics::{ColumnKey, Metric, ScopeKind};
 use crate::montecarlo::binfile::{BinReader, Row};
 use crate::stats::{Value, exact_mean_cents, summarize};
@@ -123,6 +124,16 @@ fn budgets(columns: &[ColumnKey]) -> Vec<Budget> {
         let Some(lumpsum) = find(k, Metric::LumpsumEur, &same_party) else {
             continue;
         };
+        // With a regime schedule the comparison follows the regime in force:
+        // the budget against its claim; a provider its cost against what it
+        // is paid (in a lumpsum year both are the lumpsum comparison).
+        let claim = find(k, Metric::BudgetClaimEur, &same_party);
+        let paid = find(k, Metric::PaidEur(Regime::Scheduled), &same_party);
+        let (cost, lumpsum) = match (claim, paid) {
+            (Some(claim), _) => (claim, lumpsum),
+            (None, Some(paid)) if k.provider != crate::metrics::ALL => (i, paid),
+            _ => (i, lumpsum),
+        };
         let (scope, name) = k.scope();
         let same_provider = |o: &ColumnKey| o.provider == name;
         let insolvent = (scope == ScopeKind::Provider)
@@ -132,7 +143,7 @@ fn budgets(columns: &[ColumnKey]) -> Vec<Budget> {
             year: k.year,
             scope,
             name: name.to_string(),
-            cost: i,
+            cost,
             lumpsum,
             insolvent,
         });

@@ -5,7 +5,7 @@
 use super::export::write_table;
 use super::format::Name;
 use super::summary::PartyStats;
-use crate::finance::REGIMES;
+use crate::finance::{REGIMES, Regime};
 use crate::metrics::{Metric, ScopeKind};
 use crate::stats::{Summary, Value};
 use anyhow::Result;
@@ -120,7 +120,9 @@ fn regime_rows(stats: &PartyStats) -> Vec<RegimeRow> {
     let region = ScopeKind::Region.name();
     let mut rows = Vec::new();
     for y in stats.years() {
-        for r in REGIMES {
+        let scheduled =
+            Some(Regime::Scheduled).filter(|r| stats.get(y, region, Metric::PaidEur(*r)).is_some());
+        for r in REGIMES.into_iter().chain(scheduled) {
             let paid = stats.get(y, region, Metric::PaidEur(r));
             let result = stats.get(y, region, Metric::ProviderResultEur(r));
             let largest_sd = municipalities

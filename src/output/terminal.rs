@@ -5,7 +5,7 @@
 
 use super::feasibility::YearOverview;
 use super::results::Overview;
-use crate::finance::REGIMES;
+use crate::finance::{REGIMES, Regime};
 use crate::metrics::{Metric, ScopeKind};
 use crate::stats::Value;
 use crate::text::printable;
@@ -157,7 +157,13 @@ fn print_regimes(out: &mut impl Write, overview: &Overview, year: i32) -> Result
         "{:>18}  {:>14}  {:>8}  {:>16}  {:>8}",
         "regime", "municipalities", "sd", "provider result", "sd"
     )?;
-    for r in REGIMES {
+    // The regime in force that year, only with a `[regimes] schedule`.
+    let scheduled = Some(Regime::Scheduled).filter(|r| {
+        (overview.stats)
+            .get(year, region, Metric::PaidEur(*r))
+            .is_some()
+    });
+    for r in REGIMES.into_iter().chain(scheduled) {
         let (paid, result) = (Metric::PaidEur(r), Metric::ProviderResultEur(r));
         writeln!(
             out,

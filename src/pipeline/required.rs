@@ -175,7 +175,9 @@ fn party_columns(layout: &Layout, party: &Party, year: i32) -> Result<(usize, us
     };
     let find =
         |metric: Metric| (layout.keys.iter()).position(|k| is_party(k) && k.metric == metric);
-    if let (Some(cost), Some(lumpsum)) = (find(Metric::CostEur), find(Metric::LumpsumEur)) {
+    // A regime schedule's claim replaces the cost (as in feasibility.csv).
+    let cost = find(Metric::BudgetClaimEur).or_else(|| find(Metric::CostEur));
+    if let (Some(cost), Some(lumpsum)) = (cost, find(Metric::LumpsumEur)) {
         return Ok((cost, lumpsum));
     }
     let mut names: Vec<&str> = (layout.keys.iter())

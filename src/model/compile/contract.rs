@@ -9,7 +9,7 @@ use crate::model::contract::{
     ContractModel, ExtraCostSplit, LagModel, ProviderModel, RegimeModel, SINGLE_PROVIDER,
     ShareRevision,
 };
-use crate::model::{Duration, Form, Money, Prices};
+use crate::model::{Duration, Form, Money, Prices, Regime};
 use crate::scenario::schema::{self, Scenario};
 use rust_decimal::Decimal;
 
@@ -203,5 +203,36 @@ fn regimes(s: &Scenario, forms: &[Form], prices: &Prices) -> RegimeModel {
             .collect(),
         availability_occupancy: decimal(s.regimes.availability_occupancy.unwrap_or(0.85)),
         vacancy_simulated: s.regimes.vacancy_basis == schema::VacancyBasis::Simulated,
+        schedule: schedule(s),
+    }
+}
+
+/// [year] the regime in force: that of the latest schedule year not after
+/// it (validation guarantees one for the start year); empty without a schedule.
+fn schedule(s: &Scenario) -> Vec<Regime> {
+    let switches: Vec<(i32, Regime)> = (s.regimes.schedule.iter())
+        .filter_map(|(year, name)| Some((year.parse::<i32>().ok()?, regime(*name))))
+        .collect();
+    if switches.is_empty() {
+        return Vec::new();
+    }
+    (0..s.horizon.years as i32)
+        .map(|k| {
+            let year = s.horizon.start_year + k;
+            (switches.iter())
+                .filter(|(from, _)| *from <= year)
+                .max_by_key(|(from, _)| *from)
+                .map_or(Regime::Lumpsum, |(_, r)| *r)
+        })
+        .collect()
+}
+
+fn regime(name: schema::RegimeName) -> Regime {
+    match name {
+        schema::RegimeName::Lumpsum => Regime::Lumpsum,
+        schema::RegimeName::PerDay => Regime::PerDay,
+        schema::RegimeName::PerTrajectory => Regime::PerTrajectory,
+        schema::RegimeName::Availability => Regime::Availability,
+        schema::RegimeName::VacancySurcharge => Regime::VacancySurcharge,
     }
 }

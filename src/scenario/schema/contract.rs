@@ -145,6 +145,11 @@ pub struct Regimes {
     /// verdiepend onderzoek nodig".
     #[serde(default)]
     pub vacancy_basis: VacancyBasis,
+    /// The regime in force from each listed year on, e.g.
+    /// `{ 2023 = "per_day", 2026 = "lumpsum" }` (seed 002 l.783-786); empty:
+    /// no regime is scheduled and the lumpsum is the headline in every year.
+    #[serde(default)]
+    pub schedule: BTreeMap<String, RegimeName>,
 }
 
 /// The vacancy the surcharge on place cost is computed from.
@@ -154,6 +159,17 @@ pub enum VacancyBasis {
     #[default]
     Given,
     Simulated,
+}
+
+/// A financing regime as the schedule names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RegimeName {
+    Lumpsum,
+    PerDay,
+    PerTrajectory,
+    Availability,
+    VacancySurcharge,
 }
 
 /// Time between care delivered and cost booked (seed 004: requests filed

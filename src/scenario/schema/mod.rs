@@ -12,7 +12,7 @@ mod interventions;
 pub use capacity::{Capacity, PoolSplit, Staff, StaffMode};
 pub use client_cost::ClientCostSpec;
 pub use contract::{
-    Contract, DeclarationLag, ExtraCostSplit, IndexGap, Indexation, Provider, Regimes,
+    Contract, DeclarationLag, ExtraCostSplit, IndexGap, Indexation, Provider, RegimeName, Regimes,
     SavingsTarget, ShareRevision, VacancyBasis,
 };
 pub use duration::DurationSpec;

@@ -140,6 +140,38 @@ fn check_regimes(c: &mut Checker<'_>, s: &Scenario) {
             "write 0.85 for 85 %",
         );
     }
+    check_schedule(c, s);
+}
+
+/// Every schedule key is a year no later than the horizon's end, and the
+/// first one is no later than the start year: each simulated year must have
+/// a regime in force, and a switch after the horizon could never apply.
+fn check_schedule(c: &mut Checker<'_>, s: &Scenario) {
+    let schedule = &s.regimes.schedule;
+    let fix = "list the year each regime starts, e.g. schedule = { 2023 = \"per_day\", 2026 = \"lumpsum\" }";
+    let mut earliest: Option<i32> = None;
+    for year in schedule.keys() {
+        let path = ["regimes", "schedule", year.as_str()];
+        match year.parse::<i32>() {
+            Ok(y) => {
+                c.year_near_horizon(&path, y, c.last_year, fix);
+                earliest = Some(earliest.map_or(y, |e| e.min(y)));
+            }
+            Err(_) => c.fail(&path, format!("`{year}` is not a year"), fix),
+        }
+    }
+    if let Some(first) = earliest
+        && first > c.first_year
+    {
+        c.fail(
+            &["regimes", "schedule"],
+            format!(
+                "the schedule starts in {first}, after the start year {}: no regime is in force before it",
+                c.first_year
+            ),
+            "give the regime of the start year too, e.g. schedule = { 2023 = \"per_day\", 2026 = \"lumpsum\" }",
+        );
+    }
 }
 
 fn check_providers(c: &mut Checker<'_>, s: &Scenario) {

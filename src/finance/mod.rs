@@ -10,12 +10,14 @@
 //! rounding remainder so that the parts add up to the whole to the cent.
 
 mod contract;
+mod cycle;
 pub mod decompose;
 mod lag;
 mod price;
 mod regimes;
 
 pub use contract::{MunicipalityYear, ProviderYear};
+pub use cycle::CycleYear;
 pub use price::{Component, Costs, price};
 pub use regimes::{REGIMES, Regime};
 
@@ -90,6 +92,8 @@ pub struct Ledger {
     pub booked: Vec<i64>,
     /// [year] the year's cost as a mid-year report sees it (first half booked, × 2).
     pub midyear_seen: Vec<i64>,
+    /// [year × municipalities + municipality] the municipality's budget cycle.
+    pub cycles: Vec<Option<CycleYear>>,
     provider_count: usize,
     municipality_count: usize,
 }
@@ -101,6 +105,12 @@ impl Ledger {
 
     pub fn municipality(&self, year: usize, municipality: usize) -> &MunicipalityYear {
         &self.municipalities[year * self.municipality_count + municipality]
+    }
+
+    pub fn cycle(&self, year: usize, municipality: usize) -> Option<&CycleYear> {
+        self.cycles
+            .get(year * self.municipality_count + municipality)?
+            .as_ref()
     }
 
     pub fn regime_paid_to(&self, year: usize, regime: Regime, provider: usize) -> i64 {
@@ -131,6 +141,7 @@ pub fn settle(model: &Model, exposure: &Exposure, draws: &Draws) -> Ledger {
         })
         .collect();
     let (booked, midyear_seen) = lag::book(model, &region_cost);
+    let cycles = cycle::run_cycles(model, &costs);
     Ledger {
         costs,
         providers,
@@ -139,6 +150,7 @@ pub fn settle(model: &Model, exposure: &Exposure, draws: &Draws) -> Ledger {
         regime_municipality,
         booked,
         midyear_seen,
+        cycles,
         provider_count: model.money.providers.len(),
         municipality_count: model.municipalities.len(),
     }

@@ -2,7 +2,7 @@
 //! (year, scope, care form, metric) cells exist, and what part of each
 //! segment, form and pool belongs to each scope.
 
-use super::{ALL, ColumnKey, Metric, Scope};
+use super::{ALL, ColumnKey, CycleMetric, Metric, Scope};
 use crate::model::Model;
 use rust_decimal::prelude::ToPrimitive;
 use std::sync::Arc;
@@ -142,7 +142,9 @@ fn columns(model: &Model, scopes: &[Scope]) -> (Vec<Cell>, Vec<ColumnKey>) {
             for form in (0..forms).map(Some).chain(std::iter::once(None)) {
                 let has_places = form.map_or(any_places, |f| model.forms[f].has_places);
                 for &metric in &metrics {
-                    if !metric.applies(scope.kind(), form, has_places) {
+                    if !metric.applies(scope.kind(), form, has_places)
+                        || !cycle_applies(model, *scope, year, metric)
+                    {
                         continue;
                     }
                     cells.push(Cell {
@@ -165,6 +167,25 @@ fn columns(model: &Model, scopes: &[Scope]) -> (Vec<Cell>, Vec<ColumnKey>) {
         }
     }
     (cells, keys)
+}
+
+/// A budget-cycle figure exists only for a municipality with a cycle in
+/// that year (the realised deficit only where one is given); every other
+/// metric passes.
+fn cycle_applies(model: &Model, scope: Scope, year: usize, metric: Metric) -> bool {
+    let Metric::Cycle(c) = metric else {
+        return true;
+    };
+    let Scope::Municipality(m) = scope else {
+        return false;
+    };
+    let Some(Some(cycle)) = model.money.cycles.get(m) else {
+        return false;
+    };
+    match &cycle.years[year] {
+        Some(y) => c != CycleMetric::Realised || y.realised.is_some(),
+        None => false,
+    }
 }
 
 /// (municipality, area, provider) column values of a scope.

@@ -2,6 +2,7 @@
 //! metrics of the contract rules), and which scope and care form each
 //! applies to. These enums are the only place a metric name is spelled.
 
+use super::{CYCLE_METRICS, CycleMetric};
 use crate::finance::{REGIMES, Regime};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -72,6 +73,8 @@ pub enum Metric {
     PaidEur(Regime),
     /// The providers' result (paid − cost) under a financing regime.
     ProviderResultEur(Regime),
+    /// Municipality: a figure of its budget cycle (only where it has one).
+    Cycle(CycleMetric),
 }
 
 impl Metric {
@@ -119,6 +122,7 @@ impl Metric {
         ];
         all.extend(REGIMES.iter().map(|r| Metric::PaidEur(*r)));
         all.extend(REGIMES.iter().map(|r| Metric::ProviderResultEur(*r)));
+        all.extend(CYCLE_METRICS.iter().map(|c| Metric::Cycle(*c)));
         all
     }
 
@@ -165,6 +169,7 @@ impl Metric {
             Metric::MidyearSeenEur => "midyear_seen_eur",
             Metric::PaidEur(r) => return format!("paid_{}_eur", r.name()),
             Metric::ProviderResultEur(r) => return format!("provider_result_{}_eur", r.name()),
+            Metric::Cycle(c) => c.name(),
         };
         fixed.to_string()
     }
@@ -223,6 +228,7 @@ impl Metric {
             Metric::BookedCostEur | Metric::MidyearSeenEur => all_forms && scope == Region,
             Metric::PaidEur(_) => all_forms && scope != Area,
             Metric::ProviderResultEur(_) => all_forms && matches!(scope, Region | Provider),
+            Metric::Cycle(_) => all_forms && scope == Municipality,
             _ => true,
         }
     }

@@ -17,6 +17,8 @@ pub struct Overview {
     pub years: Vec<YearOverview>,
     pub feasibility: Vec<PartyOverrun>,
     pub stats: PartyStats,
+    /// The jaarrekening headline of each municipality-year with a budget cycle.
+    pub cycles: Vec<super::budget_cycle::CycleHeadline>,
 }
 
 /// The plan (A) beside the counterfactual without it (B), paired.
@@ -28,7 +30,7 @@ pub const WITHOUT_PLAN_DIR: &str = "without_plan";
 /// (those present: `views.csv` only beside a budget-capped run, `plan.csv`
 /// only for a scenario with plan interventions; the twin's rows and
 /// `parameters.csv` only with uncertain parameters).
-pub const RUN_FILES: [&str; 16] = [
+pub const RUN_FILES: [&str; 17] = [
     BIN,
     crate::montecarlo::TWIN_FILE,
     crate::montecarlo::PARAMETERS_FILE,
@@ -37,6 +39,7 @@ pub const RUN_FILES: [&str; 16] = [
     "feasibility.csv",
     super::decomposition::FILE_NAME,
     super::sufficient::FILE_NAME,
+    super::budget_cycle::FILE_NAME,
     "replications.csv",
     "providers.csv",
     "municipalities.csv",
@@ -61,6 +64,7 @@ pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
     write_party_tables(dir, &stats)?;
     super::uncertainty::write_uncertainty(dir, &bin, &columns, start..end)?;
     super::decomposition::write_decomposition(dir, &bin, &columns, rows)?;
+    let cycles = super::budget_cycle::write(dir, &bin, &columns, rows)?;
     let mut manifest = manifest.clone();
     manifest.files = super::checksum::record(dir, &RUN_FILES)?;
     super::manifest::write(dir, &manifest)?;
@@ -68,5 +72,6 @@ pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
         years,
         feasibility,
         stats,
+        cycles,
     })
 }

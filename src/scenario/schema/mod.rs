@@ -3,11 +3,13 @@
 //! `validate` checks meaning. Split by concept: `duration` (a leaf), `capacity`,
 //! `interventions`, `contract`.
 
+mod budget_cycle;
 mod capacity;
 mod contract;
 mod duration;
 mod interventions;
 
+pub use budget_cycle::BudgetCycle;
 pub use capacity::{Capacity, Staff, StaffMode};
 pub use contract::{
     Contract, DeclarationLag, ExtraCostSplit, IndexGap, Indexation, Provider, Regimes,
@@ -120,6 +122,9 @@ pub struct Municipality {
     /// taken off this municipality's contribution and the region lumpsum.
     #[serde(default)]
     pub savings_target: Option<Profile>,
+    /// The municipality's own budget cycle (begroting, Buraps, jaarrekening).
+    #[serde(default)]
+    pub budget_cycle: Option<BudgetCycle>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

@@ -1,0 +1,144 @@
+//! A municipality's budget cycle inside one replication (seed 004): what
+//! the original budget, the 1e and 2e Burap and the annual accounts
+//! (jaarrekening) each see of a year's youth-care cost, and the deficit
+//! split into a structural and an incidental part.
+//!
+//! Definitions (all per municipality and year, in cents):
+//! - care cost: the year's own care, priced where it is delivered; the
+//!   *ongoing* cost is the care of forms that are not incidental plus the
+//!   fixed amounts attributed to the municipality; the *legacy* cost is the
+//!   care of the incidental forms (a closed cohort settled on actual cost);
+//! - *charged* (jaarrekening): the own year's care declared before the
+//!   accounts close, the fixed amounts, the one-off charges, and care of the
+//!   two years before declared after their own accounts closed
+//!   (*prior-year* cost); before the horizon a year costs what the first
+//!   year costs;
+//! - *lag shift* = prior-year cost − the own year's care charged later;
+//! - deficit = charged − budget; *structural* = ongoing − budget (the gap a
+//!   year at this cost level leaves again next year); *incidental* = legacy
+//!   + one-off + lag shift (what does not recur at this level). Structural
+//!   + incidental = deficit, to the cent;
+//! - a Burap *sees* the year's care declared by its cut-off day,
+//!   extrapolated linearly to the whole year, plus the fixed amounts, the
+//!   one-offs and the prior-year cost booked by then.
+
+use super::{Costs, cents};
+use crate::model::Model;
+use crate::model::contract::CycleModel;
+use rust_decimal::Decimal;
+
+/// One municipality-year of the budget cycle, in cents.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CycleYear {
+    pub primitive: i64,
+    pub burap1: i64,
+    pub burap2: i64,
+    pub risk_allowance: i64,
+    pub one_off: i64,
+    pub realised: Option<i64>,
+    /// What the 1e and 2e Burap project for the year.
+    pub seen: [i64; 2],
+    pub charged: i64,
+    pub ongoing: i64,
+    pub legacy: i64,
+    pub prior_year: i64,
+    pub lag_shift: i64,
+}
+
+impl CycleYear {
+    /// The budget after both interim reports.
+    pub fn final_budget(&self) -> i64 {
+        self.primitive + self.burap1 + self.burap2
+    }
+
+    pub fn deficit(&self) -> i64 {
+        self.charged - self.final_budget()
+    }
+
+    pub fn structural(&self) -> i64 {
+        self.ongoing - self.final_budget()
+    }
+
+    pub fn incidental(&self) -> i64 {
+        self.legacy + self.one_off + self.lag_shift
+    }
+}
+
+/// [year × municipalities + municipality] the budget cycle where the
+/// municipality has one in that year.
+pub fn run_cycles(model: &Model, costs: &Costs) -> Vec<Option<CycleYear>> {
+    let n_m = model.municipalities.len();
+    let mut out = vec![None; model.years * n_m];
+    for (m, cycle) in model.money.cycles.iter().enumerate() {
+        let Some(cycle) = cycle else { continue };
+        let split: Vec<(i64, i64, i64)> = (0..model.years)
+            .map(|y| own_costs(model, costs, cycle, m, y))
+            .collect();
+        for y in 0..model.years {
+            if cycle.years[y].is_some() {
+                out[y * n_m + m] = Some(year(cycle, &split, y));
+            }
+        }
+    }
+    out
+}
+
+/// (ongoing care, legacy care, fixed) of municipality `m` in year `y`.
+fn own_costs(
+    model: &Model,
+    costs: &Costs,
+    cycle: &CycleModel,
+    m: usize,
+    y: usize,
+) -> (i64, i64, i64) {
+    let (mut care, mut legacy, mut fixed) = (0, 0, 0);
+    for (s, segment) in model.segments.iter().enumerate() {
+        if segment.municipality != m {
+            continue;
+        }
+        for f in 0..model.forms.len() {
+            match cycle.incidental_form[f] {
+                true => legacy += costs.get(y, s, f),
+                false => care += costs.get(y, s, f),
+            }
+        }
+        fixed += costs.fixed(y, s);
+    }
+    (care, legacy, fixed)
+}
+
+fn year(cycle: &CycleModel, split: &[(i64, i64, i64)], y: usize) -> CycleYear {
+    let amounts = cycle.years[y].as_ref().expect("a cycle year");
+    let fr = &cycle.fractions;
+    let (care, legacy, fixed) = split[y];
+    let declared = |k: usize| {
+        let (c, l, _) = split[y.saturating_sub(k)];
+        Decimal::from(c + l)
+    };
+    let to_cents = |d: Decimal| cents(d / Decimal::ONE_HUNDRED);
+    let one_off = cents(amounts.one_off);
+    let prior = to_cents(declared(1) * fr.charged[1] + declared(2) * fr.charged[2]);
+    let later = to_cents(declared(0) * (Decimal::ONE - fr.charged[0]));
+    let lag_shift = prior - later;
+    let seen = [0, 1].map(|i| {
+        let prior_i =
+            declared(1) * fr.prior_by_report[i][0] + declared(2) * fr.prior_by_report[i][1];
+        to_cents(declared(0) * fr.seen[i] + prior_i) + fixed + one_off
+    });
+    let ongoing = care + fixed;
+    let euros = cents;
+    CycleYear {
+        primitive: euros(amounts.primitive),
+        burap1: euros(amounts.burap1),
+        burap2: euros(amounts.burap2),
+        risk_allowance: euros(amounts.risk_allowance),
+        one_off,
+        realised: amounts.realised.map(euros),
+        seen,
+        charged: ongoing + legacy + one_off + lag_shift,
+        ongoing,
+        legacy,
+        prior_year: prior,
+        lag_shift,
+    }
+}

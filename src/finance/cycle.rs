@@ -4,23 +4,27 @@
 //! split into a structural and an incidental part.
 //!
 //! Definitions (all per municipality and year, in cents):
-//! - care cost: the year's own care, priced where it is delivered; the
-//!   *ongoing* cost is the care of forms that are not incidental plus the
-//!   fixed amounts attributed to the municipality; the *legacy* cost is the
-//!   care of the incidental forms (a closed cohort settled on actual cost);
-//! - *charged* (jaarrekening): the own year's care declared before the
-//!   accounts close, the fixed amounts, the one-off charges, and care of the
-//!   two years before declared after their own accounts closed
-//!   (*prior-year* cost); before the horizon a year costs what the first
-//!   year costs;
-//! - *lag shift* = prior-year cost − the own year's care charged later;
-//! - deficit = charged − budget; *structural* = ongoing − budget (the gap a
-//!   year at this cost level leaves again next year); *incidental* = legacy
-//!   + one-off + lag shift (what does not recur at this level). Structural
-//!   + incidental = deficit, to the cent;
-//! - a Burap *sees* the year's care declared by its cut-off day,
-//!   extrapolated linearly to the whole year, plus the fixed amounts, the
-//!   one-offs and the prior-year cost booked by then.
+//! - *ongoing* cost: the year's own care of the forms that are not
+//!   incidental, priced where it is delivered, plus the fixed amounts
+//!   attributed to the municipality; *legacy* cost: the year's own care of
+//!   the incidental forms (a closed cohort settled on actual cost);
+//! - *prior-year* cost: care of the two years before that is declared
+//!   after their own accounts closed, booked in this year (before the
+//!   horizon a year costs what the first year costs);
+//! - the year's *burden* = ongoing + legacy + one-off + prior-year: the
+//!   deficit as seed 004 counts it (components A–E, l.41-184), and
+//!   deficit = burden − budget; *structural* = ongoing − budget (A + B: the
+//!   gap that recurs next year at this cost level), *incidental* = prior-year
+//!   + legacy + one-off (C + D + E). Structural + incidental = deficit, to
+//!   the cent. Care declared late is counted in its own year and again as
+//!   prior-year cost where it is booked — as the memo counts it;
+//! - *charged* (what the accounts book): the own year's care declared
+//!   before they close, plus fixed, one-off and prior-year cost;
+//! - a Burap *sees* the own year's care in full (it knows the lag and
+//!   corrects for it), the one-offs and the prior-year cost booked by its
+//!   cut-off day; what is *visible* by then, extrapolated linearly to the
+//!   year without correction, is the run rate a report without that
+//!   knowledge would show (seed 004 l.103-111).
 
 use super::{Costs, cents};
 use crate::model::Model;
@@ -36,8 +40,10 @@ pub struct CycleYear {
     pub risk_allowance: i64,
     pub one_off: i64,
     pub realised: Option<i64>,
-    /// What the 1e and 2e Burap project for the year.
+    /// What the 1e and 2e Burap project for the year (lag corrected).
     pub seen: [i64; 2],
+    /// The run rate of what is visible at the 1e and 2e Burap.
+    pub visible: [i64; 2],
     pub charged: i64,
     pub ongoing: i64,
     pub legacy: i64,
@@ -51,8 +57,13 @@ impl CycleYear {
         self.primitive + self.burap1 + self.burap2
     }
 
+    /// Ongoing + legacy + one-off + prior-year cost.
+    pub fn burden(&self) -> i64 {
+        self.ongoing + self.legacy + self.one_off + self.prior_year
+    }
+
     pub fn deficit(&self) -> i64 {
-        self.charged - self.final_budget()
+        self.burden() - self.final_budget()
     }
 
     pub fn structural(&self) -> i64 {
@@ -60,7 +71,7 @@ impl CycleYear {
     }
 
     pub fn incidental(&self) -> i64 {
-        self.legacy + self.one_off + self.lag_shift
+        self.prior_year + self.legacy + self.one_off
     }
 }
 
@@ -120,12 +131,13 @@ fn year(cycle: &CycleModel, split: &[(i64, i64, i64)], y: usize) -> CycleYear {
     let prior = to_cents(declared(1) * fr.charged[1] + declared(2) * fr.charged[2]);
     let later = to_cents(declared(0) * (Decimal::ONE - fr.charged[0]));
     let lag_shift = prior - later;
-    let seen = [0, 1].map(|i| {
-        let prior_i =
-            declared(1) * fr.prior_by_report[i][0] + declared(2) * fr.prior_by_report[i][1];
-        to_cents(declared(0) * fr.seen[i] + prior_i) + fixed + one_off
-    });
+    let prior_by = |i: usize| {
+        to_cents(declared(1) * fr.prior_by_report[i][0] + declared(2) * fr.prior_by_report[i][1])
+    };
     let ongoing = care + fixed;
+    let seen = [0, 1].map(|i| ongoing + legacy + one_off + prior_by(i));
+    let visible =
+        [0, 1].map(|i| to_cents(declared(0) * fr.seen[i]) + fixed + one_off + prior_by(i));
     let euros = cents;
     CycleYear {
         primitive: euros(amounts.primitive),
@@ -135,6 +147,7 @@ fn year(cycle: &CycleModel, split: &[(i64, i64, i64)], y: usize) -> CycleYear {
         one_off,
         realised: amounts.realised.map(euros),
         seen,
+        visible,
         charged: ongoing + legacy + one_off + lag_shift,
         ongoing,
         legacy,

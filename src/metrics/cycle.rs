@@ -16,14 +16,15 @@ pub enum CycleMetric {
     Realised,
     SeenBurap1,
     SeenBurap2,
+    VisibleBurap1,
+    VisibleBurap2,
     Charged,
     Ongoing,
     Legacy,
     PriorYear,
-    LagShift,
 }
 
-pub const CYCLE_METRICS: [CycleMetric; 13] = [
+pub const CYCLE_METRICS: [CycleMetric; 14] = [
     CycleMetric::PrimitiveBudget,
     CycleMetric::Burap1,
     CycleMetric::Burap2,
@@ -32,11 +33,12 @@ pub const CYCLE_METRICS: [CycleMetric; 13] = [
     CycleMetric::Realised,
     CycleMetric::SeenBurap1,
     CycleMetric::SeenBurap2,
+    CycleMetric::VisibleBurap1,
+    CycleMetric::VisibleBurap2,
     CycleMetric::Charged,
     CycleMetric::Ongoing,
     CycleMetric::Legacy,
     CycleMetric::PriorYear,
-    CycleMetric::LagShift,
 ];
 
 impl CycleMetric {
@@ -50,11 +52,12 @@ impl CycleMetric {
             CycleMetric::Realised => "cycle_realised_deficit_eur",
             CycleMetric::SeenBurap1 => "cycle_seen_burap1_eur",
             CycleMetric::SeenBurap2 => "cycle_seen_burap2_eur",
+            CycleMetric::VisibleBurap1 => "cycle_visible_burap1_eur",
+            CycleMetric::VisibleBurap2 => "cycle_visible_burap2_eur",
             CycleMetric::Charged => "cycle_charged_eur",
             CycleMetric::Ongoing => "cycle_ongoing_eur",
             CycleMetric::Legacy => "cycle_legacy_eur",
             CycleMetric::PriorYear => "cycle_prior_year_eur",
-            CycleMetric::LagShift => "cycle_lag_shift_eur",
         }
     }
 
@@ -69,11 +72,12 @@ impl CycleMetric {
             CycleMetric::Realised => return c.realised,
             CycleMetric::SeenBurap1 => c.seen[0],
             CycleMetric::SeenBurap2 => c.seen[1],
+            CycleMetric::VisibleBurap1 => c.visible[0],
+            CycleMetric::VisibleBurap2 => c.visible[1],
             CycleMetric::Charged => c.charged,
             CycleMetric::Ongoing => c.ongoing,
             CycleMetric::Legacy => c.legacy,
             CycleMetric::PriorYear => c.prior_year,
-            CycleMetric::LagShift => c.lag_shift,
         })
     }
 }

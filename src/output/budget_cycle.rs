@@ -57,6 +57,7 @@ struct Row<'a> {
     seen_cost_p05_eur: Value,
     seen_cost_p50_eur: Value,
     seen_cost_p95_eur: Value,
+    visible_cost_mean_eur: Value,
     projected_deficit_mean_eur: Value,
     deficit_mean_eur: Value,
     deficit_p025_eur: Value,
@@ -72,8 +73,8 @@ struct Row<'a> {
     incidental_mean_eur: Value,
     legacy_mean_eur: Value,
     one_off_mean_eur: Value,
-    lag_shift_mean_eur: Value,
     prior_year_mean_eur: Value,
+    booked_deficit_mean_eur: Value,
     realised_deficit_eur: Option<Value>,
     p_deficit_ge_realised: Option<Value>,
 }
@@ -187,8 +188,32 @@ impl<'a> Figures<'a> {
             0 => self.budget(0),
             1 => self.get(CycleMetric::SeenBurap1).to_vec(),
             2 => self.get(CycleMetric::SeenBurap2).to_vec(),
+            _ => self.burden(),
+        }
+    }
+
+    /// Per replication, the run rate a stage sees without correcting for
+    /// the lag (the jaarrekening: what the accounts book).
+    fn visible(&self, s: usize) -> Vec<f64> {
+        match s {
+            0 => self.budget(0),
+            1 => self.get(CycleMetric::VisibleBurap1).to_vec(),
+            2 => self.get(CycleMetric::VisibleBurap2).to_vec(),
             _ => self.get(CycleMetric::Charged).to_vec(),
         }
+    }
+
+    /// Per replication, ongoing + legacy + one-off + prior-year cost.
+    fn burden(&self) -> Vec<f64> {
+        use CycleMetric::*;
+        (0..self.get(Ongoing).len())
+            .map(|r| {
+                [Ongoing, Legacy, OneOff, PriorYear]
+                    .iter()
+                    .map(|m| self.get(*m)[r])
+                    .sum()
+            })
+            .collect()
     }
 
     fn row(&self, group: &'a Group, s: usize, stage: &'static str) -> Row<'a> {
@@ -200,8 +225,15 @@ impl<'a> Figures<'a> {
         };
         let budget = self.budget(s.min(2));
         let mean = |x: &[f64]| round(exact_mean_cents(x));
-        let charged = self.get(CycleMetric::Charged);
-        let deficit: Vec<f64> = charged.iter().zip(&budget).map(|(c, b)| c - b).collect();
+        let deficit: Vec<f64> = self
+            .burden()
+            .iter()
+            .zip(&budget)
+            .map(|(c, b)| c - b)
+            .collect();
+        let booked: Vec<f64> = (self.get(CycleMetric::Charged).iter().zip(&budget))
+            .map(|(c, b)| c - b)
+            .collect();
         let mut sorted = deficit.clone();
         sorted.sort_by(f64::total_cmp);
         let q = |p: u32| round(money_quantile(&sorted, p));
@@ -242,6 +274,7 @@ impl<'a> Figures<'a> {
             seen_cost_p05_eur: cents(round(money_quantile(&seen, 5))),
             seen_cost_p50_eur: cents(round(money_quantile(&seen, 50))),
             seen_cost_p95_eur: cents(round(money_quantile(&seen, 95))),
+            visible_cost_mean_eur: cents(mean(&self.visible(s))),
             projected_deficit_mean_eur: cents(mean(&projected)),
             deficit_mean_eur: cents(deficit_mean),
             deficit_p025_eur: cents(q_permille(25)),
@@ -257,8 +290,8 @@ impl<'a> Figures<'a> {
             incidental_mean_eur: cents(incidental),
             legacy_mean_eur: cents(legacy),
             one_off_mean_eur: cents(one_off),
-            lag_shift_mean_eur: cents(incidental - legacy - one_off),
-            prior_year_mean_eur: cents(self.mean(CycleMetric::PriorYear)),
+            prior_year_mean_eur: cents(incidental - legacy - one_off),
+            booked_deficit_mean_eur: cents(mean(&booked)),
             realised_deficit_eur: realised.map(cents),
             p_deficit_ge_realised: realised.map(|_| share(&|r| deficit[r] >= realised_values[r])),
         }

@@ -18,6 +18,7 @@ mod budget_cap;
 mod budget_cycle;
 mod finance;
 mod flows;
+mod high_cost;
 mod landscape;
 mod theory;
 mod uncertainty;

@@ -5,12 +5,14 @@
 
 mod budget_cycle;
 mod capacity;
+mod client_cost;
 mod contract;
 mod duration;
 mod interventions;
 
 pub use budget_cycle::BudgetCycle;
 pub use capacity::{Capacity, Staff, StaffMode};
+pub use client_cost::ClientCostSpec;
 pub use contract::{
     Contract, DeclarationLag, ExtraCostSplit, IndexGap, Indexation, Provider, Regimes,
     SavingsTarget, ShareRevision,
@@ -226,6 +228,10 @@ pub struct CareForm {
     /// leaves the region's flows (`false`, counted in `left_region`).
     #[serde(default = "default_true")]
     pub out_of_region_return: bool,
+    /// High-cost client class: a heavy-tailed per-episode multiplier on the
+    /// tariff with mean 1 (individual trajectories such as IBOs).
+    #[serde(default)]
+    pub client_cost: Option<ClientCostSpec>,
 }
 
 fn default_true() -> bool {

@@ -14,9 +14,9 @@
 //! - the year's *burden* = ongoing + legacy + one-off + prior-year: the
 //!   deficit as seed 004 counts it (components A–E, l.41-184), and
 //!   deficit = burden − budget; *structural* = ongoing − budget (A + B: the
-//!   gap that recurs next year at this cost level), *incidental* = prior-year
-//!   + legacy + one-off (C + D + E). Structural + incidental = deficit, to
-//!   the cent. Care declared late is counted in its own year and again as
+//!   gap that recurs next year at this cost level), *incidental* =
+//!   prior-year + legacy + one-off (C + D + E). Structural + incidental =
+//!   deficit, to the cent. Care declared late is counted in its own year and again as
 //!   prior-year cost where it is booked — as the memo counts it;
 //! - *charged* (what the accounts book): the own year's care declared
 //!   before they close, plus fixed, one-off and prior-year cost;

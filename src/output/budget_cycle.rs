@@ -151,6 +151,11 @@ fn round(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// Mean of integral cents, rounded to a whole cent.
+fn mean(x: &[f64]) -> Decimal {
+    round(exact_mean_cents(x))
+}
+
 /// One municipality-year's per-replication figures.
 struct Figures<'a> {
     v: &'a [Vec<f64>],
@@ -216,45 +221,56 @@ impl<'a> Figures<'a> {
             .collect()
     }
 
+    /// The stage's own columns: its budget and what it saw; the deficit
+    /// columns come from `deficit_columns`.
     fn row(&self, group: &'a Group, s: usize, stage: &'static str) -> Row<'a> {
-        let cents = |d: Decimal| Value::Cents(d);
         let before = match s {
             0 | 1 => self.budget(0),
             2 => self.budget(1),
             _ => self.budget(2),
         };
         let budget = self.budget(s.min(2));
-        let mean = |x: &[f64]| round(exact_mean_cents(x));
-        let deficit: Vec<f64> = self
-            .burden()
-            .iter()
-            .zip(&budget)
-            .map(|(c, b)| c - b)
-            .collect();
-        let booked: Vec<f64> = (self.get(CycleMetric::Charged).iter().zip(&budget))
-            .map(|(c, b)| c - b)
-            .collect();
-        let mut sorted = deficit.clone();
-        sorted.sort_by(f64::total_cmp);
-        let q = |p: u32| round(money_quantile(&sorted, p));
-        let q_permille = |p: u32| round(money_quantile_permille(&sorted, p));
         let mut seen = self.seen(s);
         let projected: Vec<f64> = seen.iter().zip(&before).map(|(x, b)| x - b).collect();
         seen.sort_by(f64::total_cmp);
+        let seen_at = |p: u32| Value::Cents(round(money_quantile(&seen, p)));
+        let row = Row {
+            year: group.year,
+            municipality: Name(&group.municipality),
+            stage,
+            budget_before_eur: Value::Cents(mean(&before)),
+            change_eur: Value::Cents(mean(&budget) - mean(&before)),
+            budget_eur: Value::Cents(mean(&budget)),
+            risk_allowance_eur: Value::Cents(self.mean(CycleMetric::RiskAllowance)),
+            seen_cost_mean_eur: Value::Cents(mean(&seen)),
+            seen_cost_p05_eur: seen_at(5),
+            seen_cost_p50_eur: seen_at(50),
+            seen_cost_p95_eur: seen_at(95),
+            visible_cost_mean_eur: Value::Cents(mean(&self.visible(s))),
+            projected_deficit_mean_eur: Value::Cents(mean(&projected)),
+            ..Row::default()
+        };
+        self.deficit_columns(group, &budget, row)
+    }
+
+    /// The year's deficit against `budget` (per replication): quantiles,
+    /// probabilities, reserves, the split and the realised comparison.
+    fn deficit_columns(&self, group: &Group, budget: &[f64], row: Row<'a>) -> Row<'a> {
+        let cents = Value::Cents;
+        let minus =
+            |x: Vec<f64>| -> Vec<f64> { x.iter().zip(budget).map(|(c, b)| c - b).collect() };
+        let deficit = minus(self.burden());
+        let booked = minus(self.get(CycleMetric::Charged).to_vec());
+        let structural = mean(&minus(self.get(CycleMetric::Ongoing).to_vec()));
+        let mut sorted = deficit.clone();
+        sorted.sort_by(f64::total_cmp);
+        let q = |p: u32| round(money_quantile_permille(&sorted, p));
         let share = |f: &dyn Fn(usize) -> bool| {
             let n = deficit.len().max(1);
             Value::Number((0..deficit.len()).filter(|&r| f(r)).count() as f64 / n as f64)
         };
         let risk = self.get(CycleMetric::RiskAllowance);
-        let deficit_mean = mean(&deficit);
-        let ongoing: Vec<f64> = self
-            .get(CycleMetric::Ongoing)
-            .iter()
-            .zip(&budget)
-            .map(|(o, b)| o - b)
-            .collect();
-        let structural = mean(&ongoing);
-        let incidental = deficit_mean - structural;
+        let incidental = mean(&deficit) - structural;
         let (legacy, one_off) = (
             self.mean(CycleMetric::Legacy),
             self.mean(CycleMetric::OneOff),
@@ -263,29 +279,16 @@ impl<'a> Figures<'a> {
             group.columns[slot(CycleMetric::Realised)].map(|_| self.mean(CycleMetric::Realised));
         let realised_values = self.get(CycleMetric::Realised);
         Row {
-            year: group.year,
-            municipality: Name(&group.municipality),
-            stage,
-            budget_before_eur: cents(mean(&before)),
-            change_eur: cents(mean(&budget) - mean(&before)),
-            budget_eur: cents(mean(&budget)),
-            risk_allowance_eur: cents(self.mean(CycleMetric::RiskAllowance)),
-            seen_cost_mean_eur: cents(mean(&seen)),
-            seen_cost_p05_eur: cents(round(money_quantile(&seen, 5))),
-            seen_cost_p50_eur: cents(round(money_quantile(&seen, 50))),
-            seen_cost_p95_eur: cents(round(money_quantile(&seen, 95))),
-            visible_cost_mean_eur: cents(mean(&self.visible(s))),
-            projected_deficit_mean_eur: cents(mean(&projected)),
-            deficit_mean_eur: cents(deficit_mean),
-            deficit_p025_eur: cents(q_permille(25)),
-            deficit_p05_eur: cents(q(5)),
-            deficit_p50_eur: cents(q(50)),
-            deficit_p95_eur: cents(q(95)),
-            deficit_p975_eur: cents(q_permille(975)),
+            deficit_mean_eur: cents(mean(&deficit)),
+            deficit_p025_eur: cents(q(25)),
+            deficit_p05_eur: cents(q(50)),
+            deficit_p50_eur: cents(q(500)),
+            deficit_p95_eur: cents(q(950)),
+            deficit_p975_eur: cents(q(975)),
             p_deficit: share(&|r| deficit[r] > 0.0),
             p_deficit_over_risk_allowance: share(&|r| deficit[r] > risk[r]),
-            reserve_p90_eur: cents(q(90).max(Decimal::ZERO)),
-            reserve_p95_eur: cents(q(95).max(Decimal::ZERO)),
+            reserve_p90_eur: cents(q(900).max(Decimal::ZERO)),
+            reserve_p95_eur: cents(q(950).max(Decimal::ZERO)),
             structural_mean_eur: cents(structural),
             incidental_mean_eur: cents(incidental),
             legacy_mean_eur: cents(legacy),
@@ -294,6 +297,7 @@ impl<'a> Figures<'a> {
             booked_deficit_mean_eur: cents(mean(&booked)),
             realised_deficit_eur: realised.map(cents),
             p_deficit_ge_realised: realised.map(|_| share(&|r| deficit[r] >= realised_values[r])),
+            ..row
         }
     }
 

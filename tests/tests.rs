@@ -15,6 +15,7 @@ mod sweep_input;
 
 // The library against queueing theory, exact money and the care landscape.
 mod budget_cap;
+mod budget_cycle;
 mod finance;
 mod flows;
 mod high_cost;

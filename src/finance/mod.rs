@@ -10,12 +10,14 @@
 //! rounding remainder so that the parts add up to the whole to the cent.
 
 mod contract;
+mod cycle;
 pub mod decompose;
 mod lag;
 mod price;
 mod regimes;
 
 pub use contract::{MunicipalityYear, ProviderYear};
+pub use cycle::CycleYear;
 pub use price::{Component, Costs, pool_shares, price};
 pub use regimes::{
     MAX_SURCHARGE_VACANCY, REGIMES, Regime, simulated_vacancy, surcharge_amount, surcharge_vacancy,
@@ -94,6 +96,8 @@ pub struct Ledger {
     pub midyear_seen: Vec<i64>,
     /// [year] the scheduled regime (empty without a schedule).
     schedule: Vec<Regime>,
+    /// [year × municipalities + municipality] the municipality's budget cycle.
+    pub cycles: Vec<Option<CycleYear>>,
     provider_count: usize,
     municipality_count: usize,
 }
@@ -113,6 +117,12 @@ impl Ledger {
             Regime::Scheduled => self.schedule.get(year).copied().unwrap_or(Regime::Lumpsum),
             r => r,
         }
+    }
+
+    pub fn cycle(&self, year: usize, municipality: usize) -> Option<&CycleYear> {
+        self.cycles
+            .get(year * self.municipality_count + municipality)?
+            .as_ref()
     }
 
     pub fn regime_paid_to(&self, year: usize, regime: Regime, provider: usize) -> i64 {
@@ -145,6 +155,7 @@ pub fn settle(model: &Model, exposure: &Exposure, draws: &Draws) -> Ledger {
         })
         .collect();
     let (booked, midyear_seen) = lag::book(model, &region_cost);
+    let cycles = cycle::run_cycles(model, &costs);
     Ledger {
         costs,
         providers,
@@ -154,6 +165,7 @@ pub fn settle(model: &Model, exposure: &Exposure, draws: &Draws) -> Ledger {
         booked,
         midyear_seen,
         schedule: model.money.regimes.schedule.clone(),
+        cycles,
         provider_count: model.money.providers.len(),
         municipality_count: model.municipalities.len(),
     }

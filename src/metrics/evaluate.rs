@@ -83,6 +83,12 @@ impl Replication<'_> {
                     .to_f64()
                     .unwrap_or(0.0)
             }),
+            Metric::Cycle(c) => match self.layout.scopes[cell.scope] {
+                Scope::Municipality(m) => (self.ledger.cycle(cell.year, m))
+                    .and_then(|y| c.value(y))
+                    .map_or(0.0, |v| v as f64),
+                _ => 0.0,
+            },
             _ => self.flow(cell),
         }
     }

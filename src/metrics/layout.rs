@@ -2,7 +2,7 @@
 //! (year, scope, care form, metric) cells exist, and what part of each
 //! segment, form and pool belongs to each scope.
 
-use super::{ALL, ColumnKey, Metric, Scope};
+use super::{ALL, ColumnKey, CycleMetric, Metric, Scope};
 use crate::model::Model;
 use rust_decimal::prelude::ToPrimitive;
 use std::sync::Arc;
@@ -147,6 +147,7 @@ fn columns(model: &Model, scopes: &[Scope]) -> (Vec<Cell>, Vec<ColumnKey>) {
                 for &metric in &metrics {
                     if !metric.applies(scope.kind(), form, has_places)
                         || !metric.in_model(model, form)
+                        || !cycle_applies(model, *scope, year, metric)
                     {
                         continue;
                     }
@@ -170,6 +171,25 @@ fn columns(model: &Model, scopes: &[Scope]) -> (Vec<Cell>, Vec<ColumnKey>) {
         }
     }
     (cells, keys)
+}
+
+/// A budget-cycle figure exists only for a municipality with a cycle in
+/// that year (the realised deficit only where one is given); every other
+/// metric passes.
+fn cycle_applies(model: &Model, scope: Scope, year: usize, metric: Metric) -> bool {
+    let Metric::Cycle(c) = metric else {
+        return true;
+    };
+    let Scope::Municipality(m) = scope else {
+        return false;
+    };
+    let Some(Some(cycle)) = model.money.cycles.get(m) else {
+        return false;
+    };
+    match &cycle.years[year] {
+        Some(y) => c != CycleMetric::Realised || y.realised.is_some(),
+        None => false,
+    }
 }
 
 /// (municipality, area, provider) column values of a scope.

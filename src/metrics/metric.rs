@@ -2,6 +2,7 @@
 //! metrics of the contract rules), and which scope and care form each
 //! applies to. These enums are the only place a metric name is spelled.
 
+use super::{CYCLE_METRICS, CycleMetric};
 use crate::finance::{REGIMES, Regime};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -89,6 +90,8 @@ pub enum Metric {
     /// cost in a lumpsum year (the lumpsum must cover it), what the
     /// municipalities pay in a per-use year (the budget must cover that).
     BudgetClaimEur,
+    /// Municipality: a figure of its budget cycle (only where it has one).
+    Cycle(CycleMetric),
 }
 
 impl Metric {
@@ -144,6 +147,7 @@ impl Metric {
         all.extend(REGIMES.iter().map(|r| Metric::ProviderResultEur(*r)));
         all.push(Metric::ProviderResultEur(Regime::Scheduled));
         all.push(Metric::BudgetClaimEur);
+        all.extend(CYCLE_METRICS.iter().map(|c| Metric::Cycle(*c)));
         all
     }
 
@@ -207,6 +211,7 @@ impl Metric {
             Metric::BudgetClaimEur => "budget_claim_eur",
             Metric::PaidEur(r) => return format!("paid_{}_eur", r.name()),
             Metric::ProviderResultEur(r) => return format!("provider_result_{}_eur", r.name()),
+            Metric::Cycle(c) => c.name(),
         };
         fixed.to_string()
     }
@@ -287,6 +292,7 @@ impl Metric {
             }
             Metric::ProviderResultEur(_) => all_forms && matches!(scope, Region | Provider),
             Metric::BudgetClaimEur => all_forms && matches!(scope, Region | Municipality),
+            Metric::Cycle(_) => all_forms && scope == Municipality,
             _ => true,
         }
     }

@@ -3,11 +3,13 @@
 //! layout is fixed per model, so replications stream to disk as plain rows
 //! and quantiles are taken column by column (in `stats` and `output`).
 
+mod cycle;
 mod evaluate;
 mod layout;
 mod metric;
 mod scope;
 
+pub use cycle::{CYCLE_METRICS, CycleMetric};
 pub use layout::Layout;
 pub use metric::{Derived, Figure, Metric};
 pub use scope::{ALL, ColumnKey, Scope, ScopeKind};

@@ -135,7 +135,49 @@ pub struct Money {
     pub contract: ContractModel,
     pub regimes: RegimeModel,
     pub lag: Option<LagModel>,
+    /// [municipality] its own budget cycle, if the scenario gives one.
+    pub cycles: Vec<Option<CycleModel>>,
 }
 
 /// Name of the implicit provider when a scenario declares none.
 pub const SINGLE_PROVIDER: &str = "single_provider";
+
+/// One year of a municipality's budget cycle, in euros.
+#[derive(Clone, Debug, Default)]
+pub struct CycleYear {
+    /// The original budget (primitieve begroting).
+    pub primitive: Decimal,
+    /// Budget changes at the 1e and 2e Burap.
+    pub burap1: Decimal,
+    pub burap2: Decimal,
+    pub risk_allowance: Decimal,
+    /// One-off charges booked in the year (incidental).
+    pub one_off: Decimal,
+    /// The deficit reported in reality, if given.
+    pub realised: Option<Decimal>,
+}
+
+/// How the declaration lag shows in the budget cycle, as fractions of a
+/// year's care cost delivered evenly over the year (all 1 or 0 without a
+/// lag). Report `i` is the 1e (0) or 2e (1) Burap.
+#[derive(Clone, Debug)]
+pub struct CycleFractions {
+    /// What report `i` projects from the year's declarations so far,
+    /// extrapolated linearly to the whole year.
+    pub seen: [Decimal; 2],
+    /// [i][k − 1]: care cost of year y − k booked in year y by report `i`.
+    pub prior_by_report: [[Decimal; 2]; 2],
+    /// Charged to the year's own accounts, the next year's, and later
+    /// (declared after the own accounts closed).
+    pub charged: [Decimal; 3],
+}
+
+/// A municipality's budget cycle.
+#[derive(Clone, Debug)]
+pub struct CycleModel {
+    /// [year] the cycle's amounts; `None` in a year without an original budget.
+    pub years: Vec<Option<CycleYear>>,
+    /// [form] whether its cost is incidental (a closed legacy cohort).
+    pub incidental_form: Vec<bool>,
+    pub fractions: CycleFractions,
+}

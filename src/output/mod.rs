@@ -10,6 +10,7 @@
 //! - `terminal`, `views`: what `run` and `merge` print.
 
 mod atomic;
+pub mod budget_cycle;
 pub mod checksum;
 pub mod comparison;
 pub mod decomposition;

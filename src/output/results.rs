@@ -17,6 +17,8 @@ pub struct Overview {
     pub years: Vec<YearOverview>,
     pub feasibility: Vec<PartyOverrun>,
     pub stats: PartyStats,
+    /// The jaarrekening headline of each municipality-year with a budget cycle.
+    pub cycles: Vec<super::budget_cycle::CycleHeadline>,
 }
 
 /// The plan (A) beside the counterfactual without it (B), paired.
@@ -29,7 +31,7 @@ pub const WITHOUT_PLAN_DIR: &str = "without_plan";
 /// only for a scenario with plan interventions; `vacancy_surcharge.csv` only
 /// with a simulated surcharge basis; the twin's rows and
 /// `parameters.csv` only with uncertain parameters).
-pub const RUN_FILES: [&str; 17] = [
+pub const RUN_FILES: [&str; 18] = [
     BIN,
     crate::montecarlo::TWIN_FILE,
     crate::montecarlo::PARAMETERS_FILE,
@@ -38,6 +40,7 @@ pub const RUN_FILES: [&str; 17] = [
     "feasibility.csv",
     super::decomposition::FILE_NAME,
     super::sufficient::FILE_NAME,
+    super::budget_cycle::FILE_NAME,
     "replications.csv",
     "providers.csv",
     "municipalities.csv",
@@ -64,6 +67,7 @@ pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
     super::surcharge::write_surcharge(dir, &stats)?;
     super::uncertainty::write_uncertainty(dir, &bin, &columns, start..end)?;
     super::decomposition::write_decomposition(dir, &bin, &columns, rows)?;
+    let cycles = super::budget_cycle::write(dir, &bin, &columns, rows)?;
     let mut manifest = manifest.clone();
     manifest.files = super::checksum::record(dir, &RUN_FILES)?;
     super::manifest::write(dir, &manifest)?;
@@ -71,5 +75,6 @@ pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
         years,
         feasibility,
         stats,
+        cycles,
     })
 }

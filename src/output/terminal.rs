@@ -38,6 +38,46 @@ pub fn print_overview(
     if let Some(last) = overview.years.last() {
         print_regimes(out, overview, last.year)?;
     }
+    if !overview.cycles.is_empty() {
+        print_cycles(out, overview)?;
+    }
+    Ok(())
+}
+
+/// The jaarrekening of each municipality-year with a budget cycle.
+fn print_cycles(out: &mut impl Write, overview: &Overview) -> Result<()> {
+    let k = |d: rust_decimal::Decimal| {
+        let euros = (d / rust_decimal::Decimal::from(100_000)).round_dp(0);
+        format!("{euros}k")
+    };
+    writeln!(
+        out,
+        "\nBudget cycle: deficit at the jaarrekening (€; 95 % range; structural + incidental; reserve for 90 % / 95 % of futures)"
+    )?;
+    for c in &overview.cycles {
+        write!(
+            out,
+            "{:>6}  {:>13.13}  mean {} ({} … {}) = {} + {}; reserve {} / {}",
+            c.year,
+            printable(&c.municipality),
+            k(c.deficit_mean),
+            k(c.deficit_p025),
+            k(c.deficit_p975),
+            k(c.structural_mean),
+            k(c.incidental_mean),
+            k(c.reserve_p90),
+            k(c.reserve_p95)
+        )?;
+        if let Some((realised, p)) = c.realised {
+            write!(
+                out,
+                "; P(deficit ≥ realised {}) = {:.1}%",
+                k(realised),
+                p * 100.0
+            )?;
+        }
+        writeln!(out)?;
+    }
     Ok(())
 }
 

@@ -31,14 +31,20 @@ pub fn quantile(sorted: &[f64], percent: u32) -> f64 {
 
 /// Type-7 quantile of sorted integral cents at `percent` / 100, exact.
 pub fn money_quantile(sorted: &[f64], percent: u32) -> Decimal {
+    money_quantile_permille(sorted, percent * 10)
+}
+
+/// Type-7 quantile of sorted integral cents at `permille` / 1000, exact
+/// (for levels such as 2.5 % and 97.5 %).
+pub fn money_quantile_permille(sorted: &[f64], permille: u32) -> Decimal {
     let n = sorted.len();
     if n == 0 {
         return Decimal::ZERO;
     }
-    // h = (n − 1)·p exactly, as a fraction with denominator 100.
-    let scaled = (n as u64 - 1) * percent as u64;
-    let lo = (scaled / 100) as usize;
-    let frac = Decimal::new((scaled % 100) as i64, 2);
+    // h = (n − 1)·p exactly, as a fraction with denominator 1000.
+    let scaled = (n as u64 - 1) * permille as u64;
+    let lo = (scaled / 1000) as usize;
+    let frac = Decimal::new((scaled % 1000) as i64, 3);
     let hi = (lo + 1).min(n - 1);
     let a = Decimal::from_f64(sorted[lo]).unwrap_or_default();
     let b = Decimal::from_f64(sorted[hi]).unwrap_or_default();

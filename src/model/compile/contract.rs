@@ -60,6 +60,7 @@ pub fn compile_money(
         contract: contract(s, served_youth(s)),
         regimes: regimes(s, forms, prices),
         lag: lag_delay.as_ref().map(lag_model),
+        cycles: Vec::new(),
     }
 }
 

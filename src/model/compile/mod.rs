@@ -2,6 +2,7 @@
 //! year, build distributions and parse the CSV inputs read at load time.
 //! One file per concept; `values` holds the leaf conversions they share.
 
+mod budget_cycle;
 mod cap;
 mod contract;
 mod csv_input;
@@ -134,7 +135,9 @@ fn money_side(
         Some(lag) => Some(duration(&lag.delay, loaded, &["declaration_lag", "delay"])?),
         None => None,
     };
-    let money = contract::compile_money(s, forms, &prices, lag_delay);
+    let cycles = budget_cycle::cycles(s, forms, lag_delay.as_ref());
+    let mut money = contract::compile_money(s, forms, &prices, lag_delay);
+    money.cycles = cycles;
     staff::apply_staff(s, pools, &mut prices, &money);
     Ok((prices, money))
 }

@@ -3,12 +3,14 @@
 //! `validate` checks meaning. Split by concept: `duration` (a leaf), `capacity`,
 //! `interventions`, `contract`.
 
+mod budget_cycle;
 mod capacity;
 mod client_cost;
 mod contract;
 mod duration;
 mod interventions;
 
+pub use budget_cycle::BudgetCycle;
 pub use capacity::{Capacity, PoolSplit, Staff, StaffMode};
 pub use client_cost::ClientCostSpec;
 pub use contract::{
@@ -122,6 +124,9 @@ pub struct Municipality {
     /// taken off this municipality's contribution and the region lumpsum.
     #[serde(default)]
     pub savings_target: Option<Profile>,
+    /// The municipality's own budget cycle (begroting, Buraps, jaarrekening).
+    #[serde(default)]
+    pub budget_cycle: Option<BudgetCycle>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

@@ -4,6 +4,7 @@
 //! all reporting to the `checker` leaf; run in a fixed order.
 
 mod budget_cap;
+mod budget_cycle;
 mod capacity;
 mod care;
 mod checker;
@@ -30,6 +31,7 @@ pub fn validate(loaded: &Loaded) -> Result<(), InputErrors> {
     horizon::check_rest(&mut c, s);
     contract::check(&mut c, s);
     budget_cap::check(&mut c, s);
+    budget_cycle::check(&mut c, s);
     care::check_routes(&mut c, s);
     interventions::check(&mut c, s);
     c.finish()

@@ -23,6 +23,7 @@ mod uncertainty;
 
 // The real binary: result files, commands and reports.
 mod calibration;
+mod calibration_truth;
 mod capacity;
 mod compare;
 mod decomposition;

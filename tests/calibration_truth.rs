@@ -344,3 +344,104 @@ fn write_declining_histories() {
         std::fs::write(dir.join(format!("h{k}.csv")), history_csv(&model, e)).unwrap();
     }
 }
+
+/// The history's count cells rounded to multiples of `step` and written as
+/// the range of values that round there (what CBS's rounding leaves).
+fn rounded(csv: &str, step: f64) -> String {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let counts: Vec<bool> = (header.iter())
+        .map(|h| {
+            ["started", "ended", "in_care_end"].contains(h) || h.starts_with("transitions_to_")
+        })
+        .collect();
+    let mut out = header.join(",") + "\n";
+    for line in lines {
+        let cells: Vec<String> = (line.split(',').zip(&counts))
+            .map(|(cell, count)| match (count, cell.parse::<f64>()) {
+                (true, Ok(v)) => {
+                    let r = (v / step).round() * step;
+                    format!(
+                        "{}..{}",
+                        (r - step / 2.0).max(0.0).ceil(),
+                        r + step / 2.0 - 1.0
+                    )
+                }
+                _ => cell.to_string(),
+            })
+            .collect();
+        out += &(cells.join(",") + "\n");
+    }
+    out
+}
+
+#[test]
+fn rounded_counts_calibrate_as_ranges_with_wider_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = prepare(&truth()).model;
+    let base_file = tmp.path().join("base.toml");
+    std::fs::write(&base_file, base()).unwrap();
+    let base = pipeline::load_base(Some(&base_file)).unwrap();
+    let csv = history_csv(&model, &per_replication(&model, 31, 1, |e| e.clone())[0]);
+    let fit = |text: &str, name: &str| {
+        let file = tmp.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let history = pipeline::read_history(&base, &file).unwrap_or_else(|e| panic!("{e}"));
+        let c = pipeline::fit(&base, &history, FIRST + YEARS as i32 - 1).unwrap();
+        pipeline::write_scenario(&base, &c, &file, &file.with_extension("toml"), None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        c
+    };
+    let exact = fit(&csv, "exact.csv");
+    let ranged_text = rounded(&csv, 50.0);
+    assert!(ranged_text.contains(".."), "{ranged_text}");
+    let ranged = fit(&ranged_text, "ranged.csv");
+    for form in ["ambulant", "residential"] {
+        let (e, r) = (
+            exact.forms[form].duration.clone().unwrap(),
+            ranged.forms[form].duration.clone().unwrap(),
+        );
+        eprintln!(
+            "{form}: exact {:.1} (se {:.2}), ranged {:.1} (se {:.2})",
+            e.mean, e.se, r.mean, r.se
+        );
+        assert!(
+            r.se > e.se,
+            "{form}: ranges must widen the error ({} vs {})",
+            r.se,
+            e.se
+        );
+        assert!((r.mean - e.mean).abs() < 4.0 * r.se, "{form}");
+    }
+    assert!(ranged.entry_concentration < exact.entry_concentration);
+}
+
+#[test]
+fn a_fit_outside_the_valid_ranges_leaves_nothing_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base_file = tmp.path().join("base.toml");
+    std::fs::write(&base_file, base()).unwrap();
+    let history = tmp.path().join("jump.csv");
+    std::fs::write(
+        &history,
+        "year,municipality,care_form,started,ended,in_care_end\n2016,noord,ambulant,1,0,1\n\
+         2017,noord,ambulant,100000,0,100001\n2018,noord,ambulant,99999999,0,99999999\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("new").join("fitted.toml");
+    let run = jeugdstroom(&[
+        "calibrate",
+        path_str(&history),
+        "--base",
+        path_str(&base_file),
+        "--out",
+        path_str(&out),
+    ]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("jump.csv") && run.stderr.contains("not written"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists() && !tmp.path().join("new").exists());
+}

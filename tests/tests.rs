@@ -27,6 +27,7 @@ mod calibration_truth;
 mod capacity;
 mod compare;
 mod decomposition;
+mod dirichlet;
 mod landscape_cli;
 mod plan_twin;
 mod report;

@@ -31,6 +31,9 @@ use rand_distr::{Distribution, Normal, Poisson};
 const SHAPE_DRAWS: usize = 4096;
 /// Bootstrap histories per form (the standard error is good to about 1/√(2B)).
 const BOOTSTRAP: usize = 60;
+/// Episodes all bootstrap histories of one form may simulate together (a
+/// few tenths of a second); larger histories are simulated scaled down.
+const EPISODE_BUDGET: f64 = 4e6;
 /// Halvings of the bracket when solving for the mean stay.
 const BISECTIONS: usize = 60;
 
@@ -220,11 +223,23 @@ pub fn estimate(years: &[Year], duration: &Duration, seed: u64) -> Option<Stay> 
         .map(|(k, y)| (k as f64, y.started.mid()))
         .collect();
     let level = log_linear(&starts, 0.0).map_or(years[0].started.mid(), |f| f.level);
+    // Episodes the bootstrap would simulate; beyond the budget it runs at a
+    // smaller scale and the error is scaled back (relative errors of counts
+    // go as 1/√count, and the ranges' variances are scaled alike).
+    let episodes: f64 = (-(BEFORE as i32)..years.len() as i32)
+        .map(|y| level * (1.0 + trend).powi(y))
+        .sum::<f64>()
+        * BOOTSTRAP as f64;
+    let scale = match episodes {
+        e if e.is_finite() && e > 0.0 => (EPISODE_BUDGET / e).min(1.0),
+        _ => 0.0,
+    };
     let model = Truth {
         mean,
-        per_year: level,
+        per_year: level * scale,
         growth: 1.0 + trend,
         shape: &shape,
+        scale,
     };
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let estimates: Vec<f64> = (0..BOOTSTRAP)
@@ -233,7 +248,7 @@ pub fn estimate(years: &[Year], duration: &Duration, seed: u64) -> Option<Stay> 
             point(&synthetic, &shape).map(|p| p.0)
         })
         .collect();
-    let se = sd(&estimates);
+    let se = sd(&estimates) * scale.sqrt();
     Some(Stay {
         mean,
         se,
@@ -260,6 +275,8 @@ struct Truth<'a> {
     /// Yearly growth factor of the starts.
     growth: f64,
     shape: &'a Shape,
+    /// Share of the fitted counts simulated (see `EPISODE_BUDGET`).
+    scale: f64,
 }
 
 impl Truth<'_> {
@@ -279,7 +296,7 @@ impl Truth<'_> {
             }
         }
         (out.into_iter().zip(like))
-            .map(|(c, l)| c.year(l, from_ended, rng))
+            .map(|(c, l)| c.year(l, self.scale, from_ended, rng))
             .collect()
     }
 }
@@ -302,9 +319,9 @@ struct Counts {
 
 impl Counts {
     /// The year as the reader would give it, with the interval noise of `like`.
-    fn year(self, like: &Year, from_ended: bool, rng: &mut ChaCha8Rng) -> Year {
+    fn year(self, like: &Year, scale: f64, from_ended: bool, rng: &mut ChaCha8Rng) -> Year {
         let mut noisy = |v: f64, var: f64| {
-            let e = Normal::new(0.0, var.sqrt()).map_or(0.0, |d| d.sample(rng));
+            let e = Normal::new(0.0, (var * scale).sqrt()).map_or(0.0, |d| d.sample(rng));
             Span::exact((v + e).max(0.0))
         };
         let n = like.noise;

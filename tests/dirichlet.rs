@@ -47,7 +47,7 @@ fn dirichlet_shares_are_drawn_jointly_with_their_mean_and_variance() {
             .filter(|(n, _)| n.contains(".transitions."))
             .map(|(_, v)| v)
             .sum();
-        assert!(moved <= 1.0 && moved >= 0.0);
+        assert!((0.0..=1.0).contains(&moved));
         for (d, v) in draws.iter_mut().zip(&values) {
             d.push(*v);
         }

@@ -9,4 +9,5 @@ pub mod history;
 pub mod shares;
 pub mod span;
 pub mod stay;
+pub mod trend;
 pub mod write;

@@ -19,8 +19,8 @@
 //! years share their stock, so the scatter of yearly ratios understates the
 //! error.
 
-use super::fit::log_linear;
 use super::span::Span;
+use super::trend::log_linear;
 use crate::calendar::DAYS_PER_YEAR;
 use crate::model::distribution::{Duration, normal_quantile};
 use rand::{Rng, SeedableRng};

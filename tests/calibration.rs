@@ -4,7 +4,7 @@
 //! the time. Then `calibrate` and `backtest` through the real binary.
 
 use crate::util::*;
-use jeugdstroom::calibrate::fit::{calibrate, t95};
+use jeugdstroom::calibrate::fit::{BaseForms, calibrate, t95};
 use jeugdstroom::calibrate::history::read_history;
 use jeugdstroom::model::Model;
 use jeugdstroom::record::{CellMetric, Exposure};
@@ -94,6 +94,17 @@ fn known_parameters_fall_inside_their_intervals_at_the_stated_rate() {
     let tmp = tempfile::tempdir().unwrap();
     let forms = vec!["ambulant".to_string(), "residential".to_string()];
     let municipalities = vec!["town".to_string(), "village".to_string()];
+    let durations: Vec<_> = (forms.iter())
+        .map(|f| {
+            model
+                .forms
+                .iter()
+                .find(|m| &m.name == f)
+                .unwrap()
+                .duration
+                .clone()
+        })
+        .collect();
     let histories = 60;
     let mut hits = [0usize; 4];
     let mut transition = Vec::new();
@@ -105,7 +116,12 @@ fn known_parameters_fall_inside_their_intervals_at_the_stated_rate() {
         std::fs::write(&path, history_csv(&model, e)).unwrap();
         let history =
             read_history(&path, &forms, &municipalities).unwrap_or_else(|e| panic!("{e}"));
-        let c = calibrate(&history, 2016 + YEARS as i32 - 1, &forms, 10_000.0).unwrap();
+        let base = BaseForms {
+            forms: &forms,
+            durations: &durations,
+            youth: 10_000.0,
+        };
+        let c = calibrate(&history, 2016 + YEARS as i32 - 1, &base).unwrap();
         let r = &c.rate;
         let t = t95((r.n - 2) as f64);
         // True arrivals per 1,000 youth in the last year: rate × (1 + trend)^7.
@@ -113,7 +129,7 @@ fn known_parameters_fall_inside_their_intervals_at_the_stated_rate() {
         hits[0] += usize::from((r.level.ln() - true_level.ln()).abs() <= t * r.se_log_level);
         hits[1] += usize::from(((1.0 + r.trend).ln() - (1.0 + TREND).ln()).abs() <= t * r.se_trend);
         let d = c.forms["ambulant"].duration.clone().unwrap();
-        hits[2] += usize::from((d.mean - AMBULANT_DAYS).abs() <= t95((d.n - 1) as f64) * d.se);
+        hits[2] += usize::from((d.mean - AMBULANT_DAYS).abs() <= 1.96 * d.se);
         let entry = c.entry["ambulant"];
         // Entry share: a binomial proportion over all fitted arrivals.
         let arrivals: f64 = c

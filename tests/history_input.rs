@@ -74,12 +74,17 @@ ambulant,2020,town,110,90,220,5010,310,1100000,6,
 ambulant,2020,village,50,60,50,,150,410000,1,
 \"ambulant\",2021,town,120,100,240,5020,320,1200000,7,
 residential,2021,town, 12 ,10,22,5000,410,2100000,,4
+residential,2020,town,11,9,22,5000,405,2050000,,3
+ambulant,2021,village,50,50,50,2000,150,400000,1,
+residential,2019,village,0,0,0,,,,,0
+residential,2020,village,0,0,0,,,,,0
+residential,2021,village,0,0,0,,,,,0
 ";
     let history = read(text);
     assert_eq!(history.years, vec![2019, 2020, 2021]);
-    assert_eq!(history.rows.len(), 7);
+    assert_eq!(history.rows.len(), 12);
     let lines: Vec<usize> = history.rows.iter().map(|r| r.line).collect();
-    assert_eq!(lines, vec![2, 3, 4, 6, 7, 8, 9]);
+    assert_eq!(lines, vec![2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     let r = &history.rows[0];
     assert_eq!((r.year, r.municipality.as_str()), (2019, "town"));
     assert_eq!(r.care_form, "ambulant");
@@ -107,16 +112,87 @@ residential,2021,town, 12 ,10,22,5000,410,2100000,,4
     assert_eq!(t.youth_population, None);
     assert_eq!(t.cost_eur, Some(1_510_000.0));
     assert!(totals(&history, 2022, "ambulant").is_none());
-    assert!(totals(&history, 2020, "residential").is_none());
 }
 
 #[test]
-fn gaps_in_a_series_are_allowed_and_skip_the_flow_check() {
-    // 2019 is missing: 2020's ended is not checked against 2018's in care.
+fn a_missing_year_or_row_is_refused_where_it_would_be() {
+    // 2019 is missing entirely: located at the first row of 2020.
     let text = format!(
-        "{HEADER}2018,town,ambulant,10,5,5\n2020,town,ambulant,10,50,5\n2021,town,ambulant,10,10,5\n"
+        "{HEADER}2018,town,ambulant,10,5,5\n2020,town,ambulant,10,5,5\n2021,town,ambulant,10,10,5\n"
     );
-    assert_eq!(read(&text).years, vec![2018, 2020, 2021]);
+    let e = one_error(&text, "no row for 2019, town, ambulant", Some("year"), 3);
+    assert!(e.fix.as_deref().unwrap_or("").contains("0..10"), "{e}");
+    // One municipality lacks a form in one year.
+    let text = format!(
+        "{HEADER}2019,town,ambulant,1,1,1\n2019,village,ambulant,1,1,1\n\
+         2020,town,ambulant,1,1,1\n2021,town,ambulant,1,1,1\n2021,village,ambulant,1,1,1\n"
+    );
+    one_error(&text, "no row for 2020, village, ambulant", Some("year"), 4);
+}
+
+#[test]
+fn a_blank_transition_cell_is_refused_unless_it_is_the_rows_own_form() {
+    let header =
+        "year,municipality,care_form,started,ended,in_care_end,transitions_to_residential\n";
+    let rows =
+        "2019,town,ambulant,10,5,5,1\n2020,town,ambulant,10,5,5,\n2021,town,ambulant,10,5,5,0..3\n";
+    let e = one_error(
+        &format!("{header}{rows}"),
+        "`transitions_to_residential` is blank for 2020, town, ambulant",
+        Some("transitions_to_residential"),
+        3,
+    );
+    assert_eq!(e.location.as_ref().unwrap().column, 27);
+    let own = "2019,town,residential,10,5,5,\n2020,town,residential,10,5,5,\n2021,town,residential,10,5,5,\n";
+    assert_eq!(read(&format!("{header}{own}")).rows.len(), 3);
+}
+
+#[test]
+fn interval_cells_are_read_as_ranges_and_checked_for_feasibility() {
+    let header =
+        "year,municipality,care_form,started,ended,in_care_end,transitions_to_residential\n";
+    let rows = "2019,town,ambulant,8..12,5,5,0..4\n2020,town,ambulant,10,5..9,0..9,2\n2021,town,ambulant,10,5,5,1\n";
+    let history = read(&format!("{header}{rows}"));
+    let r = &history.rows[0];
+    assert_eq!(
+        (r.started, r.spans.started.low, r.spans.started.high),
+        (10.0, 8.0, 12.0)
+    );
+    assert_eq!(r.transitions["residential"], 2.0);
+    let t = totals(&history, 2020, "ambulant").unwrap();
+    assert_eq!(
+        (t.ended, t.spans.ended.low, t.spans.ended.high),
+        (7.0, 5.0, 9.0)
+    );
+    assert!(!t.spans.exact() && totals(&history, 2021, "ambulant").unwrap().spans.exact());
+    // Feasible only at the bounds: 2020's ended 5..9 ≤ started 10 + 2019's in care 5.
+    // Infeasible even at the bounds: at least 16 ended, at most 10 + 5 available.
+    let bad = rows.replace("5..9,0..9", "16..20,0..9");
+    one_error(
+        &format!("{header}{bad}"),
+        "16 episodes ended but at most 10 started plus 5",
+        Some("ended"),
+        3,
+    );
+    // Transitions whose low ends exceed the high end of ended.
+    let bad = rows.replace(
+        "2021,town,ambulant,10,5,5,1",
+        "2021,town,ambulant,10,0..3,5,4..6",
+    );
+    one_error(
+        &format!("{header}{bad}"),
+        "4 episodes moved",
+        Some("ended"),
+        4,
+    );
+    for (cell, message) in [
+        ("9..3", "low end lies above its high end"),
+        ("..3", "a range with a bound missing"),
+        ("-1..3", "negative"),
+    ] {
+        let bad = rows.replace("8..12", cell);
+        one_error(&format!("{header}{bad}"), message, Some("started"), 2);
+    }
 }
 
 #[test]
@@ -301,7 +377,7 @@ fn more_ended_than_started_plus_in_care() {
 
 #[test]
 fn a_trend_needs_three_years() {
-    let text = format!("{HEADER}2019,town,ambulant,1,1,1\n2020,village,ambulant,1,1,1\n");
+    let text = format!("{HEADER}2019,town,ambulant,1,1,1\n2020,town,ambulant,1,1,1\n");
     one_error(&text, "a trend needs at least 3 years", Some("year"), 1);
 }
 

@@ -28,9 +28,11 @@ mod uncertainty;
 // The real binary: result files, commands and reports.
 mod alkmaar;
 mod calibration;
+mod calibration_truth;
 mod capacity;
 mod compare;
 mod decomposition;
+mod dirichlet;
 mod landscape_cli;
 mod plan_twin;
 mod report;

@@ -1,101 +1,30 @@
 //! Estimates from yearly aggregates: arrival rates per 1,000 youth with a
 //! log-linear trend (ordinary least squares on the log, with standard
-//! errors), mean durations by Little's law (mean in care ÷ starts per day),
-//! transition shares and tariffs (cost ÷ client-days).
+//! errors), mean stays corrected for the trend of the starts (`stay`), entry
+//! and destination shares with a Dirichlet concentration (`shares`) and
+//! tariffs (cost ÷ client-days).
 
-use super::history::{History, HistoryRow, totals};
+use super::history::{History, HistoryRow, Spans, totals};
+use super::shares;
+use super::span::Span;
+use super::stay::{self, Stay};
+pub use super::trend::{LogLinear, log_linear};
 use crate::calendar::DAYS_PER_YEAR;
+use crate::model::distribution::Duration;
 pub use crate::stats::t95;
 use std::collections::BTreeMap;
-
-/// ln(y) = a + b·(x − reference) fitted by least squares.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LogLinear {
-    /// Fitted value at the reference year.
-    pub level: f64,
-    /// Yearly growth factor − 1 (e^b − 1).
-    pub trend: f64,
-    /// Standard error of ln(level) at the reference year.
-    pub se_log_level: f64,
-    /// Standard error of b (≈ of the yearly growth rate).
-    pub se_trend: f64,
-    pub r_squared: f64,
-    pub reference: f64,
-    pub n: usize,
-}
-
-/// Fits ln(value) on the year; `None` with fewer than 3 positive points.
-pub fn log_linear(points: &[(f64, f64)], reference: f64) -> Option<LogLinear> {
-    let pts: Vec<(f64, f64)> = points
-        .iter()
-        .filter(|(_, v)| *v > 0.0 && v.is_finite())
-        .map(|(x, v)| (*x, v.ln()))
-        .collect();
-    let n = pts.len();
-    if n < 3 {
-        return None;
-    }
-    let nf = n as f64;
-    let mx = pts.iter().map(|p| p.0).sum::<f64>() / nf;
-    let my = pts.iter().map(|p| p.1).sum::<f64>() / nf;
-    let sxx: f64 = pts.iter().map(|p| (p.0 - mx).powi(2)).sum();
-    let sxy: f64 = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
-    let syy: f64 = pts.iter().map(|p| (p.1 - my).powi(2)).sum();
-    if sxx <= 0.0 {
-        return None;
-    }
-    let b = sxy / sxx;
-    let a = my - b * mx;
-    let rss: f64 = pts.iter().map(|p| (p.1 - a - b * p.0).powi(2)).sum();
-    let s2 = rss / (nf - 2.0);
-    let at_reference = a + b * reference;
-    Some(LogLinear {
-        level: at_reference.exp(),
-        trend: b.exp() - 1.0,
-        se_log_level: (s2 * (1.0 / nf + (reference - mx).powi(2) / sxx)).sqrt(),
-        se_trend: (s2 / sxx).sqrt(),
-        r_squared: if syy > 0.0 { 1.0 - rss / syy } else { 1.0 },
-        reference,
-        n,
-    })
-}
-
-/// A mean with the standard error of the yearly estimates it averages.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Estimate {
-    pub mean: f64,
-    pub se: f64,
-    pub n: usize,
-}
-
-fn estimate(values: &[f64]) -> Option<Estimate> {
-    let v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
-    if v.is_empty() {
-        return None;
-    }
-    let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    let se = if v.len() > 1 {
-        (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt()
-    } else {
-        f64::NAN
-    };
-    Some(Estimate {
-        mean,
-        se,
-        n: v.len(),
-    })
-}
 
 /// Everything estimated for one care form.
 #[derive(Clone, Debug)]
 pub struct FormFit {
     /// New arrivals per year (starts minus transfers in), per fitted year.
     pub arrivals: Vec<(i32, f64)>,
-    /// Mean episode length in days (Little's law, or the given mean).
-    pub duration: Option<Estimate>,
+    /// Mean episode length in days, corrected for the trend of the starts.
+    pub duration: Option<Stay>,
     /// Share of ended episodes moving to each form.
     pub transitions: BTreeMap<String, f64>,
+    /// Dirichlet concentration of the destinations (with leaving care).
+    pub transition_concentration: f64,
     /// Euros per client-day.
     pub tariff: Option<f64>,
 }
@@ -109,19 +38,24 @@ pub struct Calibration {
     pub rate: LogLinear,
     /// Share of new arrivals entering each form.
     pub entry: BTreeMap<String, f64>,
+    /// Dirichlet concentration of the entry shares.
+    pub entry_concentration: f64,
     pub forms: BTreeMap<String, FormFit>,
     /// Youth per fitted year (from the history, or the base's when absent).
     pub youth: Vec<(i32, f64)>,
 }
 
-/// Calibrates `history` on the years ≤ `until`; `base_youth` is used when the
-/// history has no youth population. `None` with fewer than 3 years.
-pub fn calibrate(
-    history: &History,
-    until: i32,
-    forms: &[String],
-    base_youth: f64,
-) -> Option<Calibration> {
+/// What the fit needs of the base scenario: its care forms with their stay
+/// distributions (the shape the stay estimator assumes) and its youth, used
+/// when the history has no youth population.
+pub struct BaseForms<'a> {
+    pub forms: &'a [String],
+    pub durations: &'a [Duration],
+    pub youth: f64,
+}
+
+/// Calibrates `history` on the years ≤ `until`. `None` with fewer than 3 years.
+pub fn calibrate(history: &History, until: i32, base: &BaseForms<'_>) -> Option<Calibration> {
     let years: Vec<i32> = history
         .years
         .iter()
@@ -132,84 +66,195 @@ pub fn calibrate(
         return None;
     }
     let mut form_fits = BTreeMap::new();
-    let mut total_arrivals = vec![0.0; years.len()];
+    let mut new_arrivals = vec![vec![0.0; base.forms.len()]; years.len()];
+    let mut arrival_var = new_arrivals.clone();
     let mut youth = vec![f64::NAN; years.len()];
-    for form in forms {
-        if let Some(fit) = fit_form(
-            history,
-            &years,
-            forms,
-            form,
-            &mut total_arrivals,
-            &mut youth,
-        ) {
-            form_fits.insert(form.clone(), fit);
+    for (i, form) in base.forms.iter().enumerate() {
+        let shape = base.durations.get(i)?;
+        let Some(fit) = fit_form(history, &years, base.forms, form, shape, i as u64) else {
+            continue;
+        };
+        for (k, &y) in years.iter().enumerate() {
+            new_arrivals[k][i] = fit.arrivals.get(k).map_or(0.0, |a| a.1);
+            arrival_var[k][i] = arrival_variance(history, y, base.forms, form);
+            if let Some(t) = totals(history, y, form).and_then(|r| r.youth_population) {
+                youth[k] = if youth[k].is_nan() {
+                    t
+                } else {
+                    youth[k].max(t)
+                };
+            }
         }
+        form_fits.insert(form.clone(), fit);
     }
     let youth: Vec<(i32, f64)> = years
         .iter()
         .zip(&youth)
-        .map(|(y, v)| (*y, if v.is_nan() { base_youth } else { *v }))
+        .map(|(y, v)| (*y, if v.is_nan() { base.youth } else { *v }))
         .collect();
-    let points: Vec<(f64, f64)> = years
-        .iter()
-        .zip(&total_arrivals)
-        .zip(&youth)
-        .map(|((y, a), (_, w))| (*y as f64, a / w * 1000.0))
+    let points: Vec<(f64, f64)> = (years.iter().zip(&new_arrivals).zip(&youth))
+        .map(|((y, a), (_, w))| (*y as f64, a.iter().sum::<f64>() / w * 1000.0))
         .collect();
     let last = *years.last()?;
     let rate = log_linear(&points, last as f64)?;
-    let all: f64 = total_arrivals.iter().sum();
-    let entry = form_fits
-        .iter()
-        .map(|(f, fit)| {
-            let n: f64 = fit.arrivals.iter().map(|a| a.1).sum();
-            (f.clone(), if all > 0.0 { n / all } else { 0.0 })
-        })
+    let entry_fit = shares::fit(&new_arrivals, &arrival_var);
+    let entry = (base.forms.iter().enumerate())
+        .filter(|(_, f)| form_fits.contains_key(*f))
+        .map(|(i, f)| (f.clone(), entry_fit.as_ref().map_or(0.0, |e| e.shares[i])))
         .collect();
     Some(Calibration {
         first_year: years[0],
         last_year: last,
         rate,
         entry,
+        entry_concentration: entry_fit.map_or(f64::INFINITY, |e| e.concentration),
         forms: form_fits,
         youth,
     })
 }
 
 /// One form's fit over `years`: new arrivals (starts minus transfers in from
-/// the other forms, added to `total_arrivals`), duration, transition shares
-/// and tariff; the largest youth population seen is kept in `youth`. `None`
-/// when the history has no row of the form in these years.
+/// the other forms), the stay, destination shares and tariff. `None` when
+/// the history has no row of the form in these years.
 fn fit_form(
     history: &History,
     years: &[i32],
     forms: &[String],
     form: &str,
-    total_arrivals: &mut [f64],
-    youth: &mut [f64],
+    shape: &Duration,
+    seed: u64,
 ) -> Option<FormFit> {
-    let rows: Vec<_> = years.iter().map(|&y| totals(history, y, form)).collect();
+    let rows: Vec<Option<HistoryRow>> = years.iter().map(|&y| totals(history, y, form)).collect();
     if rows.iter().all(Option::is_none) {
         return None;
     }
-    let mut sums = FormSums::default();
-    for (k, row) in rows.iter().enumerate() {
-        let Some(r) = row else { continue };
-        let new = (r.started - transfers_in(history, years[k], forms, form)).max(0.0);
-        sums.arrivals.push((years[k], new));
-        total_arrivals[k] += new;
-        if let Some(y) = r.youth_population {
-            youth[k] = if youth[k].is_nan() {
-                y
-            } else {
-                youth[k].max(y)
-            };
-        }
-        let previous = (k > 0).then(|| rows[k - 1].as_ref()).flatten();
-        sums.add(r, previous);
+    let arrivals = (years.iter().zip(&rows))
+        .filter_map(|(&y, r)| {
+            let r = r.as_ref()?;
+            Some((
+                y,
+                (r.started - transfers_in(history, y, forms, form)).max(0.0),
+            ))
+        })
+        .collect();
+    let stay_years: Vec<stay::Year> = (years.iter().zip(&rows))
+        .filter_map(|(&y, r)| r.as_ref().map(|r| stay_year(history, y, r)))
+        .collect();
+    let targets: Vec<&String> = forms.iter().filter(|f| *f != form).collect();
+    let (transitions, transition_concentration) = destinations(history, years, form, &targets);
+    Some(FormFit {
+        arrivals,
+        duration: stay::estimate(&stay_years, shape, seed),
+        transitions,
+        transition_concentration,
+        tariff: tariff(&rows),
+    })
+}
+
+/// One year's totals as the stay estimator takes them, with the variances
+/// the ranges of the summed cells add.
+fn stay_year(history: &History, year: i32, r: &HistoryRow) -> stay::Year {
+    let var = |f: fn(&Spans) -> Span| range_variance(history, year, &r.care_form, f);
+    stay::Year {
+        started: r.spans.started,
+        ended: r.spans.ended,
+        in_care_end: r.spans.in_care_end,
+        mean_duration_days: r.mean_duration_days,
+        noise: stay::Noise {
+            started: var(|s| s.started),
+            ended: var(|s| s.ended),
+            in_care_end: var(|s| s.in_care_end),
+        },
     }
-    Some(sums.fit())
+}
+
+/// Σ over the municipalities' rows of one year and form of a cell's range variance.
+fn range_variance(history: &History, year: i32, form: &str, f: fn(&Spans) -> Span) -> f64 {
+    (history.rows.iter())
+        .filter(|r| r.year == year && r.care_form == form)
+        .map(|r| f(&r.spans).variance())
+        .sum()
+}
+
+/// The range variance of a year's new arrivals of `form`: its starts and the
+/// transfers into it.
+fn arrival_variance(history: &History, year: i32, forms: &[String], form: &str) -> f64 {
+    let transfers: f64 = (history.rows.iter())
+        .filter(|r| r.year == year && forms.contains(&r.care_form))
+        .filter_map(|r| r.spans.transitions.get(form))
+        .map(Span::variance)
+        .sum();
+    range_variance(history, year, form, |s| s.started) + transfers
+}
+
+/// Shares of ended episodes moving to each of `targets` (those with a
+/// column), with the Dirichlet concentration over them and leaving care.
+fn destinations(
+    history: &History,
+    years: &[i32],
+    form: &str,
+    targets: &[&String],
+) -> (BTreeMap<String, f64>, f64) {
+    let rows: Vec<HistoryRow> = years
+        .iter()
+        .filter_map(|&y| totals(history, y, form))
+        .collect();
+    let given: Vec<&String> = (targets.iter().copied())
+        .filter(|t| rows.iter().any(|r| r.transitions.contains_key(*t)))
+        .collect();
+    if given.is_empty() {
+        return (BTreeMap::new(), f64::INFINITY);
+    }
+    let mut counts = Vec::new();
+    let mut var = Vec::new();
+    for r in &rows {
+        let moved: Vec<f64> = given
+            .iter()
+            .map(|t| r.transitions.get(*t).copied().unwrap_or(0.0))
+            .collect();
+        let rest = (r.ended - moved.iter().sum::<f64>()).max(0.0);
+        counts.push(moved.into_iter().chain([rest]).collect::<Vec<f64>>());
+        let v = |t: &String| range_variance_to(history, r.year, form, t);
+        let ended = range_variance(history, r.year, form, |s| s.ended);
+        var.push(given.iter().map(|t| v(t)).chain([ended]).collect());
+    }
+    match shares::fit(&counts, &var) {
+        Some(s) => (
+            given
+                .iter()
+                .zip(&s.shares)
+                .map(|(t, p)| ((*t).clone(), *p))
+                .collect(),
+            s.concentration,
+        ),
+        None => (
+            given.iter().map(|t| ((*t).clone(), 0.0)).collect(),
+            f64::INFINITY,
+        ),
+    }
+}
+
+fn range_variance_to(history: &History, year: i32, form: &str, to: &str) -> f64 {
+    (history.rows.iter())
+        .filter(|r| r.year == year && r.care_form == form)
+        .filter_map(|r| r.spans.transitions.get(to))
+        .map(Span::variance)
+        .sum()
+}
+
+/// Euros per client-day: cost over the client-days of the years with cost
+/// and a year before (the trapezoid of the year-end counts).
+fn tariff(rows: &[Option<HistoryRow>]) -> Option<f64> {
+    let (mut cost, mut days) = (0.0, 0.0);
+    for pair in rows.windows(2) {
+        if let (Some(p), Some(r)) = (&pair[0], &pair[1])
+            && let Some(c) = r.cost_eur
+        {
+            cost += c;
+            days += (p.in_care_end + r.in_care_end) / 2.0 * DAYS_PER_YEAR;
+        }
+    }
+    (days > 0.0 && cost > 0.0).then(|| cost / days)
 }
 
 /// Transfers into `form` from every other form in `year`.
@@ -219,71 +264,4 @@ fn transfers_in(history: &History, year: i32, forms: &[String], form: &str) -> f
         .filter_map(|g| totals(history, year, g))
         .map(|r| r.transitions.get(form).copied().unwrap_or(0.0))
         .sum()
-}
-
-/// What one form's fit adds up over the years of the history.
-#[derive(Default)]
-struct FormSums {
-    arrivals: Vec<(i32, f64)>,
-    durations: Vec<f64>,
-    cost: f64,
-    client_days: f64,
-    ended: f64,
-    moved: BTreeMap<String, f64>,
-}
-
-impl FormSums {
-    /// One year's totals `r`, with the year before's for the clients in care.
-    fn add(&mut self, r: &HistoryRow, previous: Option<&HistoryRow>) {
-        self.ended += r.ended;
-        for (to, n) in &r.transitions {
-            *self.moved.entry(to.clone()).or_default() += n;
-        }
-        if let Some(p) = previous {
-            // Little's law: L = λ W with L the mean number in care.
-            let in_care = (p.in_care_end + r.in_care_end) / 2.0;
-            if r.mean_duration_days.is_none() && r.started > 0.0 {
-                self.durations.push(in_care / (r.started / DAYS_PER_YEAR));
-            }
-            if let Some(c) = r.cost_eur {
-                self.cost += c;
-                self.client_days += in_care * DAYS_PER_YEAR;
-            }
-        }
-        if let Some(d) = r.mean_duration_days {
-            self.durations.push(d);
-        }
-    }
-
-    fn fit(self) -> FormFit {
-        let ended = self.ended;
-        FormFit {
-            arrivals: self.arrivals,
-            duration: estimate(&self.durations),
-            transitions: self
-                .moved
-                .into_iter()
-                .map(|(to, n)| (to, if ended > 0.0 { n / ended } else { 0.0 }))
-                .collect(),
-            tariff: (self.client_days > 0.0 && self.cost > 0.0)
-                .then(|| self.cost / self.client_days),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn exact_exponential_growth_is_recovered() {
-        let pts: Vec<(f64, f64)> = (0..6)
-            .map(|k| (2020.0 + k as f64, 80.0 * 1.03f64.powi(k)))
-            .collect();
-        let f = log_linear(&pts, 2025.0).unwrap();
-        assert!((f.trend - 0.03).abs() < 1e-12);
-        assert!((f.level - 80.0 * 1.03f64.powi(5)).abs() < 1e-9);
-        assert!(f.se_trend < 1e-9 && (f.r_squared - 1.0).abs() < 1e-12);
-        assert!(log_linear(&pts[..2], 2025.0).is_none());
-    }
 }

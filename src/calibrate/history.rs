@@ -7,9 +7,24 @@
 //! Optional: `youth_population`, `mean_duration_days` (of the episodes that
 //! ended), `cost_eur`, and any number of `transitions_to_<form>` (episodes of
 //! this form that ended with a move to `<form>`). Columns may come in any
-//! order; an empty optional cell means "not known". Every problem found is
-//! reported with file, line, column, the column name as field and a fix.
+//! order; an empty `youth_population`, `mean_duration_days` or `cost_eur`
+//! cell means "not known". A `transitions_to_<form>` cell may be blank only in
+//! a row of `<form>` itself: elsewhere a blank would silently turn those
+//! moves into new arrivals, so an unknown count is written as a range.
+//!
+//! Any numeric cell may be a range `LOW..HIGH` (inclusive; see [`span`]):
+//! CBS rounds and suppresses small counts. The point estimates use the
+//! middle, the consistency checks ask only that some values inside the
+//! ranges agree, and `calibrate` adds the ranges to its uncertainty.
+//!
+//! Every year × municipality × care form between the first and the last year
+//! must have its row: a missing row would read as zero clients. Every problem
+//! found is reported with file, line, column, the column name as field and a
+//! fix.
 
+mod checks;
+
+use super::span::{self, Span};
 use crate::error::{InputError, InputErrors, Location};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -42,8 +57,29 @@ pub struct HistoryRow {
     pub cost_eur: Option<f64>,
     /// target form → count, from `transitions_to_<form>` columns
     pub transitions: BTreeMap<String, f64>,
+    /// The ranges of the counts above (which are their middles).
+    pub spans: Spans,
     /// 1-based line in the file (for messages)
     pub line: usize,
+}
+
+/// The ranges of a row's counts; a plain number is a range of width 0.
+#[derive(Clone, Debug)]
+pub struct Spans {
+    pub started: Span,
+    pub ended: Span,
+    pub in_care_end: Span,
+    pub transitions: BTreeMap<String, Span>,
+}
+
+impl Spans {
+    /// True when every count is known exactly.
+    pub fn exact(&self) -> bool {
+        [self.started, self.ended, self.in_care_end]
+            .iter()
+            .chain(self.transitions.values())
+            .all(Span::is_exact)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -160,6 +196,21 @@ pub fn totals(history: &History, year: i32, care_form: &str) -> Option<HistoryRo
             Some((t.clone(), count?))
         })
         .collect();
+    let span_sum = |f: &dyn Fn(&Spans) -> Span| rows.iter().map(|r| f(&r.spans)).sum::<Span>();
+    let spans = Spans {
+        started: span_sum(&|s| s.started),
+        ended: span_sum(&|s| s.ended),
+        in_care_end: span_sum(&|s| s.in_care_end),
+        transitions: (first.spans.transitions.keys())
+            .filter_map(|t| {
+                let count: Option<Span> = rows
+                    .iter()
+                    .map(|r| r.spans.transitions.get(t).copied())
+                    .sum();
+                Some((t.clone(), count?))
+            })
+            .collect(),
+    };
     Some(HistoryRow {
         year,
         municipality: String::new(),
@@ -171,6 +222,7 @@ pub fn totals(history: &History, year: i32, care_form: &str) -> Option<HistoryRo
         mean_duration_days,
         cost_eur: opt(|r| r.cost_eur),
         transitions,
+        spans,
         line: rows.iter().map(|r| r.line).min().unwrap_or(first.line),
     })
 }
@@ -240,6 +292,7 @@ impl Reader<'_> {
         }
         history.rows = data.rows;
         self.check_flows(&history.rows, &data.offsets, ended_index);
+        self.check_complete(&history.rows, &data.offsets, year_index);
         history.years = data.years.into_iter().filter(|y| in_range(*y)).collect();
         if history.years.len() < MIN_YEARS {
             let list: Vec<String> = history.years.iter().map(i32::to_string).collect();
@@ -365,8 +418,9 @@ impl Reader<'_> {
         let before = self.errors.len();
         let line = self.at(offset, 0).line;
         let (mut year, mut municipality, mut care_form) = (None, None, None);
-        let mut numbers = [None; 6];
+        let mut numbers: [Option<Span>; 6] = [None; 6];
         let mut transitions = BTreeMap::new();
+        let mut blank = Vec::new();
         for (i, column) in columns.iter().enumerate() {
             let (cell, name, at) = (record.get(i).unwrap_or(""), &header[i], (offset, i));
             match column {
@@ -377,7 +431,7 @@ impl Reader<'_> {
                 Column::CareForm => care_form = self.name(cell, at, name, self.forms, "care form"),
                 Column::Number(n) if cell.is_empty() && *n >= REQUIRED_NUMBERS => {}
                 Column::Number(n) => numbers[*n] = self.number(cell, at, name),
-                Column::Transition(_) if cell.is_empty() => {}
+                Column::Transition(target) if cell.is_empty() => blank.push((target, i)),
                 Column::Transition(target) => {
                     if let Some(v) = self.number(cell, at, name) {
                         transitions.insert(target.clone(), v);
@@ -386,6 +440,14 @@ impl Reader<'_> {
             }
         }
         let (year, municipality, care_form) = (year?, municipality?, care_form?);
+        for (_, i) in blank.into_iter().filter(|(t, _)| **t != care_form) {
+            let msg = format!(
+                "`{}` is blank for {year}, {municipality}, {care_form}: a blank would count those moves as new arrivals",
+                &header[i]
+            );
+            let fix = "write the count (0 if none moved), or a range such as 0..40 when it is not known exactly";
+            self.error((offset, i), &header[i], msg, fix);
+        }
         let key = (year, municipality.clone(), care_form.clone());
         if let Some(first) = keys.get(&key) {
             let msg = format!(
@@ -400,17 +462,27 @@ impl Reader<'_> {
         if self.errors.len() > before {
             return None;
         }
+        let spans = Spans {
+            started: numbers[0]?,
+            ended: numbers[1]?,
+            in_care_end: numbers[2]?,
+            transitions,
+        };
+        let mid = |n: usize| numbers[n].map(|s| s.mid());
         Some(HistoryRow {
             year,
             municipality,
             care_form,
-            started: numbers[0]?,
-            ended: numbers[1]?,
-            in_care_end: numbers[2]?,
-            youth_population: numbers[3],
-            mean_duration_days: numbers[4],
-            cost_eur: numbers[5],
-            transitions,
+            started: spans.started.mid(),
+            ended: spans.ended.mid(),
+            in_care_end: spans.in_care_end.mid(),
+            youth_population: mid(3),
+            mean_duration_days: mid(4),
+            cost_eur: mid(5),
+            transitions: (spans.transitions.iter())
+                .map(|(t, s)| (t.clone(), s.mid()))
+                .collect(),
+            spans,
             line,
         })
     }
@@ -442,67 +514,25 @@ impl Reader<'_> {
         None
     }
 
-    fn number(&mut self, cell: &str, at: (usize, usize), field: &str) -> Option<f64> {
+    fn number(&mut self, cell: &str, at: (usize, usize), field: &str) -> Option<Span> {
         let max = largest(field);
-        let problem = match cell.parse::<f64>() {
-            Ok(v) if v.is_finite() && (0.0..=max).contains(&v) => return Some(v),
-            Ok(v) if v.is_finite() && v > max => format!(
+        let problem = match span::parse(cell, max) {
+            Ok(span) => return Some(span),
+            Err(span::Problem::TooLarge(max)) => format!(
                 "`{field}` = {cell} is implausibly large (at most {max:e}); the fitted scenario would be refused"
             ),
-            Ok(v) if v.is_finite() => format!("`{field}` is negative ({cell})"),
-            Ok(_) => format!("`{field}` is not a finite number ({cell})"),
-            Err(_) if cell.is_empty() => format!("`{field}` is empty"),
-            Err(_) => format!("`{cell}` is not a number"),
+            Err(span::Problem::Negative) => format!("`{field}` is negative ({cell})"),
+            Err(span::Problem::NotFinite) => format!("`{field}` is not a finite number ({cell})"),
+            Err(span::Problem::Empty) if cell.is_empty() => format!("`{field}` is empty"),
+            Err(span::Problem::Empty) => format!("`{cell}` is a range with a bound missing"),
+            Err(span::Problem::Reversed) => {
+                format!("`{field}` = {cell} is a range whose low end lies above its high end")
+            }
+            Err(span::Problem::NotANumber) => format!("`{cell}` is not a number"),
         };
-        let fix = "write a plain number of 0 or more, e.g. 120 or 37.5 (no thousands separators)";
+        let fix = "write a plain number of 0 or more, e.g. 120 or 37.5 (no thousands separators), or a range LOW..HIGH such as 30..39 when only that is known";
         self.error(at, field, problem, fix);
         None
-    }
-
-    /// Episodes that moved to another form are among those that ended; and
-    /// `ended` cannot exceed `started` plus those in care at the start of the
-    /// year (the previous year's `in_care_end`), checked only where the
-    /// previous year of the same municipality and form is in the file.
-    fn check_flows(&mut self, rows: &[HistoryRow], offsets: &[usize], ended_index: usize) {
-        let series: HashMap<(&str, &str, i32), &HistoryRow> = rows
-            .iter()
-            .map(|r| ((r.municipality.as_str(), r.care_form.as_str(), r.year), r))
-            .collect();
-        for (row, offset) in rows.iter().zip(offsets) {
-            let moved: f64 = row.transitions.values().sum();
-            if moved > row.ended + 1e-9 * row.ended.max(1.0) {
-                let msg = format!(
-                    "{moved} episodes moved to another form but only {} ended, for {}, {} in {}",
-                    row.ended, row.municipality, row.care_form, row.year
-                );
-                let fix = "check the counts: the transitions_to_<form> columns count episodes that ended, so they sum to at most `ended`";
-                self.error((*offset, ended_index), "ended", msg, fix);
-            }
-            let key = (
-                row.municipality.as_str(),
-                row.care_form.as_str(),
-                row.year - 1,
-            );
-            let Some(prev) = series.get(&key) else {
-                continue;
-            };
-            let available = row.started + prev.in_care_end;
-            if row.ended > available + 1e-9 * available.max(1.0) {
-                let msg = format!(
-                    "{} episodes ended but only {} started plus {} in care at the start \
-                     (in_care_end of {} on line {}) for {}, {}",
-                    row.ended,
-                    row.started,
-                    prev.in_care_end,
-                    prev.year,
-                    prev.line,
-                    row.municipality,
-                    row.care_form
-                );
-                let fix = "check the counts: ended ≤ started + previous year's in_care_end";
-                self.error((*offset, ended_index), "ended", msg, fix);
-            }
-        }
     }
 }
 

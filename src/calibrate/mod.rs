@@ -6,4 +6,8 @@
 pub mod backtest;
 pub mod fit;
 pub mod history;
+pub mod shares;
+pub mod span;
+pub mod stay;
+pub mod trend;
 pub mod write;

@@ -3,7 +3,8 @@
 //! duration interventions with mean 0 and the estimate's standard error),
 //! with comments stating the data years and the quality of the fit.
 
-use super::fit::{Calibration, t95};
+use super::fit::{Calibration, LogLinear, t95};
+use super::shares;
 use crate::model::Model;
 use crate::scenario::schema::{DurationSpec, Scenario};
 use crate::text::printable;
@@ -152,15 +153,40 @@ fn write_arrivals(out: &mut String, c: &Calibration, base: &Scenario, model: &Mo
     );
     let _ = writeln!(out, "rate_per_1000 = {}", round(rate_at_start));
     let _ = writeln!(out, "trend = {:.5}", r.trend);
-    let entry: Vec<String> = base
-        .care_forms
-        .keys()
-        .map(|f| {
-            let share = c.entry.get(f).copied().unwrap_or(0.0);
-            format!("{} = {share:.6}", toml_key(f))
-        })
+    let names: Vec<&String> = base.care_forms.keys().collect();
+    let values: Vec<f64> = (names.iter())
+        .map(|f| c.entry.get(*f).copied().unwrap_or(0.0))
         .collect();
-    let _ = writeln!(out, "entry = {{ {} }}\n", entry.join(", "));
+    let _ = writeln!(
+        out,
+        "# Entry shares: their spread across the fitted years as a Dirichlet draw per replication."
+    );
+    let _ = writeln!(
+        out,
+        "entry = {}\n",
+        share_table(&names, &values, None, c.entry_concentration)
+    );
+}
+
+/// Shares as a TOML inline table, rounded so they read back exactly (see
+/// `shares::rounded`); with `rest` the shares sum to less than one and the
+/// remainder (leaving care) takes part in the rounding. A finite
+/// `concentration` makes it a Dirichlet distribution drawn per replication.
+fn share_table(names: &[&String], values: &[f64], rest: Option<f64>, concentration: f64) -> String {
+    let all: Vec<f64> = values.iter().copied().chain(rest).collect();
+    let units = shares::rounded(&all);
+    let items: Vec<String> = (names.iter().zip(&units))
+        .map(|(n, u)| format!("{} = {}", toml_key(n), shares::decimal(*u)))
+        .collect();
+    let plain = format!("{{ {} }}", items.join(", "));
+    let random = units.iter().filter(|u| **u > 0).count() > 1;
+    if concentration.is_finite() && random && values.iter().any(|v| *v > 0.0) {
+        format!(
+            "{{ distribution = \"dirichlet\", concentration = {concentration:.1}, shares = {plain} }}"
+        )
+    } else {
+        plain
+    }
 }
 
 /// Per fitted form: duration by Little's law, transitions and tariff.
@@ -171,24 +197,29 @@ fn write_care_forms(out: &mut String, c: &Calibration, base: &Scenario) {
         };
         let _ = writeln!(out, "[care_forms.{}]", toml_key(name));
         if let Some(d) = &fit.duration {
+            let how = if d.from_ended {
+                "from the ended episodes' mean length"
+            } else {
+                "from the stock per start"
+            };
             let _ = writeln!(
                 out,
-                "# Mean stay {:.1} days by Little's law over {} years (se {:.1}).",
-                d.mean, d.n, d.se
+                "# Mean stay {:.1} days {how} over {} years, corrected for the starts' trend of {:+.2} % a year (bootstrap se {:.1}).",
+                d.mean,
+                d.n,
+                d.trend * 100.0,
+                d.se
             );
             let _ = writeln!(out, "duration = {}", duration(&form.duration, d.mean));
         }
         if !fit.transitions.is_empty() {
-            let shares: Vec<String> = base
-                .care_forms
-                .keys()
-                .filter(|to| *to != name)
-                .map(|to| {
-                    let share = fit.transitions.get(to).copied().unwrap_or(0.0);
-                    format!("{} = {share:.6}", toml_key(to))
-                })
+            let names: Vec<&String> = base.care_forms.keys().filter(|to| *to != name).collect();
+            let values: Vec<f64> = (names.iter())
+                .map(|to| fit.transitions.get(*to).copied().unwrap_or(0.0))
                 .collect();
-            let _ = writeln!(out, "transitions = {{ {} }}", shares.join(", "));
+            let rest = (1.0 - values.iter().sum::<f64>()).max(0.0);
+            let table = share_table(&names, &values, Some(rest), fit.transition_concentration);
+            let _ = writeln!(out, "transitions = {table}");
         }
         if let Some(t) = fit.tariff {
             let _ = writeln!(out, "# Cost ÷ client-days over the fitted years.");
@@ -200,16 +231,16 @@ fn write_care_forms(out: &mut String, c: &Calibration, base: &Scenario) {
 
 /// The standard errors as per-replication draws: `[interventions.calibration_*]`.
 fn write_uncertainty(out: &mut String, c: &Calibration, start: i32, years: u32) {
-    let r = &c.rate;
+    let (level, trend) = level_and_trend_sd(&c.rate, start, years);
     let _ = writeln!(
         out,
         "[interventions.calibration_level]\nlabel = \"Uncertainty of the fitted arrival rate\"\nlever = \"inflow\"\nstart = {start}\neffect = {{ mean = 0, sd = {:.5} }}\n",
-        capped(r.se_log_level)
+        capped(level)
     );
     let _ = writeln!(
         out,
         "# The trend's uncertainty grows with the distance from the data: sd × years.\n[interventions.calibration_trend]\nlabel = \"Uncertainty of the fitted trend\"\nlever = \"inflow\"\nstart = {start}\nramp_years = {years}\neffect = {{ mean = 0, sd = {:.5} }}\n",
-        capped(r.se_trend * years as f64)
+        capped(trend)
     );
     for (name, fit) in &c.forms {
         if let Some(d) = fit
@@ -225,6 +256,47 @@ fn write_uncertainty(out: &mut String, c: &Calibration, start: i32, years: u32) 
                 capped(d.se / d.mean)
             );
         }
+    }
+}
+
+/// The sds of the level and (at full ramp, after `years`) trend
+/// interventions. The fitted log-rate at forecast year `last + m` has
+/// variance V(m) = A + B·m + C·m² (A the level's, C the slope's, B twice
+/// their covariance, positive since the last year lies above the fitted
+/// years' mean); the two independent draws give a + d·j² in the j-th
+/// forecast year, with a and d chosen to match V in the first and last.
+/// With few years the estimate is Student-t, not normal: both sds are
+/// widened by t₀.₉₀(n − 2) ÷ z₀.₉₀ so the central 80 % interval is right.
+fn level_and_trend_sd(r: &LogLinear, start: i32, years: u32) -> (f64, f64) {
+    let c_var = r.se_trend.powi(2);
+    let offset = r.reference - r.centre;
+    let v = |m: f64| r.se_log_level.powi(2) + 2.0 * offset * c_var * m + c_var * m * m;
+    let first = (start as f64 - r.reference).max(0.0);
+    let h = f64::from(years.max(1));
+    let (v1, vh) = (v(first), v(first + h - 1.0));
+    let d = if h > 1.0 {
+        ((vh - v1) / (h * h - 1.0)).max(c_var)
+    } else {
+        0.0
+    };
+    let a = (v1 - d).max(0.0);
+    let widen = t90((r.n as f64 - 2.0).max(1.0)) / Z90;
+    (a.sqrt() * widen, d.sqrt() * h * widen)
+}
+
+/// The standard normal's 90th percentile.
+const Z90: f64 = 1.281_551_6;
+
+/// Student's t 90th percentile for `df` degrees of freedom (a table to 10,
+/// then the Cornish–Fisher expansion, good to 0.1 %).
+fn t90(df: f64) -> f64 {
+    const TABLE: [f64; 10] = [
+        3.078, 1.886, 1.638, 1.533, 1.476, 1.440, 1.415, 1.397, 1.383, 1.372,
+    ];
+    match df as usize {
+        0 => TABLE[0],
+        d if d <= 10 => TABLE[d - 1],
+        _ => Z90 + (Z90.powi(3) + Z90) / (4.0 * df),
     }
 }
 

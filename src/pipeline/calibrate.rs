@@ -8,6 +8,7 @@ use crate::calibrate::fit::{self, Calibration};
 use crate::calibrate::history::{self, History};
 use crate::calibrate::{backtest, write};
 use crate::error::{Error, InputError, InputErrors};
+use crate::model::distribution::Duration;
 use crate::output::AtomicFile;
 use crate::scenario::{self, DEFAULT_SCENARIO, schema::Scenario};
 use crate::text::{printable, printable_path};
@@ -56,7 +57,19 @@ pub fn fit(base: &Base, history: &History, until: i32) -> Result<Calibration, Er
         .map(|s| s.youth[0])
         .sum();
     check_youth(history, until, youth)?;
-    fit::calibrate(history, until, &forms, youth).ok_or_else(|| {
+    let model = &base.prepared.model;
+    let durations: Vec<_> = (forms.iter())
+        .map(|f| {
+            let form = model.forms.iter().find(|m| &m.name == f);
+            form.map_or(Duration::exponential(1.0), |m| m.duration.clone())
+        })
+        .collect();
+    let base_forms = fit::BaseForms {
+        forms: &forms,
+        durations: &durations,
+        youth,
+    };
+    fit::calibrate(history, until, &base_forms).ok_or_else(|| {
         InputError::new(format!(
             "{}: too few years with arrivals up to {until} to fit a trend",
             history.file
@@ -100,7 +113,9 @@ fn check_youth(history: &History, until: i32, base_youth: f64) -> Result<(), Err
 }
 
 /// Writes the calibrated scenario to `out`, extending the base (a copy of
-/// the embedded default beside it when no base file was given).
+/// the embedded default beside it when no base file was given). The text is
+/// loaded, validated and compiled first; only a scenario that passes is
+/// written (atomically), and on failure nothing this call created is left.
 pub fn write_scenario(
     base: &Base,
     calibration: &Calibration,
@@ -112,17 +127,20 @@ pub fn write_scenario(
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    let dir_existed = dir.is_dir();
     std::fs::create_dir_all(dir).map_err(|e| {
         InputError::new(format!("cannot create the folder {}: {e}", dir.display()))
             .field("--out")
             .fix("choose a path in a folder you can write to with --out")
     })?;
+    let mut created = Vec::new();
     let extends = match &base.file {
         Some(f) => std::fs::canonicalize(f)?.display().to_string(),
         None => {
             let copy = dir.join("amsterdam-duo.toml");
             if !copy.exists() {
                 AtomicFile::write_all(&copy, DEFAULT_SCENARIO.as_bytes())?;
+                created.push(copy);
             }
             "amsterdam-duo.toml".to_string()
         }
@@ -139,9 +157,17 @@ pub fn write_scenario(
             horizon,
         },
     );
-    check_fitted(&text, out, dir, history_file)?;
-    AtomicFile::write_all(out, text.as_bytes())?;
-    Ok(())
+    let result = check_fitted(&text, out, dir, history_file)
+        .and_then(|()| AtomicFile::write_all(out, text.as_bytes()).map_err(Error::from));
+    if result.is_err() {
+        for file in &created {
+            let _ = std::fs::remove_file(file);
+        }
+        if !dir_existed {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+    result
 }
 
 /// The fitted scenario must load before it is written. When it does not,

@@ -12,7 +12,9 @@
 use crate::engine::{Purpose, StreamFactory, StreamRng};
 use crate::error::{InputError, InputErrors};
 use crate::model::{self, Model};
-use crate::scenario::uncertain::Parameter;
+use crate::scenario::uncertain::{Distribution, Parameter};
+
+mod joint;
 use crate::scenario::{Loaded, validate};
 
 /// Halvings that locate a range boundary (to ~1e-12 of the distribution's reach).
@@ -65,6 +67,14 @@ impl Uncertainty {
             .collect();
         let mut errors = Vec::new();
         for (i, p) in loaded.parameters.iter().enumerate() {
+            if matches!(p.distribution, Distribution::Dirichlet { .. }) {
+                // Drawn jointly with its group, valid by construction.
+                u.parameters.push(Uncertain {
+                    parameter: p.clone(),
+                    range: (0.0, 1.0),
+                });
+                continue;
+            }
             let range = u.range_of(&means, i);
             match check_mass(p, range, &loaded.sources) {
                 Ok(()) => u.parameters.push(Uncertain {
@@ -214,12 +224,16 @@ impl Sampler<'_> {
         for (p, rng) in params.iter().zip(rngs.iter_mut()) {
             values.push(draw(p, rng)?);
         }
+        joint::normalise(params, &mut values, &mut rngs);
         let mut last = None;
         for _ in 0..MAX_ROUNDS {
             match self.uncertainty.build(&values) {
                 Ok(model) => return Ok((model, values)),
                 Err(errors) => {
-                    let named = related(params, &errors);
+                    // Jointly drawn shares are valid by construction.
+                    let named = related(params, &errors)
+                        .into_iter()
+                        .filter(|&i| !joint::is_joint(&params[i]));
                     for i in named {
                         values[i] = draw(&params[i], &mut rngs[i])?;
                     }
@@ -237,8 +251,12 @@ impl Sampler<'_> {
     }
 }
 
-/// One draw of `u` inside its range (truncation by rejection).
+/// One draw of `u` inside its range (truncation by rejection); for a share
+/// of a jointly drawn group its gamma variate, normalised later.
 fn draw(u: &Uncertain, rng: &mut StreamRng) -> Result<f64, InputError> {
+    if let Some(g) = joint::gamma(u, rng) {
+        return Ok(g);
+    }
     let (lo, hi) = u.range;
     for _ in 0..MAX_TRIES {
         let v = u.parameter.sample(rng);

@@ -8,10 +8,12 @@
 //! value per replication (and building that replication's model) is the
 //! pipeline's job; it calls [`Parameter::sample`] and [`with_values`].
 
+pub mod dirichlet;
+
 use super::Sources;
 use crate::error::{InputError, InputErrors};
 use rand::Rng;
-use rand_distr::{Distribution as _, Normal, Pert, Triangular};
+use rand_distr::{Beta, Distribution as _, Normal, Pert, Triangular};
 
 /// The keys a distribution table may have (any table that has `sd`, or a
 /// numeric `mode` beside `low`/`high`, is taken as meant to be one).
@@ -23,9 +25,26 @@ const KIND_KEY: &str = "distribution";
 /// A parameter's distribution, as written.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Distribution {
-    Normal { mean: f64, sd: f64 },
-    Pert { low: f64, mode: f64, high: f64 },
-    Triangular { low: f64, mode: f64, high: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    Pert {
+        low: f64,
+        mode: f64,
+        high: f64,
+    },
+    Triangular {
+        low: f64,
+        mode: f64,
+        high: f64,
+    },
+    /// One share of a jointly drawn group (see [`dirichlet`]); alone, its
+    /// marginal Beta(α p, α (1 − p)).
+    Dirichlet {
+        share: f64,
+        concentration: f64,
+    },
 }
 
 impl Distribution {
@@ -35,6 +54,7 @@ impl Distribution {
             Distribution::Normal { mean, .. } => mean,
             Distribution::Pert { low, mode, high } => (low + 4.0 * mode + high) / 6.0,
             Distribution::Triangular { low, mode, high } => (low + mode + high) / 3.0,
+            Distribution::Dirichlet { share, .. } => share,
         }
     }
 
@@ -45,6 +65,7 @@ impl Distribution {
             Distribution::Pert { low, high, .. } | Distribution::Triangular { low, high, .. } => {
                 low == high
             }
+            Distribution::Dirichlet { share, .. } => share <= 0.0 || share >= 1.0,
         }
     }
 
@@ -55,6 +76,7 @@ impl Distribution {
             Distribution::Pert { low, high, .. } | Distribution::Triangular { low, high, .. } => {
                 (low, high)
             }
+            Distribution::Dirichlet { .. } => (0.0, 1.0),
         }
     }
 
@@ -74,6 +96,11 @@ impl Distribution {
             Distribution::Triangular { low, mode, high } => {
                 Triangular::new(low, high, mode).map_or(mode, |d| d.sample(rng))
             }
+            Distribution::Dirichlet {
+                share,
+                concentration,
+            } => Beta::new(concentration * share, concentration * (1.0 - share))
+                .map_or(share, |d| d.sample(rng)),
         }
     }
 
@@ -85,6 +112,10 @@ impl Distribution {
             Distribution::Triangular { low, mode, high } => {
                 format!("triangular({low}, {mode}, {high})")
             }
+            Distribution::Dirichlet {
+                share,
+                concentration,
+            } => format!("dirichlet(share {share}, concentration {concentration})"),
         }
     }
 }
@@ -113,7 +144,8 @@ impl Parameter {
 /// has `sd`, or `mode` with `low`/`high` and no other meaning of `mode`).
 pub fn looks_like_distribution(table: &toml::Table) -> bool {
     let numeric_mode = table.get("mode").is_some_and(is_number);
-    table.contains_key("sd")
+    dirichlet::is_dirichlet(table)
+        || table.contains_key("sd")
         || (numeric_mode && (table.contains_key("low") || table.contains_key("high")))
 }
 
@@ -157,6 +189,17 @@ fn walk_value(
     errors: &mut Vec<InputError>,
 ) {
     match value {
+        toml::Value::Table(t) if dirichlet::is_dirichlet(t) => match dirichlet::parse(t, path) {
+            Ok((shares, parameters)) => {
+                *value = toml::Value::Table(shares);
+                found.extend(parameters);
+            }
+            Err((why, fix)) => {
+                let at: Vec<&str> = path.iter().map(String::as_str).collect();
+                let message = format!("`{}`: {why}", at.join("."));
+                errors.push(sources.error(&at, message).fix(fix));
+            }
+        },
         toml::Value::Table(t) if looks_like_distribution(t) => match parse(t) {
             Ok(distribution) => {
                 *value = toml::Value::Float(distribution.mean());

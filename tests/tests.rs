@@ -18,6 +18,7 @@ mod sweep_input;
 mod budget_cap;
 mod finance;
 mod flows;
+mod high_cost;
 mod landscape;
 mod theory;
 mod uncertainty;

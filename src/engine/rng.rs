@@ -34,6 +34,9 @@ pub enum Purpose {
     /// Parameter draws of one replication (uncertain scenario numbers; each
     /// parameter under its own derived key, see [`StreamFactory::derive`]).
     Parameters = 12,
+    /// Per-episode cost multipliers of the high-cost client class, one
+    /// stream per care form (so no other draw moves when a form has one).
+    ClientCost = 13,
 }
 
 /// Derives independent streams from a master seed.

@@ -10,7 +10,8 @@ use rust_decimal::Decimal;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(usize)]
 pub enum Component {
-    /// Client-days × tariff, out-of-region days at the multiplied tariff.
+    /// Client-days × tariff, out-of-region days at the multiplied tariff;
+    /// with a high-cost client class each day × its episode's multiplier.
     Variable,
     /// Fixed cost of occupied place-days.
     PlaceOccupied,
@@ -90,6 +91,15 @@ pub fn price(model: &Model, exposure: &Exposure, draws: &Draws) -> Costs {
             for f in 0..forms {
                 let local = days(exposure.cell(y, s, f, CellMetric::LocalDays));
                 let away = days(exposure.cell(y, s, f, CellMetric::OutOfRegionDays));
+                // A high-cost class prices each day at its episode's multiplier.
+                let (paid_local, paid_away) = if model.forms[f].client_cost.is_some() {
+                    (
+                        days(exposure.cell(y, s, f, CellMetric::WeightedLocalDays)),
+                        days(exposure.cell(y, s, f, CellMetric::WeightedOutOfRegionDays)),
+                    )
+                } else {
+                    (local, away)
+                };
                 let factor = draws.tariff(f, y);
                 let tariff = if factor == 1.0 {
                     p.tariff[f][y]
@@ -98,7 +108,7 @@ pub fn price(model: &Model, exposure: &Exposure, draws: &Draws) -> Costs {
                 };
                 let i = out.index(y, s, f);
                 out.cells[i + Component::Variable as usize] =
-                    cents(tariff * local + tariff * p.out_of_region_multiplier[f] * away);
+                    cents(tariff * paid_local + tariff * p.out_of_region_multiplier[f] * paid_away);
                 if model.forms[f].has_places {
                     out.cells[i + Component::PlaceOccupied as usize] =
                         cents(p.place_day[f][y] * local);

@@ -4,6 +4,7 @@
 //! through (`compile` converts).
 
 pub mod budget;
+pub mod client_cost;
 mod compile;
 pub mod contract;
 pub mod distribution;
@@ -12,6 +13,7 @@ pub mod interventions;
 mod labels;
 pub mod prices;
 
+pub use client_cost::ClientCost;
 pub use compile::compile;
 pub use contract::{ExtraCostSplit, Money, ShareRevision};
 pub use distribution::{AgeDistribution, Duration};
@@ -76,6 +78,9 @@ pub struct Form {
     /// A client placed out of region in this form comes back for the next
     /// step; when false the episode's end is the end of the region's care.
     pub out_of_region_return: bool,
+    /// Heavy-tailed per-episode multiplier on the tariff (mean 1); none
+    /// means every client-day costs the tariff.
+    pub client_cost: Option<ClientCost>,
 }
 
 /// A set of places of one form, for one area or the whole region.

@@ -48,10 +48,15 @@ pub enum CellMetric {
     /// Clients placed out of region in this form who did not come back for a
     /// next step (`out_of_region_return = false`); also counted in `Outflow`.
     LeftRegion,
+    /// `LocalDays` weighted by each episode's cost multiplier (the
+    /// high-cost client class; equal to `LocalDays` up to rounding without one).
+    WeightedLocalDays,
+    /// `OutOfRegionDays` weighted by each episode's cost multiplier.
+    WeightedOutOfRegionDays,
 }
 
 impl CellMetric {
-    pub const COUNT: usize = 22;
+    pub const COUNT: usize = 24;
 }
 
 /// Waiting-time histogram: bin 0 holds immediate starts, bin k ≥ 1 waits in

@@ -48,8 +48,15 @@ impl Simulation<'_> {
             let (segment, form) = (c.segment.index(), c.form.index());
             let cell = self.cell_index(segment, form);
             self.integrate_cell(cell, t);
-            self.cells[cell].local -= 1;
-            self.cells[cell].out_of_region += 1;
+            let state = &mut self.cells[cell];
+            state.local -= 1;
+            state.out_of_region += 1;
+            state.weight_local = if state.local == 0 {
+                0.0
+            } else {
+                state.weight_local - c.cost
+            };
+            state.weight_away += c.cost;
             self.pools[pool.index()].occupied -= 1;
             self.count(segment, form, CellMetric::TransferredOut, 1.0);
             let cl = &mut self.clients[client as usize];

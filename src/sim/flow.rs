@@ -19,6 +19,8 @@ struct Placement {
     pool: PoolId,
     out_of_region: bool,
     blocked: bool,
+    /// The episode's cost multiplier (its weight in the cell).
+    cost: f64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -28,6 +30,13 @@ enum ExitKind {
     Reneged,
     /// Placed out of region and not coming back (no next step, no relapse).
     LeftRegion,
+}
+
+/// A cell's weight after a client left: exactly 0 once nobody is left, so
+/// rounding in the running sum never outlives the clients.
+#[inline]
+fn settle(weight: f64, count: u32) -> f64 {
+    if count == 0 { 0.0 } else { weight }
 }
 
 impl Simulation<'_> {
@@ -53,6 +62,7 @@ impl Simulation<'_> {
             pool: c.pool,
             out_of_region: c.out_of_region,
             blocked: c.status == Status::Blocked,
+            cost: c.cost,
         }
     }
 
@@ -108,9 +118,21 @@ impl Simulation<'_> {
             * self.model.forms[form]
                 .duration
                 .sample(&mut self.streams().durations[form]);
+        self.draw_cost(client, form);
         self.occupy(client, form, pool, out_of_region, t);
         self.clients[client as usize].planned_end = t + duration;
         self.schedule_episode_event(client, t);
+    }
+
+    /// Draws the cost multiplier of an episode starting in `form` (from
+    /// that form's own stream; 1 without a high-cost class, and no draw).
+    pub(super) fn draw_cost(&mut self, client: u32, form: usize) {
+        let model = self.model;
+        let cost = match &model.forms[form].client_cost {
+            Some(class) => class.sample(&mut self.streams().client_cost[form]),
+            None => 1.0,
+        };
+        self.clients[client as usize].cost = cost;
     }
 
     /// Puts the client in care in `form` (counts and pool occupancy only).
@@ -123,12 +145,16 @@ impl Simulation<'_> {
         t: f64,
     ) {
         let segment = self.clients[client as usize].segment.index();
+        let weight = self.clients[client as usize].cost;
         let cell = self.cell_index(segment, form);
         self.integrate_cell(cell, t);
+        let state = &mut self.cells[cell];
         if out_of_region {
-            self.cells[cell].out_of_region += 1;
+            state.out_of_region += 1;
+            state.weight_away += weight;
         } else {
-            self.cells[cell].local += 1;
+            state.local += 1;
+            state.weight_local += weight;
         }
         if pool != NO_POOL {
             self.integrate_pool(pool.index(), t);
@@ -176,8 +202,10 @@ impl Simulation<'_> {
         let state = &mut self.cells[cell];
         if p.out_of_region {
             state.out_of_region -= 1;
+            state.weight_away = settle(state.weight_away - p.cost, state.out_of_region);
         } else {
             state.local -= 1;
+            state.weight_local = settle(state.weight_local - p.cost, state.local);
         }
         if p.blocked {
             state.blocked -= 1;

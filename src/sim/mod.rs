@@ -59,6 +59,9 @@ struct Client {
     status: Status,
     out_of_region: bool,
     extended: bool,
+    /// Cost multiplier of the current episode (1 unless its form has a
+    /// high-cost client class).
+    cost: f64,
 }
 
 /// Running counts of one (segment, form) cell, integrated over time.
@@ -68,6 +71,10 @@ struct CellState {
     out_of_region: u32,
     blocked: u32,
     waiting: u32,
+    /// Sums of the cost multipliers of the clients in `local` and in
+    /// `out_of_region` (equal to the counts without a high-cost class).
+    weight_local: f64,
+    weight_away: f64,
     last: f64,
 }
 
@@ -87,6 +94,7 @@ struct Streams {
     patience: Vec<StreamRng>,
     diversion: Vec<StreamRng>,
     escalation: Vec<StreamRng>,
+    client_cost: Vec<StreamRng>,
     relapse: StreamRng,
     initial: StreamRng,
 }
@@ -108,6 +116,7 @@ impl Streams {
             patience: per(Purpose::Patience, forms),
             diversion: per(Purpose::Diversion, forms),
             escalation: per(Purpose::Escalation, forms),
+            client_cost: per(Purpose::ClientCost, forms),
             relapse: factory.stream(replication, Purpose::Relapse, 0),
             initial: factory.stream(replication, Purpose::InitialState, 0),
         }
@@ -342,6 +351,7 @@ impl<'m> Simulation<'m> {
             status: Status::Free,
             out_of_region: false,
             extended: false,
+            cost: 1.0,
         });
         self.count(s.segment.index(), s.form.index(), CellMetric::Inflow, 1.0);
         self.place(client, s.form.index(), t);
@@ -389,9 +399,11 @@ impl<'m> Simulation<'m> {
                 status: Status::Free,
                 out_of_region: false,
                 extended: false,
+                cost: 1.0,
             });
             match init.status {
                 InitialStatus::InCare => {
+                    self.draw_cost(client, init.form.index());
                     let rest = model.forms[init.form.index()]
                         .duration
                         .sample_residual(init.elapsed_days, &mut self.streams().initial);
@@ -506,6 +518,9 @@ impl<'m> Simulation<'m> {
                 c.out_of_region as f64 * dt;
             *e.cell_mut(y, segment, form, CellMetric::BlockedDays) += c.blocked as f64 * dt;
             *e.cell_mut(y, segment, form, CellMetric::WaitingDays) += c.waiting as f64 * dt;
+            *e.cell_mut(y, segment, form, CellMetric::WeightedLocalDays) += c.weight_local * dt;
+            *e.cell_mut(y, segment, form, CellMetric::WeightedOutOfRegionDays) +=
+                c.weight_away * dt;
         }
     }
 

@@ -5,12 +5,13 @@ use super::Names;
 use super::values::{duration, per_year};
 use crate::error::InputError;
 use crate::model::{
-    AgeDistribution, CareKind, EscalationRule, Form, FormId, Named, OverflowRule, Segment,
+    AgeDistribution, CareKind, ClientCost, EscalationRule, Form, FormId, Named, OverflowRule,
+    Segment,
 };
 use crate::scenario::Loaded;
 use crate::scenario::profile::Profile;
 use crate::scenario::schema::{
-    self, Area, Capacity, CareForm, Overflow, Scenario, TransferWhenFull,
+    self, Area, Capacity, CareForm, ClientCostSpec, Overflow, Scenario, TransferWhenFull,
 };
 use std::collections::BTreeMap;
 
@@ -117,7 +118,20 @@ fn form(loaded: &Loaded, names: &Names, name: &str, f: &CareForm) -> Result<Form
         escalation,
         has_places: !matches!(f.capacity, Capacity::Unlimited),
         out_of_region_return: f.out_of_region_return,
+        client_cost: f.client_cost.as_ref().map(client_cost),
     })
+}
+
+/// The multiplier of a validated spec (mean 1 after the cap).
+fn client_cost(spec: &ClientCostSpec) -> ClientCost {
+    match *spec {
+        ClientCostSpec::Lognormal { sigma, cap } => {
+            ClientCost::lognormal(sigma, cap.unwrap_or(f64::INFINITY))
+        }
+        ClientCostSpec::Pareto { alpha, cap } => {
+            ClientCost::pareto(alpha, cap.unwrap_or(f64::INFINITY))
+        }
+    }
 }
 
 /// [year] (target form, cumulative probability) of the transitions with a

@@ -4,11 +4,13 @@
 //! `interventions`, `contract`.
 
 mod capacity;
+mod client_cost;
 mod contract;
 mod duration;
 mod interventions;
 
 pub use capacity::{Capacity, Staff, StaffMode};
+pub use client_cost::ClientCostSpec;
 pub use contract::{
     Contract, DeclarationLag, ExtraCostSplit, IndexGap, Indexation, Provider, Regimes,
     SavingsTarget, ShareRevision,
@@ -221,6 +223,10 @@ pub struct CareForm {
     /// leaves the region's flows (`false`, counted in `left_region`).
     #[serde(default = "default_true")]
     pub out_of_region_return: bool,
+    /// High-cost client class: a heavy-tailed per-episode multiplier on the
+    /// tariff with mean 1 (individual trajectories such as IBOs).
+    #[serde(default)]
+    pub client_cost: Option<ClientCostSpec>,
 }
 
 fn default_true() -> bool {

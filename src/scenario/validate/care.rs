@@ -4,7 +4,7 @@
 use super::capacity::check_capacity;
 use super::checker::{Checker, SUM_TOLERANCE, check_priorities};
 use crate::scenario::profile::Profile;
-use crate::scenario::schema::{Capacity, CareForm, Escalation, Overflow, Scenario};
+use crate::scenario::schema::{Capacity, CareForm, ClientCostSpec, Escalation, Overflow, Scenario};
 
 /// The forms' own parameters (first pass, before the contract checks).
 pub(super) fn check(c: &mut Checker<'_>, s: &Scenario) {
@@ -53,6 +53,49 @@ fn check_form(c: &mut Checker<'_>, s: &Scenario, name: &str, f: &CareForm) {
     }
     if let Some(fc) = &f.fixed_cost_per_place_day {
         c.non_negative_profile(&at("fixed_cost_per_place_day"), fc);
+    }
+    if let Some(cc) = &f.client_cost {
+        check_client_cost(c, name, cc);
+    }
+}
+
+/// Tail parameters inside the range where the mean-1 scaling exists and the
+/// draws stay finite: sigma in (0, 4], alpha in (1, 100], cap in (1, 1000].
+fn check_client_cost(c: &mut Checker<'_>, name: &str, cc: &ClientCostSpec) {
+    let at = |k: &'static str| ["care_forms", name, "client_cost", k];
+    let (key, value, low, high, fix, cap) = match cc {
+        ClientCostSpec::Lognormal { sigma, cap } => (
+            "sigma",
+            *sigma,
+            0.0,
+            4.0,
+            "use a log-standard-deviation above 0 and at most 4 (e.g. 0.8)",
+            cap,
+        ),
+        ClientCostSpec::Pareto { alpha, cap } => (
+            "alpha",
+            *alpha,
+            1.0,
+            100.0,
+            "use a tail index above 1 (the mean must exist) and at most 100, e.g. 2.5",
+            cap,
+        ),
+    };
+    if !(value > low && value <= high) {
+        c.fail(
+            &at(key),
+            format!("`care_forms.{name}.client_cost.{key}` must be above {low} and at most {high}, found {value}"),
+            fix,
+        );
+    }
+    if let Some(cap) = cap
+        && !(*cap > 1.0 && *cap <= 1000.0)
+    {
+        c.fail(
+            &at("cap"),
+            format!("`care_forms.{name}.client_cost.cap` must be above 1 and at most 1000, found {cap}"),
+            "a cap is the largest multiplier of the tariff; with mean 1 it must exceed 1 (e.g. 10), or leave it out",
+        );
     }
 }
 

@@ -57,13 +57,8 @@ pub fn rows(
     settings: &Settings,
 ) -> Result<(Vec<Row>, Counts), InputErrors> {
     let err = |msg: String, field: &str, fix: String| {
-        InputErrors(vec![text.error(
-            (table.header_at, 0),
-            table.delimiter,
-            field,
-            msg,
-            fix,
-        )])
+        let at = (table.header_at, 0);
+        InputErrors(vec![text.error(at, table.delimiter, field, msg, fix)])
     };
     if table.obs.is_empty() {
         let msg = "no yearly row of the file is for a region of the municipality map".to_string();
@@ -72,103 +67,108 @@ pub fn rows(
     }
     let referrer =
         choose_referrer(table, settings.referrer).map_err(|(m, f)| err(m, "--referrer", f))?;
-    let chosen: Vec<&Obs> = table
-        .obs
-        .iter()
+    let chosen: Vec<&Obs> = (table.obs.iter())
         .filter(|o| o.referrer == referrer)
         .collect();
+    let (accs, mut counts) = accumulate(text, table, mapping, settings, &chosen)?;
+    counts.referrer = referrer;
+    counts.years = (accs.keys().map(|k| k.0))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    complete(text, table, mapping, settings, &accs, &counts.years)?;
+    let rows = (accs.into_iter())
+        .map(|(key, acc)| finish(text, table, key, &acc))
+        .collect::<Result<Vec<Row>, InputErrors>>()?;
+    Ok((rows, counts))
+}
+
+/// Adds the chosen cells into their year × municipality × care form.
+fn accumulate(
+    text: &Text,
+    table: &Table,
+    mapping: &Mapping,
+    settings: &Settings,
+    chosen: &[&Obs],
+) -> Result<(BTreeMap<Key, Acc>, Counts), InputErrors> {
     let mut errors = Vec::new();
-    let mut counts = Counts {
-        referrer: referrer.clone(),
-        ..Counts::default()
-    };
+    let mut counts = Counts::default();
     let mut accs: BTreeMap<Key, Acc> = BTreeMap::new();
-    // (year, region, referrer, rule) → the obs, for the weights of mean stays
-    let by_rule: BTreeMap<(i32, &str, &(String, String)), &Obs> = chosen
-        .iter()
+    // (year, region, rule) → the cell, for the weights of mean stays
+    let by_rule: BTreeMap<(i32, &str, &(String, String)), &Obs> = (chosen.iter())
         .map(|o| ((o.year, o.region.as_str(), &o.rule), *o))
         .collect();
-    for o in &chosen {
+    for o in chosen {
         let rule = &mapping.rules[&o.rule];
         let Some(form) = &rule.care_form else {
             continue;
         };
-        let acc = accs
-            .entry((o.year, o.municipality.clone(), form.clone()))
-            .or_default();
+        let key = (o.year, o.municipality.clone(), form.clone());
+        let acc = accs.entry(key).or_default();
         counts.cells += 1;
         counts.suppressed += usize::from(o.cell == Cell::Suppressed);
         if rule.quantity == Quantity::MeanDuration {
-            let ended = mapping
-                .weights
-                .get(&o.rule)
+            let ended = (mapping.weights.get(&o.rule))
                 .and_then(|w| by_rule.get(&(o.year, o.region.as_str(), w)));
-            let weight = ended.map(|e| {
-                settings
-                    .rounding
-                    .count(e.cell)
-                    .map(Bounds::mid)
-                    .unwrap_or(0.0)
-            });
-            add_duration(acc, o.cell, weight.unwrap_or(0.0));
+            let weight = ended.and_then(|e| settings.rounding.count(e.cell).ok());
+            add_duration(acc, o.cell, weight.map_or(0.0, Bounds::mid));
             continue;
         }
         match settings.rounding.count(o.cell) {
             Ok(b) => {
-                let slot = acc
-                    .counts
-                    .entry(rule.quantity)
-                    .or_insert((Bounds::ZERO, o.at));
+                let slot = (acc.counts.entry(rule.quantity)).or_insert((Bounds::ZERO, o.at));
                 slot.0 = slot.0.plus(b);
             }
             Err(e) => errors.push(rounding_error(text, table, o, &e, settings.rounding)),
         }
     }
-    if !errors.is_empty() {
-        return Err(InputErrors(errors));
+    match errors.is_empty() {
+        true => Ok((accs, counts)),
+        false => Err(InputErrors(errors)),
     }
-    counts.years = accs
-        .keys()
-        .map(|k| k.0)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    complete(text, table, mapping, settings, &accs, &counts.years)?;
-    let mut out = Vec::new();
-    for ((year, municipality, care_form), acc) in accs {
-        let get = |q| acc.counts.get(&q).map(|c| c.0);
-        let (Some(started), Some(ended)) = (get(Quantity::Started), get(Quantity::Ended)) else {
-            unreachable!("complete() checked started and ended")
-        };
-        let in_care_end = match get(Quantity::InCareEnd) {
-            Some(b) => b,
-            None => {
-                let total = get(Quantity::Total).unwrap_or(Bounds::ZERO);
-                total.minus(ended).ok_or_else(|| {
-                    let at = acc.counts[&Quantity::Ended].1;
-                    let msg = format!(
-                        "{ended} trajectories of {care_form} ended in {municipality} in {year}, more than the {total} in care during the year"
-                    );
-                    let fix = "check the file: the ended count of a kind of care cannot exceed its total";
-                    InputErrors(vec![text.error(at, table.delimiter, "ended", msg, fix)])
-                })?
-            }
-        };
-        let mean_duration_days = match acc.duration {
-            Some((sum, weight)) if acc.has_duration && weight > 0.0 => Some(sum / weight),
-            _ => None,
-        };
-        out.push(Row {
-            year,
-            municipality,
-            care_form,
-            started,
-            ended,
-            in_care_end,
-            mean_duration_days,
-        });
-    }
-    Ok((out, counts))
+}
+
+/// One history row: the stock at the end of the year is the trajectories
+/// in care during the year minus those that ended, unless CBS gave it.
+fn finish(text: &Text, table: &Table, key: Key, acc: &Acc) -> Result<Row, InputErrors> {
+    let (year, municipality, care_form) = key;
+    let get = |q| acc.counts.get(&q).map(|c| c.0).unwrap_or(Bounds::ZERO);
+    let ended = get(Quantity::Ended);
+    let in_care_end = match acc.counts.get(&Quantity::InCareEnd) {
+        Some(c) => Some(c.0),
+        None => get(Quantity::Total).minus(ended),
+    };
+    let Some(in_care_end) = in_care_end else {
+        let at = acc
+            .counts
+            .get(&Quantity::Ended)
+            .map_or((table.header_at, 0), |c| c.1);
+        let total = get(Quantity::Total);
+        let msg = format!(
+            "{ended} trajectories of {care_form} ended in {municipality} in {year}, more than the {total} in care during the year"
+        );
+        let fix = "check the file: the ended count of a kind of care cannot exceed its total";
+        return Err(InputErrors(vec![text.error(
+            at,
+            table.delimiter,
+            "ended",
+            msg,
+            fix,
+        )]));
+    };
+    let mean_duration_days = match acc.duration {
+        Some((sum, weight)) if acc.has_duration && weight > 0.0 => Some(sum / weight),
+        _ => None,
+    };
+    Ok(Row {
+        year,
+        started: get(Quantity::Started),
+        ended,
+        in_care_end,
+        mean_duration_days,
+        municipality,
+        care_form,
+    })
 }
 
 fn add_duration(acc: &mut Acc, cell: Cell, weight: f64) {
@@ -222,7 +222,8 @@ fn choose_referrer(table: &Table, asked: Option<&str>) -> Result<String, (String
     }
 }
 
-/// Every year × municipality × care form has started, ended and a stock.
+/// Every municipality has rows; every year × municipality × care form has
+/// started, ended and a stock.
 fn complete(
     text: &Text,
     table: &Table,
@@ -233,48 +234,24 @@ fn complete(
 ) -> Result<(), InputErrors> {
     let mut errors = Vec::new();
     let at = (table.header_at, 0);
-    for m in settings
-        .municipalities
-        .iter()
-        .filter(|m| !table.regions.contains_key(*m))
-    {
+    for m in (settings.municipalities.iter()).filter(|m| !table.regions.contains_key(*m)) {
         let msg = format!("no yearly row in the file is for municipality `{m}`");
         let fix = "map its CBS region code (e.g. GM0363) to it in --municipality-map, or export its rows too";
         errors.push(text.error(at, table.delimiter, "RegioS", msg, fix));
     }
     for form in settings.forms {
-        let mapped: BTreeSet<Quantity> = (mapping.rules.values())
-            .filter(|r| r.care_form.as_deref() == Some(form))
-            .map(|r| r.quantity)
-            .collect();
-        let stock = mapped.contains(&Quantity::Total) || mapped.contains(&Quantity::InCareEnd);
-        if !(mapped.contains(&Quantity::Started) && mapped.contains(&Quantity::Ended) && stock) {
-            let msg = format!(
-                "care form `{form}` needs CBS measures for started, ended and total (or in_care_end) in {}",
-                mapping.origin
-            );
-            let fix = "add lines for them to the measure table (--mapping)";
-            let origin = std::path::Path::new(&mapping.origin);
-            errors.push(
-                InputError::new(msg)
-                    .in_file(origin)
-                    .field("care_form")
-                    .fix(fix),
-            );
+        if let Err(e) = mapped(mapping, form) {
+            errors.push(e);
             continue;
         }
         for year in years {
-            for m in settings
-                .municipalities
-                .iter()
-                .filter(|m| table.regions.contains_key(*m))
-            {
+            let present =
+                (settings.municipalities.iter()).filter(|m| table.regions.contains_key(*m));
+            for m in present {
                 let acc = accs.get(&(*year, m.clone(), form.clone()));
                 let has = |q| acc.is_some_and(|a| a.counts.contains_key(&q));
-                if !(has(Quantity::Started)
-                    && has(Quantity::Ended)
-                    && (has(Quantity::Total) || has(Quantity::InCareEnd)))
-                {
+                let stock = has(Quantity::Total) || has(Quantity::InCareEnd);
+                if !(has(Quantity::Started) && has(Quantity::Ended) && stock) {
                     let msg = format!(
                         "the file has no complete {year} rows for municipality `{m}`, care form `{form}` (started, ended, total)"
                     );
@@ -284,9 +261,30 @@ fn complete(
             }
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(InputErrors(errors))
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(InputErrors(errors)),
     }
+}
+
+/// The measure table gives `form` started, ended and a stock.
+fn mapped(mapping: &Mapping, form: &str) -> Result<(), InputError> {
+    let quantities: BTreeSet<Quantity> = (mapping.rules.values())
+        .filter(|r| r.care_form.as_deref() == Some(form))
+        .map(|r| r.quantity)
+        .collect();
+    let stock = quantities.contains(&Quantity::Total) || quantities.contains(&Quantity::InCareEnd);
+    if quantities.contains(&Quantity::Started) && quantities.contains(&Quantity::Ended) && stock {
+        return Ok(());
+    }
+    let msg = format!(
+        "care form `{form}` needs CBS measures for started, ended and total (or in_care_end) in {}",
+        mapping.origin
+    );
+    let origin = std::path::Path::new(&mapping.origin);
+    let fix = "add lines for them to the measure table (--mapping)";
+    Err(InputError::new(msg)
+        .in_file(origin)
+        .field("care_form")
+        .fix(fix))
 }

@@ -71,7 +71,6 @@ impl Mapping {
 pub fn read_mapping(text: &Text, forms: &[String], default: bool) -> Result<Mapping, InputErrors> {
     let delim = text.delimiter();
     let mut reader = text.reader(delim, true);
-    let mut errors = Vec::new();
     let header = reader.headers().cloned().unwrap_or_default();
     let at_header = header.position().map_or(0, |p| p.byte() as usize);
     let col = |n: &str| header.iter().position(|h| h == n);
@@ -83,114 +82,149 @@ pub fn read_mapping(text: &Text, forms: &[String], default: bool) -> Result<Mapp
             text.file
         );
         let fix = "write the header line `measure,form,care_form,quantity` (form may be left out)";
-        return Err(InputErrors(vec![text.error(
-            (at_header, 0),
-            delim,
-            "measure",
-            msg,
-            fix,
-        )]));
+        let error = text.error((at_header, 0), delim, "measure", msg, fix);
+        return Err(InputErrors(vec![error]));
     };
-    let form = col("form");
-    let mut rules = BTreeMap::new();
-    let mut weights = BTreeMap::new();
-    // the last `ended` rule per (care form, form code), for the weights
-    let mut last_ended: HashMap<(Option<String>, String), (String, String)> = HashMap::new();
-    let mut lines: HashMap<(String, String), usize> = HashMap::new();
+    let mut lines = Lines {
+        text,
+        delim,
+        forms,
+        default,
+        columns: [Some(measure), col("form"), Some(care_form), Some(quantity)],
+        mapping: Mapping {
+            origin: text.file.clone(),
+            rules: BTreeMap::new(),
+            weights: BTreeMap::new(),
+        },
+        last_ended: HashMap::new(),
+        first_line: HashMap::new(),
+        errors: Vec::new(),
+    };
     for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
+        match record {
+            Ok(r) if r.iter().all(str::is_empty) => {}
+            Ok(r) => lines.line(&r),
             Err(e) => {
                 let at = e.position().map_or(0, |p| p.byte() as usize);
                 let msg = format!("malformed CSV in {}: {e}", text.file);
-                errors.push(text.error((at, 0), delim, "", msg, "check the quotes of this line"));
+                let fix = "check the quotes of this line";
+                lines.errors.push(text.error((at, 0), delim, "", msg, fix));
                 break;
             }
-        };
-        if record.iter().all(str::is_empty) {
-            continue;
         }
-        let at = offset(&record);
-        let get = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("");
-        let key = (get(Some(measure)).to_string(), get(form).to_string());
+    }
+    if lines.errors.is_empty() && lines.mapping.rules.is_empty() {
+        let msg = format!("{} maps no measure", text.file);
+        let fix = "add one line per CBS measure: measure,form,care_form,quantity";
+        lines
+            .errors
+            .push(text.error((at_header, 0), delim, "measure", msg, fix));
+    }
+    match lines.errors.is_empty() {
+        true => Ok(lines.mapping),
+        false => Err(InputErrors(lines.errors)),
+    }
+}
+
+/// The lines of a measure table read so far.
+struct Lines<'a> {
+    text: &'a Text,
+    delim: u8,
+    forms: &'a [String],
+    default: bool,
+    /// Field index of measure, form, care_form, quantity.
+    columns: [Option<usize>; 4],
+    mapping: Mapping,
+    /// The last `ended` rule per (care form, form code), for the weights.
+    last_ended: HashMap<(Option<String>, String), (String, String)>,
+    first_line: HashMap<(String, String), usize>,
+    errors: Vec<crate::error::InputError>,
+}
+
+impl Lines<'_> {
+    fn fail(&mut self, at: usize, column: usize, field: &str, msg: String, fix: impl Into<String>) {
+        let index = self.columns[column].unwrap_or(0);
+        (self.errors).push(self.text.error((at, index), self.delim, field, msg, fix));
+    }
+
+    fn line(&mut self, record: &csv::StringRecord) {
+        let at = offset(record);
+        let get = |c: usize| self.columns[c].and_then(|i| record.get(i)).unwrap_or("");
+        let key = (get(0).to_string(), get(1).to_string());
+        let (target, q) = (get(2).to_string(), get(3).to_string());
         if key.0.is_empty() {
-            let msg = "the measure key is empty".to_string();
             let fix = "write the column key (e.g. TotaalBegonnenTrajecten_42) or Measure code";
-            errors.push(text.error((at, measure), delim, "measure", msg, fix));
-            continue;
+            return self.fail(at, 0, "measure", "the measure key is empty".into(), fix);
         }
-        let line = text.at(at, 0, delim).line;
-        if let Some(first) = lines.insert(key.clone(), line) {
+        let line = self.text.at(at, 0, self.delim).line;
+        if let Some(first) = self.first_line.insert(key.clone(), line) {
             let msg = format!(
                 "measure `{}` is mapped twice (first on line {first})",
                 key.0
             );
-            errors.push(text.error((at, measure), delim, "measure", msg, "keep one line"));
-            continue;
+            return self.fail(at, 0, "measure", msg, "keep one line");
         }
-        let target = get(Some(care_form));
-        let target = match target {
+        let target = match target.as_str() {
             "-" => None,
-            t if forms.iter().any(|f| f == t) => Some(t.to_string()),
+            t if self.forms.iter().any(|f| f == t) => Some(t.to_string()),
             t => {
                 let msg = format!("`{t}` is not a care form of the scenario");
-                let mut fix = format!("use one of {} or `-` to leave it out", forms.join(", "));
-                if default {
+                let mut fix = format!(
+                    "use one of {} or `-` to leave it out",
+                    self.forms.join(", ")
+                );
+                if self.default {
                     fix = format!(
                         "the default table maps onto the default scenario's forms; give \
                          --mapping FILE (copy examples/cbs-mapping-85097NED.csv) and {fix}"
                     );
                 }
-                errors.push(text.error((at, care_form), delim, "care_form", msg, fix));
-                continue;
+                return self.fail(at, 2, "care_form", msg, fix);
             }
         };
-        let q = get(Some(quantity));
-        let Some(&(_, q)) = QUANTITIES.iter().find(|(n, _)| *n == q) else {
+        let Some(&(_, quantity)) = QUANTITIES.iter().find(|(n, _)| *n == q) else {
             let names: Vec<&str> = QUANTITIES.iter().map(|(n, _)| *n).collect();
             let msg = format!("unknown quantity `{q}`");
-            let fix = format!("use one of {}", names.join(", "));
-            errors.push(text.error((at, quantity), delim, "quantity", msg, fix));
-            continue;
+            return self.fail(
+                at,
+                3,
+                "quantity",
+                msg,
+                format!("use one of {}", names.join(", ")),
+            );
         };
-        let group = (target.clone(), key.1.clone());
-        match q {
-            Quantity::Ended => {
-                last_ended.insert(group, key.clone());
-            }
-            Quantity::MeanDuration if target.is_some() => match last_ended.get(&group) {
-                Some(ended) => {
-                    weights.insert(key.clone(), ended.clone());
-                }
-                None => {
-                    let msg = "a mean_duration_days line needs the `ended` line of its trajectories above it".to_string();
-                    let fix = "put the line that maps the ended count of the same care form (and form code) above it";
-                    errors.push(text.error((at, quantity), delim, "quantity", msg, fix));
-                    continue;
-                }
-            },
-            _ => {}
+        if !self.weigh(&key, &target, quantity) {
+            let msg =
+                "a mean_duration_days line needs the `ended` line of its trajectories above it"
+                    .to_string();
+            let fix = "put the line that maps the ended count of the same care form (and form code) above it";
+            return self.fail(at, 3, "quantity", msg, fix);
         }
         let rule = Rule {
             measure: key.0.clone(),
             care_form: target,
-            quantity: q,
+            quantity,
         };
-        rules.insert(key, rule);
+        self.mapping.rules.insert(key, rule);
     }
-    if errors.is_empty() && rules.is_empty() {
-        let msg = format!("{} maps no measure", text.file);
-        let fix = "add one line per CBS measure: measure,form,care_form,quantity";
-        errors.push(text.error((at_header, 0), delim, "measure", msg, fix));
-    }
-    if errors.is_empty() {
-        Ok(Mapping {
-            origin: text.file.clone(),
-            rules,
-            weights,
-        })
-    } else {
-        Err(InputErrors(errors))
+
+    /// Remembers `ended` lines and pairs a mean-stay line with the last
+    /// one of its care form; false if there is none.
+    fn weigh(&mut self, key: &(String, String), target: &Option<String>, q: Quantity) -> bool {
+        let group = (target.clone(), key.1.clone());
+        match q {
+            Quantity::Ended => {
+                self.last_ended.insert(group, key.clone());
+            }
+            Quantity::MeanDuration if target.is_some() => match self.last_ended.get(&group) {
+                Some(ended) => {
+                    self.mapping.weights.insert(key.clone(), ended.clone());
+                }
+                None => return false,
+            },
+            _ => {}
+        }
+        true
     }
 }
 

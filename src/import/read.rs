@@ -54,30 +54,22 @@ const LAYOUT_FIX: &str = "export the table from the CBS open data service: wide 
 pub fn read(text: &Text, mapping: &Mapping, regions: &Regions) -> Result<Table, InputErrors> {
     let delimiter = text.delimiter();
     let mut csv = text.reader(delimiter, false);
-    let header = match csv.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            let msg = format!("cannot read the header of {}: {e}", text.file);
-            return Err(InputErrors(vec![text.error(
-                (0, 0),
-                delimiter,
-                "",
-                msg,
-                LAYOUT_FIX,
-            )]));
-        }
-    };
+    let header = csv.headers().cloned().map_err(|e| {
+        let msg = format!("cannot read the header of {}: {e}", text.file);
+        InputErrors(vec![text.error((0, 0), delimiter, "", msg, LAYOUT_FIX)])
+    })?;
     let header_at = header.position().map_or(0, |p| p.byte() as usize);
     let cols = classify(text, &header, mapping, delimiter, header_at)?;
-    let mut table = Table {
-        delimiter,
-        header_at,
-        ..Table::default()
+    let mut reading = Reading {
+        table: Table {
+            delimiter,
+            header_at,
+            ..Table::default()
+        },
+        errors: Vec::new(),
+        seen: BTreeMap::new(),
     };
-    let mut errors = Vec::new();
     let mut record = csv::StringRecord::new();
-    // key → byte offset of its first row (its line is found only for a message)
-    let mut seen: BTreeMap<(i32, String, String, (String, String)), usize> = BTreeMap::new();
     loop {
         match csv.read_record(&mut record) {
             Ok(true) => {}
@@ -85,13 +77,10 @@ pub fn read(text: &Text, mapping: &Mapping, regions: &Regions) -> Result<Table, 
             Err(e) => {
                 let at = e.position().map_or(0, |p| p.byte() as usize);
                 let msg = format!("malformed CSV in {}: {e}", text.file);
-                errors.push(text.error(
-                    (at, 0),
-                    delimiter,
-                    "",
-                    msg,
-                    "check the quotes of this line",
-                ));
+                let fix = "check the quotes of this line";
+                reading
+                    .errors
+                    .push(text.error((at, 0), delimiter, "", msg, fix));
                 break;
             }
         }
@@ -99,16 +88,6 @@ pub fn read(text: &Text, mapping: &Mapping, regions: &Regions) -> Result<Table, 
             continue;
         }
         let at = offset(&record);
-        if record.len() != cols.len() {
-            let msg = format!(
-                "this row has {} fields but the header has {}",
-                record.len(),
-                cols.len()
-            );
-            let fix = "give every row one value per header column (an unknown value is `.`)";
-            errors.push(text.error((at, 0), delimiter, "", msg, fix));
-            continue;
-        }
         let row = Row {
             text,
             cols: &cols,
@@ -117,31 +96,53 @@ pub fn read(text: &Text, mapping: &Mapping, regions: &Regions) -> Result<Table, 
             at,
             delimiter,
         };
-        match row.observations(mapping, regions, &mut table) {
-            Ok(obs) => {
-                for o in obs {
-                    let key = (o.year, o.region.clone(), o.referrer.clone(), o.rule.clone());
-                    if let Some(&first) = seen.get(&key) {
-                        let first = text.at(first, 0, delimiter).line;
-                        let msg = format!(
-                            "a second value for {} {} in {} (first on line {first})",
-                            o.rule.0, o.region, o.year
-                        );
-                        let fix = "keep one row per period, region, referrer and measure";
-                        errors.push(text.error(o.at, delimiter, &o.rule.0, msg, fix));
-                    } else {
-                        seen.insert(key, at);
-                        table.obs.push(o);
-                    }
-                }
-            }
-            Err(mut e) => errors.append(&mut e),
-        }
+        reading.row(&row, mapping, regions);
     }
-    if errors.is_empty() {
-        Ok(table)
-    } else {
-        Err(InputErrors(errors))
+    match reading.errors.is_empty() {
+        true => Ok(reading.table),
+        false => Err(InputErrors(reading.errors)),
+    }
+}
+
+/// The table so far, the errors found and the cells seen (key → byte
+/// offset of its row; the line is found only for a message).
+struct Reading {
+    table: Table,
+    errors: Vec<InputError>,
+    seen: BTreeMap<(i32, String, String, (String, String)), usize>,
+}
+
+impl Reading {
+    fn row(&mut self, row: &Row, mapping: &Mapping, regions: &Regions) {
+        let (text, delimiter) = (row.text, row.delimiter);
+        if row.record.len() != row.cols.len() {
+            let (n, m) = (row.record.len(), row.cols.len());
+            let msg = format!("this row has {n} fields but the header has {m}");
+            let fix = "give every row one value per header column (an unknown value is `.`)";
+            self.errors
+                .push(text.error((row.at, 0), delimiter, "", msg, fix));
+            return;
+        }
+        let obs = match row.observations(mapping, regions, &mut self.table) {
+            Ok(obs) => obs,
+            Err(mut e) => return self.errors.append(&mut e),
+        };
+        for o in obs {
+            let key = (o.year, o.region.clone(), o.referrer.clone(), o.rule.clone());
+            if let Some(&first) = self.seen.get(&key) {
+                let first = text.at(first, 0, delimiter).line;
+                let msg = format!(
+                    "a second value for {} {} in {} (first on line {first})",
+                    o.rule.0, o.region, o.year
+                );
+                let fix = "keep one row per period, region, referrer and measure";
+                self.errors
+                    .push(text.error(o.at, delimiter, &o.rule.0, msg, fix));
+            } else {
+                self.seen.insert(key, row.at);
+                self.table.obs.push(o);
+            }
+        }
     }
 }
 
@@ -154,8 +155,7 @@ fn classify(
     at: usize,
 ) -> Result<Vec<Col>, InputErrors> {
     let long = header.iter().any(|h| h == "Measure") && header.iter().any(|h| h == "Value");
-    let cols: Vec<Col> = header
-        .iter()
+    let cols: Vec<Col> = (header.iter())
         .map(|h| match h {
             "ID" | "Id" | "ValueAttribute" | "StringValue" => Col::Skip,
             "Perioden" | "Periods" => Col::Period,
@@ -168,41 +168,87 @@ fn classify(
             _ => Col::Form,
         })
         .collect();
-    let error = |i: usize, field: &str, msg: String, fix: String| {
-        Err(InputErrors(vec![text.error(
-            (at, i),
-            delimiter,
+    let problem = (missing_columns(text, &cols, header, mapping, long))
+        .or_else(|| form_problem(&cols, header, mapping));
+    match problem {
+        None => Ok(cols),
+        Some(Problem {
+            index,
             field,
             msg,
             fix,
-        )]))
-    };
+        }) => Err(InputErrors(vec![text.error(
+            (at, index),
+            delimiter,
+            &field,
+            msg,
+            fix,
+        )])),
+    }
+}
+
+/// What is wrong with the header: at column `index`, naming `field`.
+struct Problem {
+    index: usize,
+    field: String,
+    msg: String,
+    fix: String,
+}
+
+/// `Perioden`, `RegioS` and (wide) every mapped measure must be columns.
+fn missing_columns(
+    text: &Text,
+    cols: &[Col],
+    header: &csv::StringRecord,
+    mapping: &Mapping,
+    long: bool,
+) -> Option<Problem> {
     for (need, name) in [(Col::Period, "Perioden"), (Col::Region, "RegioS")] {
         if !cols.contains(&need) {
             let msg = format!(
                 "{} has no `{name}` column: not a CBS StatLine table export",
                 text.file
             );
-            return error(0, name, msg, LAYOUT_FIX.into());
+            return Some(Problem {
+                index: 0,
+                field: name.into(),
+                msg,
+                fix: LAYOUT_FIX.into(),
+            });
         }
     }
-    if !long {
-        let missing: Vec<&str> = (mapping.rules.values())
-            .filter(|r| r.care_form.is_some() && !header.iter().any(|h| h == r.measure))
-            .map(|r| r.measure.as_str())
-            .collect();
-        if let Some(first) = missing.first() {
-            let msg = format!(
-                "{} of the measure keys in {} are not columns of this file (first: {first}; all: {})",
-                missing.len(),
-                mapping.origin,
-                missing.join(", ")
-            );
-            let fix = "give --mapping FILE naming this file's measure keys (from the table's DataProperties: Key, Title)";
-            return error(0, "measure", msg, fix.into());
-        }
-    }
+    let missing: Vec<&str> = (mapping.rules.values())
+        .filter(|r| !long && r.care_form.is_some() && !header.iter().any(|h| h == r.measure))
+        .map(|r| r.measure.as_str())
+        .collect();
+    let first = missing.first()?;
+    let msg = format!(
+        "{} of the measure keys in {} are not columns of this file (first: {first}; all: {})",
+        missing.len(),
+        mapping.origin,
+        missing.join(", ")
+    );
+    let fix = "give --mapping FILE naming this file's measure keys (from the table's DataProperties: Key, Title)";
+    Some(Problem {
+        index: 0,
+        field: "measure".into(),
+        msg,
+        fix: fix.into(),
+    })
+}
+
+/// At most one form-of-care dimension, and only with a table that names
+/// its codes (and the other way round).
+fn form_problem(cols: &[Col], header: &csv::StringRecord, mapping: &Mapping) -> Option<Problem> {
     let forms: Vec<usize> = (0..cols.len()).filter(|&i| cols[i] == Col::Form).collect();
+    let named = |i: usize, msg: String, fix: &str| {
+        Some(Problem {
+            index: i,
+            field: header[i].to_string(),
+            msg,
+            fix: fix.into(),
+        })
+    };
     if forms.len() > 1 {
         let names: Vec<&str> = forms.iter().map(|&i| &header[i]).collect();
         let msg = format!(
@@ -210,7 +256,7 @@ fn classify(
             names.join(", ")
         );
         let fix = "keep one form-of-care dimension (the 2015-2020 generation) or none (85097NED)";
-        return error(forms[1], &header[forms[1]], msg, fix.into());
+        return named(forms[1], msg, fix);
     }
     match (forms.first(), mapping.uses_form_dimension()) {
         (Some(&i), false) => {
@@ -219,23 +265,23 @@ fn classify(
                 &header[i], mapping.origin
             );
             let fix = "give --mapping with a `form` column that names this column's codes (see examples/cbs-mapping-2015-2020.csv)";
-            return error(i, &header[i], msg, fix.into());
+            named(i, msg, fix)
         }
         (None, true) => {
             let msg = format!(
                 "the measure table {} names form codes, but the file has no form-of-care column",
                 mapping.origin
             );
-            return error(
-                0,
-                "form",
+            let fix = "leave the `form` column of the measure table empty for 85097NED";
+            Some(Problem {
+                index: 0,
+                field: "form".into(),
                 msg,
-                "leave the `form` column of the measure table empty for 85097NED".into(),
-            );
+                fix: fix.into(),
+            })
         }
-        _ => {}
+        _ => None,
     }
-    Ok(cols)
 }
 
 /// `Title_12`: a CBS OData-v3 measure key.
@@ -280,6 +326,21 @@ impl Row<'_> {
         Some((i, self.record.get(i).unwrap_or("").trim()))
     }
 
+    /// (field index, measure) of the cells this row holds: the one `Value`
+    /// of a long row, or every mapped column of a wide one.
+    fn measure_cells(&self) -> Vec<(usize, String)> {
+        match self.get(Col::Measure) {
+            Some((_, measure)) => {
+                let value = self.get(Col::Value).map_or(0, |(i, _)| i);
+                vec![(value, measure.to_string())]
+            }
+            None => (0..self.cols.len())
+                .filter(|&i| self.cols[i] == Col::Mapped)
+                .map(|i| (i, self.header[i].to_string()))
+                .collect(),
+        }
+    }
+
     fn error(&self, i: usize, msg: String, fix: &str) -> InputError {
         self.text
             .error((self.at, i), self.delimiter, &self.header[i], msg, fix)
@@ -293,19 +354,14 @@ impl Row<'_> {
         table: &mut Table,
     ) -> Result<Vec<Obs>, Vec<InputError>> {
         let (pi, period) = self.get(Col::Period).unwrap_or((0, ""));
+        let fix = "write the period as CBS does: 2021JJ00 for a year";
         let year = match year(period) {
             Ok(Some(y)) => y,
             Ok(None) => {
                 table.skipped_periods.insert(period.to_string());
                 return Ok(Vec::new());
             }
-            Err(e) => {
-                return Err(vec![self.error(
-                    pi,
-                    e,
-                    "write the period as CBS does: 2021JJ00 for a year",
-                )]);
-            }
+            Err(e) => return Err(vec![self.error(pi, e, fix)]),
         };
         let (_, region) = self.get(Col::Region).unwrap_or((0, ""));
         let Some(municipality) = regions.get(region) else {
@@ -319,16 +375,7 @@ impl Row<'_> {
             .insert(region.to_string());
         let referrer = self.get(Col::Referrer).map_or("", |(_, r)| r).to_string();
         let form = self.get(Col::Form).map_or("", |(_, f)| f).to_string();
-        let cells: Vec<(usize, String)> = match self.get(Col::Measure) {
-            Some((_, measure)) => vec![(
-                self.get(Col::Value).map_or(0, |(i, _)| i),
-                measure.to_string(),
-            )],
-            None => (0..self.cols.len())
-                .filter(|&i| self.cols[i] == Col::Mapped)
-                .map(|i| (i, self.header[i].to_string()))
-                .collect(),
-        };
+        let cells = self.measure_cells();
         let mut obs = Vec::new();
         let mut errors = Vec::new();
         for (i, measure) in cells {

@@ -135,3 +135,31 @@ fn finance_prices_the_weighted_days() {
         finance::cents(finance::days(plain) * rust_decimal::Decimal::ONE_HUNDRED)
     );
 }
+
+/// Tail parameters outside their range exit 2 at their line, naming the field.
+#[test]
+fn bad_tail_parameters_are_located() {
+    let over = |line: &str| format!("extends = \"base.toml\"\n\n[care_forms.secure]\n{line}\n");
+    let text = over(r#"client_cost = { distribution = "pareto", alpha = 0.9 }"#);
+    crate::util::rejects_override(&text, "alpha = 0.9", "care_forms.secure.client_cost.alpha")
+        .contains("above 1");
+    let text = over(r#"client_cost = { distribution = "pareto", alpha = 2.8, cap = 1 }"#);
+    crate::util::rejects_override(&text, "cap = 1", "care_forms.secure.client_cost.cap")
+        .contains("must exceed 1");
+    for sigma in ["0", "nan", "5"] {
+        let line = format!(r#"client_cost = {{ distribution = "lognormal", sigma = {sigma} }}"#);
+        let text = single_form(
+            50.0,
+            r#"{ distribution = "fixed", days = 10 }"#,
+            &line,
+            1,
+            0,
+        );
+        let case = crate::util::Case::new(&text);
+        case.validate().input_error(
+            &case.scenario,
+            crate::util::line_of(&text, "sigma ="),
+            Some("care_forms.bed.client_cost.sigma"),
+        );
+    }
+}

@@ -20,6 +20,8 @@ mod finance;
 mod flows;
 mod high_cost;
 mod landscape;
+mod lef;
+mod national;
 mod theory;
 mod uncertainty;
 

@@ -16,8 +16,10 @@ mod price;
 mod regimes;
 
 pub use contract::{MunicipalityYear, ProviderYear};
-pub use price::{Component, Costs, price};
-pub use regimes::{REGIMES, Regime};
+pub use price::{Component, Costs, pool_shares, price};
+pub use regimes::{
+    MAX_SURCHARGE_VACANCY, REGIMES, Regime, simulated_vacancy, surcharge_amount, surcharge_vacancy,
+};
 
 use crate::model::Model;
 use crate::record::{Draws, Exposure};

@@ -1,10 +1,11 @@
 //! Prices one replication's exposure per (year, segment, care form) in cost
 //! components, each rounded to the cent.
 
-use super::{cents, days};
+use super::{cents, days, split_cents};
 use crate::model::Model;
 use crate::record::{CellMetric, Draws, Exposure, PoolMetric};
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 /// What a priced cell consists of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,9 +20,11 @@ pub enum Component {
     Vacancy,
     /// One-off cost of places closed in the year (afbouw), by youth share.
     Friction,
+    /// Bridging care: days waited at home for the form × its bridging tariff.
+    Bridging,
 }
 
-const COMPONENTS: usize = 4;
+const COMPONENTS: usize = 5;
 
 /// Costs in cents per (year, segment, form, component), plus the fixed yearly
 /// amounts (area teams, crisis service) per (year, segment).
@@ -113,6 +116,10 @@ pub fn price(model: &Model, exposure: &Exposure, draws: &Draws) -> Costs {
                     out.cells[i + Component::PlaceOccupied as usize] =
                         cents(p.place_day[f][y] * local);
                 }
+                if model.forms[f].bridging {
+                    let waited = days(exposure.cell(y, s, f, CellMetric::WaitingDays));
+                    out.cells[i + Component::Bridging as usize] = cents(p.bridging[f][y] * waited);
+                }
             }
             let area = segment.area;
             let fixed = p.area_teams[area][y] * share(&model.area_catchment[area], s)
@@ -124,6 +131,9 @@ pub fn price(model: &Model, exposure: &Exposure, draws: &Draws) -> Costs {
                 p.place_day[pool.form][y] * days(exposure.pool(y, pi, PoolMetric::VacantDays));
             let friction = p.friction_per_closed_place[pool.form][y]
                 * Decimal::from(model.closed_places[pi][y]);
+            let by_use = pool
+                .split_by_use
+                .then(|| use_weights(model, exposure, y, pi));
             for (component, cost) in [
                 (Component::Vacancy, vacancy),
                 (Component::Friction, friction),
@@ -131,9 +141,21 @@ pub fn price(model: &Model, exposure: &Exposure, draws: &Draws) -> Costs {
                 if cost.is_zero() {
                     continue;
                 }
-                for &(s, w) in &pool.catchment {
-                    let i = out.index(y, s, pool.form) + component as usize;
-                    out.cells[i] += cents(cost * weight(w));
+                match &by_use {
+                    // Largest remainder: the parts add up to the pool's cost to the cent.
+                    Some(w) => {
+                        let parts = split_cents(cents(cost), w);
+                        for (&(s, _), part) in pool.catchment.iter().zip(parts) {
+                            let i = out.index(y, s, pool.form) + component as usize;
+                            out.cells[i] += part;
+                        }
+                    }
+                    None => {
+                        for &(s, w) in &pool.catchment {
+                            let i = out.index(y, s, pool.form) + component as usize;
+                            out.cells[i] += cents(cost * weight(w));
+                        }
+                    }
                 }
             }
         }
@@ -141,7 +163,53 @@ pub fn price(model: &Model, exposure: &Exposure, draws: &Draws) -> Costs {
     out
 }
 
-/// Vacant place-days of pools attributed to each (segment, form), by youth share.
+/// Weights (in the order of the pool's catchment) splitting a pool split by
+/// use: each segment's occupied place-days of the pool's form in the year,
+/// to a millionth of a day; the youth shares in a year nobody used the pool.
+fn use_weights(model: &Model, exposure: &Exposure, year: usize, pool: usize) -> Vec<Decimal> {
+    let p = &model.pools[pool];
+    let used: Vec<Decimal> = p
+        .catchment
+        .iter()
+        .map(|&(s, _)| days(exposure.cell(year, s, p.form, CellMetric::LocalDays)))
+        .collect();
+    if used.iter().all(Decimal::is_zero) {
+        return p.catchment.iter().map(|&(_, w)| weight(w)).collect();
+    }
+    used
+}
+
+/// Each catchment segment's part of a pool in a year: its youth share, or
+/// for a pool split by use its share of the year's occupied place-days (the
+/// split the priced vacancy follows; the parts sum to 1).
+pub fn pool_shares(
+    model: &Model,
+    exposure: &Exposure,
+    year: usize,
+    pool: usize,
+) -> Vec<(usize, f64)> {
+    let p = &model.pools[pool];
+    if !p.split_by_use {
+        return p.catchment.clone();
+    }
+    let w = use_weights(model, exposure, year, pool);
+    let total: Decimal = w.iter().sum();
+    p.catchment
+        .iter()
+        .zip(&w)
+        .map(|(&(s, _), w)| {
+            let share = if total.is_zero() {
+                0.0
+            } else {
+                (w / total).to_f64().unwrap_or(0.0)
+            };
+            (s, share)
+        })
+        .collect()
+}
+
+/// Vacant place-days of pools attributed to each (segment, form): by youth
+/// share, or by use for pools split by use.
 pub fn attributed_vacant_days(
     model: &Model,
     exposure: &Exposure,
@@ -155,12 +223,18 @@ pub fn attributed_vacant_days(
         .enumerate()
         .filter(|(_, p)| p.form == form)
         .map(|(pi, p)| {
-            let w: f64 = p
-                .catchment
-                .iter()
-                .filter(|(s, _)| *s == segment)
-                .map(|(_, w)| w)
-                .sum();
+            let part = |shares: &[(usize, f64)]| -> f64 {
+                shares
+                    .iter()
+                    .filter(|(s, _)| *s == segment)
+                    .map(|(_, w)| w)
+                    .sum()
+            };
+            let w = if p.split_by_use {
+                part(&pool_shares(model, exposure, year, pi))
+            } else {
+                part(&p.catchment)
+            };
             exposure.pool(year, pi, PoolMetric::VacantDays) * w
         })
         .sum()

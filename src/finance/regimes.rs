@@ -8,7 +8,7 @@
 //! - `availability` (beschikbaarheidsfinanciering, seed 001): every kept place
 //!   paid at a fixed occupancy, whatever it is used for;
 //! - `vacancy_surcharge`: per day, with the place cost raised for the
-//!   expected average vacancy.
+//!   expected average vacancy (given, or simulated in the year before).
 //!
 //! In every regime but `lumpsum` the fixed yearly amounts (area teams,
 //! crisis service) are paid as they are.
@@ -17,7 +17,7 @@ use super::contract::{MunicipalityYear, ProviderYear};
 use super::price::{Component, attributed_vacant_days};
 use super::{Costs, cents, days, split_cents};
 use crate::model::Model;
-use crate::record::{CellMetric, Exposure};
+use crate::record::{CellMetric, Exposure, PoolMetric};
 use rust_decimal::Decimal;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +50,51 @@ impl Regime {
     }
 }
 
-/// What a per-use regime pays for one priced cell (cents).
+/// The highest vacancy a surcharge is computed from: at 90 % empty the
+/// occupied place-days already carry ten times the place cost; beyond it one
+/// client in an almost empty pool would be paid without bound.
+pub const MAX_SURCHARGE_VACANCY: Decimal = Decimal::from_parts(9, 0, 0, false, 1);
+
+/// Share of form `f`'s place-days that stood empty in year `y`, over all its
+/// pools, to a millionth; `None` when the form had no place-days.
+pub fn simulated_vacancy(model: &Model, e: &Exposure, y: usize, f: usize) -> Option<Decimal> {
+    let (mut occupied, mut vacant) = (0.0, 0.0);
+    for (pi, _) in model.pools.iter().enumerate().filter(|(_, p)| p.form == f) {
+        occupied += e.pool(y, pi, PoolMetric::OccupiedDays);
+        vacant += e.pool(y, pi, PoolMetric::VacantDays);
+    }
+    let total = occupied + vacant;
+    (total > 0.0).then(|| Decimal::new((vacant / total * 1e6).round() as i64, 6))
+}
+
+/// The vacancy the `vacancy_surcharge` regime prices form `f` with in year
+/// `y`: `expected_vacancy`, or with `vacancy_basis = "simulated"` the
+/// vacancy this replication simulated in the year before (a tariff is fixed
+/// before its year, from the last year seen; the first year, and a year
+/// after one without places, takes `expected_vacancy`), at most
+/// `MAX_SURCHARGE_VACANCY`.
+pub fn surcharge_vacancy(model: &Model, e: &Exposure, y: usize, f: usize) -> Decimal {
+    let r = &model.money.regimes;
+    let given = r.expected_vacancy[f];
+    if !r.vacancy_simulated || y == 0 {
+        return given;
+    }
+    simulated_vacancy(model, e, y - 1, f).map_or(given, |v| v.min(MAX_SURCHARGE_VACANCY))
+}
+
+/// What the surcharge regime pays for one priced cell (cents) at `vacancy`:
+/// client-days at the tariff, bridging days, and the place cost of occupied
+/// days raised by 1 / (1 − vacancy).
+pub fn surcharge_amount(costs: &Costs, y: usize, s: usize, f: usize, vacancy: Decimal) -> i64 {
+    let variable = costs.component(y, s, f, Component::Variable);
+    let occupied = costs.component(y, s, f, Component::PlaceOccupied);
+    let bridging = costs.component(y, s, f, Component::Bridging);
+    let surcharge = Decimal::ONE / (Decimal::ONE - vacancy);
+    variable + bridging + cents(Decimal::from(occupied) * surcharge / Decimal::ONE_HUNDRED)
+}
+
+/// What a per-use regime pays for one priced cell (cents). Bridging care is
+/// paid per day in every per-use regime (it is a product of its own).
 fn cell_amount(
     model: &Model,
     e: &Exposure,
@@ -64,12 +108,12 @@ fn cell_amount(
     let r = &model.money.regimes;
     let variable = costs.component(y, s, f, Component::Variable);
     let occupied = costs.component(y, s, f, Component::PlaceOccupied);
+    let bridging = costs.component(y, s, f, Component::Bridging);
     match regime {
         Regime::Lumpsum => 0,
-        Regime::PerDay => variable + occupied,
+        Regime::PerDay => variable + occupied + bridging,
         Regime::VacancySurcharge => {
-            let surcharge = Decimal::ONE / (Decimal::ONE - r.expected_vacancy[f]);
-            variable + cents(Decimal::from(occupied) * surcharge / Decimal::ONE_HUNDRED)
+            surcharge_amount(costs, y, s, f, surcharge_vacancy(model, e, y, f))
         }
         Regime::Availability if model.forms[f].has_places => {
             let kept = days(
@@ -77,12 +121,17 @@ fn cell_amount(
             );
             let away = days(e.cell(y, s, f, CellMetric::OutOfRegionDays));
             let per_place = p.tariff[f][y] * r.availability_occupancy + p.place_day[f][y];
-            cents(kept * per_place + away * p.tariff[f][y] * p.out_of_region_multiplier[f])
+            bridging
+                + cents(kept * per_place + away * p.tariff[f][y] * p.out_of_region_multiplier[f])
         }
-        Regime::Availability => variable,
-        Regime::PerTrajectory => cents(
-            Decimal::from(e.cell(y, s, f, CellMetric::Starts) as i64) * r.trajectory_price[f][y],
-        ),
+        Regime::Availability => variable + bridging,
+        Regime::PerTrajectory => {
+            bridging
+                + cents(
+                    Decimal::from(e.cell(y, s, f, CellMetric::Starts) as i64)
+                        * r.trajectory_price[f][y],
+                )
+        }
     }
 }
 

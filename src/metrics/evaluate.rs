@@ -3,7 +3,7 @@
 
 use super::layout::{Cell, Layout};
 use super::{Metric, Scope};
-use crate::finance::{Component, Ledger};
+use crate::finance::{Component, Ledger, pool_shares, surcharge_amount, surcharge_vacancy};
 use crate::model::Model;
 use crate::record::{CellMetric, Exposure, PoolMetric};
 use rust_decimal::prelude::ToPrimitive;
@@ -73,7 +73,15 @@ impl Replication<'_> {
             | Metric::BookedCostEur
             | Metric::MidyearSeenEur
             | Metric::PaidEur(_)
+            | Metric::BridgingCostEur
+            | Metric::PaidSurchargeGivenEur
+            | Metric::PaidSurchargeSimulatedEur
             | Metric::ProviderResultEur(_) => self.money(cell),
+            Metric::SurchargeVacancy => cell.form.map_or(0.0, |f| {
+                surcharge_vacancy(self.model, self.exposure, cell.year, f)
+                    .to_f64()
+                    .unwrap_or(0.0)
+            }),
             _ => self.flow(cell),
         }
     }
@@ -104,9 +112,25 @@ impl Replication<'_> {
             .iter()
             .enumerate()
             .filter(|(_, p)| cell.form.is_none_or(|f| f == p.form))
-            .map(|(pi, _)| {
-                self.exposure.pool(cell.year, pi, m) * self.layout.pool_weight[cell.scope][pi]
+            .map(|(pi, pool)| {
+                let w = if pool.split_by_use {
+                    self.use_weight(cell, pi)
+                } else {
+                    self.layout.pool_weight[cell.scope][pi]
+                };
+                self.exposure.pool(cell.year, pi, m) * w
             })
+            .sum()
+    }
+
+    /// The scope's part of a pool split by use in the cell's year (its
+    /// segments' share of the pool's occupied place-days).
+    fn use_weight(&self, cell: &Cell, pool: usize) -> f64 {
+        let (w, forms) = (&self.layout.weight[cell.scope], self.layout.forms);
+        let form = self.model.pools[pool].form;
+        pool_shares(self.model, self.exposure, cell.year, pool)
+            .iter()
+            .map(|&(s, share)| share * w[s * forms + form])
             .sum()
     }
 
@@ -157,6 +181,16 @@ impl Replication<'_> {
             Metric::TransferredOut => sum(CellMetric::TransferredOut),
             Metric::LeftRegion => sum(CellMetric::LeftRegion),
             Metric::Places => self.pools(cell, PoolMetric::Capacity),
+            Metric::BridgingDays => {
+                let n = self.model.segments.len();
+                self.layout.weighted(cell, n, |s, f| {
+                    if self.model.forms[f].bridging {
+                        self.exposure.cell(cell.year, s, f, CellMetric::WaitingDays)
+                    } else {
+                        0.0
+                    }
+                })
+            }
             other => unreachable!("{} is not a flow metric", other.name()),
         }
     }
@@ -177,6 +211,10 @@ impl Replication<'_> {
             Metric::CostEur => self.cost(cell, scope),
             Metric::VacancyCostEur => component(Component::Vacancy),
             Metric::FrictionCostEur => component(Component::Friction),
+            Metric::BridgingCostEur => component(Component::Bridging),
+            Metric::PaidSurchargeGivenEur | Metric::PaidSurchargeSimulatedEur => {
+                self.surcharge_paid(cell)
+            }
             Metric::LumpsumEur => money(lumpsum(ledger, scope, y, providers)),
             Metric::BalanceEur => {
                 let cost = match scope {
@@ -209,6 +247,26 @@ impl Replication<'_> {
             }
             other => unreachable!("{} is not a money metric", other.name()),
         }
+    }
+
+    /// The surcharge regime's payment for the scope's cells of the form(s),
+    /// at the given or at the simulated vacancy (cents).
+    fn surcharge_paid(&self, cell: &Cell) -> f64 {
+        let (m, e, y) = (self.model, self.exposure, cell.year);
+        let given = cell.metric == Metric::PaidSurchargeGivenEur;
+        let vacancy = |f: usize| {
+            if given {
+                m.money.regimes.expected_vacancy[f]
+            } else {
+                surcharge_vacancy(m, e, y, f)
+            }
+        };
+        let costs = &self.ledger.costs;
+        self.layout
+            .weighted(cell, m.segments.len(), |s, f| {
+                surcharge_amount(costs, y, s, f, vacancy(f)) as f64
+            })
+            .round()
     }
 
     /// The cost of a party (its own ledger line) or of a care form (priced cells).

@@ -142,7 +142,9 @@ fn columns(model: &Model, scopes: &[Scope]) -> (Vec<Cell>, Vec<ColumnKey>) {
             for form in (0..forms).map(Some).chain(std::iter::once(None)) {
                 let has_places = form.map_or(any_places, |f| model.forms[f].has_places);
                 for &metric in &metrics {
-                    if !metric.applies(scope.kind(), form, has_places) {
+                    if !metric.applies(scope.kind(), form, has_places)
+                        || !metric.in_model(model, form)
+                    {
                         continue;
                     }
                     cells.push(Cell {

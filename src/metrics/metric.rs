@@ -68,6 +68,18 @@ pub enum Metric {
     BookedCostEur,
     /// Region: the year's cost as a mid-year report extrapolates it.
     MidyearSeenEur,
+    /// Days clients waited at home with bridging care (forms with `bridging`).
+    BridgingDays,
+    /// Cost of that bridging care.
+    BridgingCostEur,
+    /// Region, per form with places (`vacancy_basis = "simulated"`): the
+    /// vacancy the year's surcharge was computed from.
+    SurchargeVacancy,
+    /// What the surcharge regime pays for the form(s) at the given
+    /// `expected_vacancy` (fixed yearly amounts not included).
+    PaidSurchargeGivenEur,
+    /// The same at the simulated vacancy of the year before.
+    PaidSurchargeSimulatedEur,
     /// What is paid under a financing regime (provider: received; municipality: paid).
     PaidEur(Regime),
     /// The providers' result (paid − cost) under a financing regime.
@@ -116,6 +128,11 @@ impl Metric {
             Metric::ContributionShare,
             Metric::BookedCostEur,
             Metric::MidyearSeenEur,
+            Metric::BridgingDays,
+            Metric::BridgingCostEur,
+            Metric::SurchargeVacancy,
+            Metric::PaidSurchargeGivenEur,
+            Metric::PaidSurchargeSimulatedEur,
         ];
         all.extend(REGIMES.iter().map(|r| Metric::PaidEur(*r)));
         all.extend(REGIMES.iter().map(|r| Metric::ProviderResultEur(*r)));
@@ -163,6 +180,11 @@ impl Metric {
             Metric::ContributionShare => "contribution_share",
             Metric::BookedCostEur => "booked_cost_eur",
             Metric::MidyearSeenEur => "midyear_seen_eur",
+            Metric::BridgingDays => "bridging_days",
+            Metric::BridgingCostEur => "bridging_cost_eur",
+            Metric::SurchargeVacancy => "surcharge_vacancy",
+            Metric::PaidSurchargeGivenEur => "paid_surcharge_given_eur",
+            Metric::PaidSurchargeSimulatedEur => "paid_surcharge_simulated_eur",
             Metric::PaidEur(r) => return format!("paid_{}_eur", r.name()),
             Metric::ProviderResultEur(r) => return format!("provider_result_{}_eur", r.name()),
         };
@@ -188,6 +210,23 @@ impl Metric {
                 | Metric::Places
                 | Metric::FrictionCostEur
         )
+    }
+
+    /// Whether the metric's feature is in the model (bridging care on the
+    /// form, or on any form for all forms; a simulated surcharge basis).
+    /// Columns of absent features are not written, so a scenario without
+    /// them keeps its files.
+    pub fn in_model(self, model: &crate::model::Model, form: Option<usize>) -> bool {
+        match self {
+            Metric::BridgingDays | Metric::BridgingCostEur => form
+                .map_or(model.forms.iter().any(|f| f.bridging), |f| {
+                    model.forms[f].bridging
+                }),
+            Metric::SurchargeVacancy
+            | Metric::PaidSurchargeGivenEur
+            | Metric::PaidSurchargeSimulatedEur => model.money.regimes.vacancy_simulated,
+            _ => true,
+        }
     }
 
     /// Metrics written per replication to `replications.csv`.
@@ -222,6 +261,10 @@ impl Metric {
             Metric::ContributionShare => all_forms && scope == Municipality,
             Metric::BookedCostEur | Metric::MidyearSeenEur => all_forms && scope == Region,
             Metric::PaidEur(_) => all_forms && scope != Area,
+            Metric::SurchargeVacancy => !all_forms && has_places && scope == Region,
+            Metric::PaidSurchargeGivenEur | Metric::PaidSurchargeSimulatedEur => {
+                matches!(scope, Region | Municipality)
+            }
             Metric::ProviderResultEur(_) => all_forms && matches!(scope, Region | Provider),
             _ => true,
         }

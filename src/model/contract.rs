@@ -51,6 +51,9 @@ pub struct RegimeModel {
     /// [form] expected vacancy fraction for the surcharge.
     pub expected_vacancy: Vec<Decimal>,
     pub availability_occupancy: Decimal,
+    /// The surcharge follows the replication's simulated vacancy of the year
+    /// before (the first year `expected_vacancy`).
+    pub vacancy_simulated: bool,
 }
 
 /// Fractions of a year's delivered cost booked in the same year, the next,

@@ -81,6 +81,9 @@ pub struct Form {
     /// Heavy-tailed per-episode multiplier on the tariff (mean 1); none
     /// means every client-day costs the tariff.
     pub client_cost: Option<ClientCost>,
+    /// Clients waiting at home for this form get bridging care, priced per
+    /// waiting day (`Prices::bridging`).
+    pub bridging: bool,
 }
 
 /// A set of places of one form, for one area or the whole region.
@@ -95,6 +98,9 @@ pub struct Pool {
     /// Segments served and their share of the pool's youth (sums to 1);
     /// used to attribute vacancy cost to municipalities.
     pub catchment: Vec<(usize, f64)>,
+    /// Vacancy and friction cost (and places in the scope metrics) split by
+    /// the segments' occupied place-days of the year instead of `catchment`.
+    pub split_by_use: bool,
 }
 
 /// A Poisson arrival stream of one segment, entry form and priority.

@@ -24,6 +24,8 @@ pub struct Prices {
     pub friction_per_closed_place: Vec<Vec<Decimal>>,
     /// [form][year] yearly cost of one FTE of a staff-based form.
     pub staff_cost_per_fte: Vec<Vec<Decimal>>,
+    /// [form][year] euros per day waited at home with bridging care (0 without).
+    pub bridging: Vec<Vec<Decimal>>,
     /// [year] cost of the running interventions.
     pub interventions: Vec<Decimal>,
 }

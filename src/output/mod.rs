@@ -23,6 +23,7 @@ pub mod required;
 pub mod results;
 pub mod sufficient;
 mod summary;
+pub mod surcharge;
 pub mod sweep_tables;
 mod terminal;
 pub mod uncertainty;

@@ -26,9 +26,10 @@ pub const WITHOUT_PLAN_DIR: &str = "without_plan";
 
 /// The files of a run's result folder that get a checksum in its manifest
 /// (those present: `views.csv` only beside a budget-capped run, `plan.csv`
-/// only for a scenario with plan interventions; the twin's rows and
+/// only for a scenario with plan interventions; `vacancy_surcharge.csv` only
+/// with a simulated surcharge basis; the twin's rows and
 /// `parameters.csv` only with uncertain parameters).
-pub const RUN_FILES: [&str; 16] = [
+pub const RUN_FILES: [&str; 17] = [
     BIN,
     crate::montecarlo::TWIN_FILE,
     crate::montecarlo::PARAMETERS_FILE,
@@ -43,6 +44,7 @@ pub const RUN_FILES: [&str; 16] = [
     "regimes.csv",
     "views.csv",
     PLAN,
+    super::surcharge::FILE_NAME,
     crate::scenario::assumptions::FILE_NAME,
     crate::scenario::assumptions::LABELS_FILE,
 ];
@@ -59,6 +61,7 @@ pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
     let stats = write_summary(dir, &bin, &columns, rows)?;
     let (years, feasibility) = write_feasibility_and_replications(dir, &bin, &columns, rows)?;
     write_party_tables(dir, &stats)?;
+    super::surcharge::write_surcharge(dir, &stats)?;
     super::uncertainty::write_uncertainty(dir, &bin, &columns, start..end)?;
     super::decomposition::write_decomposition(dir, &bin, &columns, rows)?;
     let mut manifest = manifest.clone();

@@ -6,7 +6,7 @@
 use super::atomic::TempFile;
 use super::export::{Format, TableWriter};
 use super::format::Name;
-use crate::metrics::{ColumnKey, Metric};
+use crate::metrics::{ColumnKey, Metric, ScopeKind};
 use crate::montecarlo::binfile::BinReader;
 use crate::stats::{Summary, Value, summarize};
 use anyhow::Result;
@@ -69,11 +69,41 @@ impl<'a> SummaryRow<'a> {
 }
 
 /// Summary statistics of the party totals (all care forms; region,
-/// municipality or provider), keyed by (year, party name, metric name).
+/// municipality or provider), keyed by (year, party name, metric name); and
+/// of the region's per-form columns of the metrics `vacancy_surcharge.csv`
+/// reads, keyed by (year, care form, metric name).
 #[derive(Default)]
-pub struct PartyStats(BTreeMap<(i32, String, String), Summary>);
+pub struct PartyStats(
+    BTreeMap<(i32, String, String), Summary>,
+    BTreeMap<(i32, String, String), Summary>,
+);
+
+/// Region per-form metrics kept for `vacancy_surcharge.csv`.
+const FORM_METRICS: [Metric; 6] = [
+    Metric::SurchargeVacancy,
+    Metric::Occupancy,
+    Metric::VacancyCostEur,
+    Metric::CostEur,
+    Metric::PaidSurchargeGivenEur,
+    Metric::PaidSurchargeSimulatedEur,
+];
 
 impl PartyStats {
+    /// The region's statistics of `metric` for one care form.
+    pub fn form(&self, year: i32, form: &str, metric: Metric) -> Option<&Summary> {
+        self.1.get(&(year, form.to_string(), metric.name()))
+    }
+
+    /// (year, care form) pairs with a region column of `metric`, in order.
+    pub fn forms_with(&self, metric: Metric) -> Vec<(i32, &str)> {
+        let metric = metric.name();
+        self.1
+            .keys()
+            .filter(|(_, _, m)| *m == metric)
+            .map(|(y, f, _)| (*y, f.as_str()))
+            .collect()
+    }
+
     pub fn get(&self, year: i32, name: &str, metric: Metric) -> Option<&Summary> {
         self.0.get(&(year, name.to_string(), metric.name()))
     }
@@ -118,6 +148,9 @@ pub fn write_summary(
             if key.is_party_total() {
                 let id = (key.year, key.scope().1.to_string(), key.metric.name());
                 stats.0.insert(id, summary);
+            } else if key.scope().0 == ScopeKind::Region && FORM_METRICS.contains(&key.metric) {
+                let id = (key.year, key.care_form.clone(), key.metric.name());
+                stats.1.insert(id, summary);
             }
         }
     }

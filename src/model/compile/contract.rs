@@ -202,5 +202,6 @@ fn regimes(s: &Scenario, forms: &[Form], prices: &Prices) -> RegimeModel {
             .map(|f| decimal(vacancy(f).unwrap_or(0.15)))
             .collect(),
         availability_occupancy: decimal(s.regimes.availability_occupancy.unwrap_or(0.85)),
+        vacancy_simulated: s.regimes.vacancy_basis == schema::VacancyBasis::Simulated,
     }
 }

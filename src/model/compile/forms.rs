@@ -119,6 +119,7 @@ fn form(loaded: &Loaded, names: &Names, name: &str, f: &CareForm) -> Result<Form
         has_places: !matches!(f.capacity, Capacity::Unlimited),
         out_of_region_return: f.out_of_region_return,
         client_cost: f.client_cost.as_ref().map(client_cost),
+        bridging: f.bridging.is_some(),
     })
 }
 

@@ -5,7 +5,7 @@
 use super::values::per_year;
 use crate::model::{NO_POOL, Pool, PoolId, Segment, youth_shares};
 use crate::scenario::profile::Profile;
-use crate::scenario::schema::{Capacity, Scenario};
+use crate::scenario::schema::{Capacity, PoolSplit, Scenario};
 
 /// Segments of each area with their youth share, and of the whole region.
 pub struct Catchments {
@@ -47,7 +47,7 @@ pub fn pools(s: &Scenario, catchments: &Catchments) -> (Vec<Pool>, Vec<PoolId>) 
     let capped = super::cap::capped_forms(s);
     for (fi, f) in s.care_forms.values().enumerate() {
         // One pool per area unless the form has one regional pool.
-        let mut add = |area: Option<usize>, capacity: Vec<u32>, reserved: u32| {
+        let mut add = |area: Option<usize>, capacity: Vec<u32>, reserved: u32, split: PoolSplit| {
             let id = PoolId::of(pools.len());
             let catchment = match area {
                 Some(ai) => {
@@ -65,26 +65,31 @@ pub fn pools(s: &Scenario, catchments: &Catchments) -> (Vec<Pool>, Vec<PoolId>) 
                 capacity,
                 reserved,
                 catchment,
+                split_by_use: split == PoolSplit::Use,
             });
         };
         match &f.capacity {
             // A budget-capped provider's money buys places in every area.
             Capacity::Unlimited if capped[fi].is_some() => {
-                (0..n_areas).for_each(|ai| add(Some(ai), vec![0; years], 0));
+                (0..n_areas).for_each(|ai| add(Some(ai), vec![0; years], 0, PoolSplit::YouthShare));
             }
             Capacity::Unlimited => {}
             Capacity::Region {
                 places: p,
                 reserved,
-            } => add(None, places(p), *reserved),
-            Capacity::Staff(_) => (0..n_areas).for_each(|ai| add(Some(ai), vec![0; years], 0)),
+                split,
+            } => add(None, places(p), *reserved, *split),
+            Capacity::Staff(_) => {
+                (0..n_areas).for_each(|ai| add(Some(ai), vec![0; years], 0, PoolSplit::YouthShare))
+            }
             Capacity::Area {
                 places: per_area,
                 reserved,
+                split,
             } => {
                 for (ai, an) in s.areas.keys().enumerate() {
                     let capacity = per_area.get(an).map_or_else(|| vec![0; years], &places);
-                    add(Some(ai), capacity, *reserved);
+                    add(Some(ai), capacity, *reserved, *split);
                 }
             }
         }

@@ -194,6 +194,9 @@ pub fn compile_prices(s: &Scenario, segments: &[Segment]) -> Prices {
         crisis_service: ix.optional_cost(s.fixed_costs.crisis_service.as_ref()),
         lumpsum_region,
         lumpsum_municipality,
+        bridging: forms()
+            .map(|f| ix.optional_cost(f.bridging.as_ref().map(|b| &b.tariff)))
+            .collect(),
         friction_per_closed_place: forms()
             .map(|f| ix.optional_cost(f.friction_cost_per_closed_place.as_ref()))
             .collect(),

@@ -17,15 +17,38 @@ pub enum Capacity {
         /// Places per pool kept free for `crisis` and `safety` arrivals (vacancy buffer).
         #[serde(default)]
         reserved: u32,
+        /// How each area pool's vacancy and friction cost (and its places, in
+        /// the municipal metrics) are split over the municipalities it serves.
+        #[serde(default)]
+        split: PoolSplit,
     },
     /// One regional pool shared by all areas.
     Region {
         places: Profile,
         #[serde(default)]
         reserved: u32,
+        /// How the pool's vacancy and friction cost (and its places, in the
+        /// municipal metrics) are split over the municipalities it serves:
+        /// `youth_share` or `use` (their occupied place-days of the year).
+        #[serde(default)]
+        split: PoolSplit,
     },
     /// Places per area from staff: FTE × caseload per FTE.
     Staff(Staff),
+}
+
+/// How a shared pool's vacancy cost and places are split over the
+/// municipalities (paying regions) it serves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PoolSplit {
+    /// By the municipalities' share of the pool's youth population (fixed).
+    #[default]
+    YouthShare,
+    /// By their share of the pool's occupied place-days in the same year
+    /// (seed 001 L3499-3548: who uses the national pool pays for keeping it);
+    /// by youth share in a year nobody used it.
+    Use,
 }
 
 /// Ambulant capacity from staff: places = FTE × caseload per FTE per area.

@@ -138,6 +138,22 @@ pub struct Regimes {
     /// Occupancy the `availability` regime pays for on every kept place; default 0.85.
     #[serde(default)]
     pub availability_occupancy: Option<f64>,
+    /// Where the `vacancy_surcharge` regime's vacancy comes from: `given`
+    /// (`expected_vacancy`, every year) or `simulated` (each year the
+    /// vacancy the same replication simulated in the year before; the first
+    /// year `expected_vacancy`). Seed 001 L3592: "voor de precieze opslag is
+    /// verdiepend onderzoek nodig".
+    #[serde(default)]
+    pub vacancy_basis: VacancyBasis,
+}
+
+/// The vacancy the surcharge on place cost is computed from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VacancyBasis {
+    #[default]
+    Given,
+    Simulated,
 }
 
 /// Time between care delivered and cost booked (seed 004: requests filed

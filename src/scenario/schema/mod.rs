@@ -9,11 +9,11 @@ mod contract;
 mod duration;
 mod interventions;
 
-pub use capacity::{Capacity, Staff, StaffMode};
+pub use capacity::{Capacity, PoolSplit, Staff, StaffMode};
 pub use client_cost::ClientCostSpec;
 pub use contract::{
     Contract, DeclarationLag, ExtraCostSplit, IndexGap, Indexation, Provider, Regimes,
-    SavingsTarget, ShareRevision,
+    SavingsTarget, ShareRevision, VacancyBasis,
 };
 pub use duration::DurationSpec;
 pub use interventions::{Escalation, Intervention, Lever};
@@ -227,6 +227,18 @@ pub struct CareForm {
     /// tariff with mean 1 (individual trajectories such as IBOs).
     #[serde(default)]
     pub client_cost: Option<ClientCostSpec>,
+    /// Bridging care (overbruggingszorg, seed 001 L3566-3571): what a client
+    /// waiting at home for this form receives meanwhile, paid per waiting day.
+    #[serde(default)]
+    pub bridging: Option<Bridging>,
+}
+
+/// Bridging care given to every client on this form's waiting list.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bridging {
+    /// Euros per day waited at home (indexed like the tariffs).
+    pub tariff: Profile,
 }
 
 fn default_true() -> bool {

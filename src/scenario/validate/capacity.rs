@@ -25,8 +25,12 @@ pub(super) fn check_capacity(c: &mut Checker<'_>, s: &Scenario, name: &str, capa
     };
     match capacity {
         Capacity::Unlimited => {}
-        Capacity::Region { places, reserved } => reserved_check(c, *reserved, places, ""),
-        Capacity::Area { places, reserved } => {
+        Capacity::Region {
+            places, reserved, ..
+        } => reserved_check(c, *reserved, places, ""),
+        Capacity::Area {
+            places, reserved, ..
+        } => {
             for (area, p) in places {
                 reserved_check(c, *reserved, p, &format!(" of area `{area}`"));
             }

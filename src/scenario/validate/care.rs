@@ -57,6 +57,16 @@ fn check_form(c: &mut Checker<'_>, s: &Scenario, name: &str, f: &CareForm) {
     if let Some(cc) = &f.client_cost {
         check_client_cost(c, name, cc);
     }
+    if let Some(b) = &f.bridging {
+        c.non_negative_profile(&["care_forms", name, "bridging", "tariff"], &b.tariff);
+        if !matches!(f.overflow, Overflow::Wait { .. }) {
+            c.fail(
+                &at("bridging"),
+                format!("care form `{name}` has bridging care but nobody waits for it"),
+                "use overflow = { policy = \"wait\" } or remove [bridging]",
+            );
+        }
+    }
 }
 
 /// Tail parameters inside the range where the mean-1 scaling exists and the

@@ -17,6 +17,7 @@ pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod finance;
+pub mod import;
 pub mod limits;
 pub mod metrics;
 pub mod model;

@@ -144,6 +144,9 @@ fn layers_see_only_what_they_may() {
     let (top, _) = graphs();
     let forbidden = [
         ("scenario", "model"),
+        ("import", "model"),
+        ("import", "sim"),
+        ("import", "pipeline"),
         ("sim", "scenario"),
         ("finance", "scenario"),
         ("finance", "sim"),

@@ -8,6 +8,7 @@ mod bad_input;
 mod fuzz;
 mod hangs;
 mod history_input;
+mod import_cbs;
 mod injection;
 mod regression;
 mod result_files;

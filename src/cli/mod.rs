@@ -5,6 +5,7 @@
 mod calibrate;
 mod capacity;
 mod compare;
+mod import;
 mod merge;
 mod report_cmd;
 mod required;
@@ -66,6 +67,11 @@ pub enum Command {
     Calibrate(calibrate::CalibrateArgs),
     /// Fit on the years up to --fit-until, simulate the rest, score against the actuals.
     Backtest(calibrate::BacktestArgs),
+    /// Read another source's file into ours (cbs: a CBS StatLine CSV into a history CSV).
+    Import {
+        #[command(subcommand)]
+        what: import::ImportCommand,
+    },
 }
 
 /// Which replications and which random numbers: every simulating command.
@@ -196,6 +202,7 @@ pub fn execute(cli: Cli) -> Result<(), Error> {
         Command::Report(args) => report_cmd::report(args),
         Command::Calibrate(args) => calibrate::calibrate(args),
         Command::Backtest(args) => calibrate::backtest(args),
+        Command::Import { what } => import::import(what),
     }
 }
 

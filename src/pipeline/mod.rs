@@ -6,6 +6,7 @@
 
 pub mod calibrate;
 pub mod compare;
+pub mod import;
 pub mod job;
 pub mod merge;
 mod prepare;

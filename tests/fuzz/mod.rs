@@ -16,6 +16,7 @@
 //! `fuzz::long`, driven by `scripts/fuzz-long.sh SECONDS`
 //! (env FUZZ_SECONDS, FUZZ_SEED, FUZZ_TARGETS).
 
+mod cbs;
 mod engine;
 mod known;
 mod mutate;
@@ -77,6 +78,11 @@ fn history_csv_survives_mutation() {
 }
 
 #[test]
+fn cbs_csv_survives_mutation() {
+    short(&cbs::CbsTarget::new(), 1, 300, 20);
+}
+
+#[test]
 fn sweep_file_survives_mutation() {
     short(&targets::SweepTarget::new(), 1, 200, 20);
 }
@@ -109,6 +115,7 @@ fn long() {
         Box::new(targets::ScenarioTarget::tiny()),
         Box::new(targets::HistoryTarget::new()),
         Box::new(targets::SweepTarget::new()),
+        Box::new(cbs::CbsTarget::new()),
         Box::new(results::ResultsTarget::new()),
     ];
     let chosen: Vec<&Box<dyn Target>> = all

@@ -79,7 +79,7 @@ fn quick<'a>(command: &'a str, input: &'a str, out: &'a str) -> [&'a str; 9] {
 }
 
 /// The in-process verdict of a call returning `Err(message)` on bad input.
-fn in_process(dir: &Path, f: impl FnOnce() -> Result<(), String> + Send + 'static) -> Verdict {
+pub fn in_process(dir: &Path, f: impl FnOnce() -> Result<(), String> + Send + 'static) -> Verdict {
     match oracle::in_process(LOAD_LIMIT, f) {
         Err(finding) => Verdict::Finding(finding),
         Ok(Err(message)) => judge_error(&message, dir),
@@ -88,7 +88,7 @@ fn in_process(dir: &Path, f: impl FnOnce() -> Result<(), String> + Send + 'stati
 }
 
 /// The binary must agree with the library on what is valid.
-fn agrees(library: &Verdict, ran: Verdict, command: &str) -> Verdict {
+pub fn agrees(library: &Verdict, ran: Verdict, command: &str) -> Verdict {
     match (library, &ran) {
         (_, Verdict::Finding(_)) => ran,
         (Verdict::Accepted, Verdict::Accepted) | (Verdict::Rejected, Verdict::Rejected) => ran,

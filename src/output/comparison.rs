@@ -127,9 +127,14 @@ pub struct ComparisonRow {
 }
 
 impl ComparisonRow {
-    /// Var(independent difference) / Var(paired difference).
+    /// Var(independent difference) / Var(paired difference); none when the
+    /// paired difference is constant. A constant difference of sums of
+    /// floating-point values leaves a rounding residue (about 1e-16 of the
+    /// means), which would read as a reduction of 1e30; anything below a
+    /// millionth of a unit per billion of the means' size is taken as zero.
     pub fn variance_reduction(&self) -> Option<f64> {
-        (self.half_width > 0.0).then(|| (self.independent_half_width / self.half_width).powi(2))
+        let noise = 1e-9 * (self.a_mean.abs() + self.b_mean.abs()).max(1e-3);
+        (self.half_width > noise).then(|| (self.independent_half_width / self.half_width).powi(2))
     }
 }
 
@@ -367,6 +372,23 @@ mod tests {
         );
         assert_eq!(payback_year(&rows(&[5.0, 6.0, 7.0])), None);
         assert_eq!(payback_year(&rows(&[-1.0, -2.0])), None);
+    }
+
+    #[test]
+    fn a_constant_paired_difference_has_no_variance_reduction() {
+        let row = |half_width: f64| ComparisonRow {
+            a_mean: 3.0e7,
+            b_mean: 3.1e7,
+            half_width,
+            independent_half_width: 2.0e5,
+            ..cumulative(2028, 1.0e6)
+        };
+        // Rounding residue of a constant difference: no reduction to report.
+        assert_eq!(row(2.0e-9).variance_reduction(), None);
+        assert_eq!(row(0.0).variance_reduction(), None);
+        // A real paired spread: (2e5 / 1e4)^2 = 400.
+        let v = row(1.0e4).variance_reduction().unwrap();
+        assert!((v - 400.0).abs() < 1e-9, "{v}");
     }
 
     #[test]

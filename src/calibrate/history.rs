@@ -556,32 +556,9 @@ fn in_range(year: i32) -> bool {
     (FIRST_YEAR..=LAST_YEAR).contains(&year)
 }
 
-/// 1-based character column where field `index` starts in a CSV `line`
-/// (quotes respected, leading blanks skipped); 1 if the line is shorter.
+/// 1-based character column where field `index` starts in a CSV `line`.
 fn field_column(line: &str, index: usize) -> usize {
-    let chars: Vec<char> = line.chars().collect();
-    let (mut field, mut start, mut quoted) = (0, 0, false);
-    for (i, c) in chars.iter().enumerate() {
-        if field == index {
-            break;
-        }
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => {
-                field += 1;
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    if field < index {
-        return 1;
-    }
-    let blanks = chars[start..]
-        .iter()
-        .take_while(|c| **c == ' ' || **c == '\t')
-        .count();
-    start + blanks + 1
+    crate::import::field_column(line, index, ',')
 }
 
 /// The largest value a history cell may hold: ten times the Dutch population

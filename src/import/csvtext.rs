@@ -96,7 +96,8 @@ impl Text {
 
 /// 1-based character column where field `index` starts in a CSV `line`
 /// (quotes respected, leading blanks skipped); 1 if the line is shorter.
-fn field_column(line: &str, index: usize, delimiter: char) -> usize {
+/// Shared with the history reader of `calibrate`, which reads the same kind of file.
+pub fn field_column(line: &str, index: usize, delimiter: char) -> usize {
     let chars: Vec<char> = line.chars().collect();
     let (mut field, mut start, mut quoted) = (0, 0, false);
     for (i, c) in chars.iter().enumerate() {

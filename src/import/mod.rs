@@ -16,6 +16,7 @@ mod read;
 
 pub use build::{Counts, Row};
 pub use cells::{Bounds, Rounding};
+pub use csvtext::field_column;
 
 use crate::error::InputErrors;
 use csvtext::Text;

@@ -8,14 +8,14 @@
 //!   model's, on `std::collections::BinaryHeap` and on the crate's own
 //!   `engine::EventQueue`: the cost of the future event list (plus one
 //!   exponential draw per event) alone, with no model logic.
-//! * `events_per_second/mm10` and `.../floor_mm10_binary_heap`: the same
-//!   for `benches/mm10.toml`, the M/M/10 queue that `scripts/bench-peers.sh`
-//!   also runs in SimPy and Ciw (a small model: the per-event overhead of
-//!   the engine, not the event list, sets its speed).
-//! * `events_per_second/national` and `.../floor_national_binary_heap`: the
-//!   same for `scenarios/nederland.toml` (~5 M events and ~190,000 pending
-//!   events a replication, seconds per iteration). Only run when a filter
-//!   names them: `cargo bench --bench simulation -- national`.
+//! * `events_per_second/mm10` and `.../floor_mm10_*` (both floors): the
+//!   same for `benches/mm10.toml`, the M/M/10 queue that
+//!   `scripts/bench-peers.sh` also runs in SimPy and Ciw (a small model: the
+//!   per-event overhead of the engine, not the event list, sets its speed).
+//! * `events_per_second/national` and `.../floor_national_*`: the same for
+//!   `scenarios/nederland.toml` (~5 M events and ~190,000 pending events a
+//!   replication, seconds per iteration). Only run when a filter names
+//!   them: `cargo bench --bench simulation -- national`.
 //! * `replications_per_second/threads_N`: a batch of replications through
 //!   `montecarlo::run_to_file` (simulate, price, aggregate, write) on N
 //!   threads, reported as replications/s.
@@ -154,14 +154,9 @@ fn bench_model(group: &mut BenchmarkGroup<WallTime>, id: &str, reference: &Refer
     });
 }
 
-/// The `BinaryHeap` floor (and, with `engine_queue`, the crate's event
-/// list) at the reference's events and pending count.
-fn bench_floors(
-    group: &mut BenchmarkGroup<WallTime>,
-    name: &str,
-    reference: &Reference,
-    engine_queue: bool,
-) {
+/// The `BinaryHeap` floor and the crate's event list at the reference's
+/// events and pending count.
+fn bench_floors(group: &mut BenchmarkGroup<WallTime>, name: &str, reference: &Reference) {
     let events = reference.events;
     let initial = Initial::new(reference.pending, SEED);
     group.throughput(Throughput::Elements(events));
@@ -172,15 +167,13 @@ fn bench_floors(
             BatchSize::LargeInput,
         )
     });
-    if engine_queue {
-        group.bench_function(format!("floor{name}_engine_queue"), |b| {
-            b.iter_batched(
-                || (initial.queue(), ChaCha8Rng::seed_from_u64(SEED + 1)),
-                |(queue, rng)| hold_engine_queue(queue, rng, events),
-                BatchSize::LargeInput,
-            )
-        });
-    }
+    group.bench_function(format!("floor{name}_engine_queue"), |b| {
+        b.iter_batched(
+            || (initial.queue(), ChaCha8Rng::seed_from_u64(SEED + 1)),
+            |(queue, rng)| hold_engine_queue(queue, rng, events),
+            BatchSize::LargeInput,
+        )
+    });
 }
 
 /// A group named `name` with flat sampling (iterations of milliseconds to
@@ -208,7 +201,7 @@ fn events_per_second(c: &mut Criterion) {
     let second = Duration::from_secs(1);
     let mut group = flat_group(c, "events_per_second", 10, second, 4 * second);
     bench_model(&mut group, "default_model_events", reference);
-    bench_floors(&mut group, "", reference, true);
+    bench_floors(&mut group, "", reference);
     group.finish();
 }
 
@@ -218,7 +211,7 @@ fn mm10(c: &mut Criterion) {
     let second = Duration::from_secs(1);
     let mut group = flat_group(c, "events_per_second", 20, second, 4 * second);
     bench_model(&mut group, "mm10", &reference);
-    bench_floors(&mut group, "_mm10", &reference, false);
+    bench_floors(&mut group, "_mm10", &reference);
     group.finish();
 }
 
@@ -240,7 +233,7 @@ fn national(c: &mut Criterion) {
     let (warm_up, measurement) = (Duration::from_millis(1), Duration::from_secs(10));
     let mut group = flat_group(c, "events_per_second", 10, warm_up, measurement);
     bench_model(&mut group, NATIONAL, &reference);
-    bench_floors(&mut group, "_national", &reference, false);
+    bench_floors(&mut group, "_national", &reference);
     group.finish();
 }
 

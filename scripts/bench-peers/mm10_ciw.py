@@ -23,7 +23,8 @@ def main():
     seconds = time.perf_counter() - start
     records = sorted(simulation.get_all_records(), key=lambda r: r.arrival_date)
     waits = [r.waiting_time for r in records]
-    report("Ciw", ciw.__version__, args, seconds, waits)
+    starts = [r.service_start_date for r in records]
+    report("Ciw", ciw.__version__, args, seconds, waits, starts)
 
 
 if __name__ == "__main__":

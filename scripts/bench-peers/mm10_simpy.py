@@ -9,20 +9,21 @@ import simpy
 from common import ARRIVAL_RATE, MEAN_STAY, SERVERS, parse_args, report
 
 
-def client(env, places, rng, index, waits):
+def client(env, places, rng, index, waits, starts):
     """Arrives, waits for a place, stays, leaves."""
     arrived = env.now
     with places.request() as request:
         yield request
+        starts[index] = env.now
         waits[index] = env.now - arrived
         yield env.timeout(rng.expovariate(1.0 / MEAN_STAY))
 
 
-def arrivals(env, places, rng, clients, waits):
+def arrivals(env, places, rng, clients, waits, starts):
     """Poisson arrivals of exactly `clients` clients."""
     for index in range(clients):
         yield env.timeout(rng.expovariate(ARRIVAL_RATE))
-        env.process(client(env, places, rng, index, waits))
+        env.process(client(env, places, rng, index, waits, starts))
 
 
 def main():
@@ -31,11 +32,12 @@ def main():
     env = simpy.Environment()
     places = simpy.Resource(env, capacity=SERVERS)
     waits = [0.0] * args.clients
-    env.process(arrivals(env, places, rng, args.clients, waits))
+    starts = [0.0] * args.clients
+    env.process(arrivals(env, places, rng, args.clients, waits, starts))
     start = time.perf_counter()
     env.run()  # until every client has left
     seconds = time.perf_counter() - start
-    report("SimPy", simpy.__version__, args, seconds, waits)
+    report("SimPy", simpy.__version__, args, seconds, waits, starts)
 
 
 if __name__ == "__main__":

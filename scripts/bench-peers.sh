@@ -62,7 +62,6 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$python" -m venv "$work/venv"
 py="$work/venv/bin/python"
-"$py" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
 if ! "$py" -m pip install --quiet --disable-pip-version-check \
     "simpy==$simpy_version" "ciw==$ciw_version"; then
     echo "note: simpy==$simpy_version / ciw==$ciw_version do not install on" \

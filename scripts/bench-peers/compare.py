@@ -95,7 +95,8 @@ def tool_wait(work):
         waiting, starts = region_bed(summary, "waiting_mean"), region_bed(summary, "starts")
         years = sorted(wait)[1:]
         metric.append(statistics.fmean(wait[y] for y in years))
-        little.append(sum(waiting[y] for y in years) * DAYS_PER_YEAR / sum(starts[y] for y in years))
+        days_waited = sum(waiting[y] for y in years) * DAYS_PER_YEAR
+        little.append(days_waited / sum(starts[y] for y in years))
     def se(xs):
         return statistics.stdev(xs) / math.sqrt(len(xs))
 
@@ -118,7 +119,8 @@ def print_table(tool, wait, simpy, ciw):
     print("|---|---:|---:|---:|---:|---:|")
     print(f"| jeugdstroom (criterion, one replication) | {tool['clients']:,.0f} "
           f"| {tool['events']:,.0f} | {tool['seconds']:.5f} "
-          f"| {tool['events_per_second'] / 1e6:.2f} M | {wait['little']:.3f} ± {wait['little_se']:.3f} |")
+          f"| {tool['events_per_second'] / 1e6:.2f} M "
+          f"| {wait['little']:.3f} ± {wait['little_se']:.3f} |")
     for peer in (simpy, ciw):
         print(f"| {peer['tool']} {peer['version']} | {peer['clients']:,} | {peer['events']:,} "
               f"| {peer['seconds']:.2f} | {peer['events_per_second'] / 1e6:.3f} M "
@@ -137,7 +139,8 @@ def print_notes(tool, wait, simpy, ciw, target):
           f"per own event), engine::EventQueue {tool['queue_events_per_second'] / 1e6:.2f} M")
     print(f"jeugdstroom's wait: {wait['runs']} independent runs, years 2 to {wait['years'] + 1} "
           "of the horizon, per client by Little's law (waiting_mean × 365 / starts); "
-          f"`wait_days_mean` (a mean of yearly means) {wait['metric']:.3f} ± {wait['metric_se']:.3f}")
+          f"`wait_days_mean` (a mean of yearly means) {wait['metric']:.3f} "
+          f"± {wait['metric_se']:.3f}")
     for peer in (simpy, ciw):
         print(f"{peer['tool']}: mean of yearly means {peer['year_wait_mean']:.3f}, "
               f"{peer['year_bias']:+.3f} ± {peer['year_bias_se']:.3f} days against its per-client "

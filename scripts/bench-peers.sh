@@ -42,6 +42,8 @@ clients="${CLIENTS:-500000}"
 warmup="${WARMUP:-20000}"
 tool_runs="${TOOL_RUNS:-20}"
 tool_replications="${TOOL_REPLICATIONS:-25}"
+# No __pycache__ left in scripts/bench-peers/.
+export PYTHONDONTWRITEBYTECODE=1
 
 load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) ($(date -u +%H:%M:%S) UTC)"; }
 

@@ -22,6 +22,7 @@ use crate::error::{Error, InputError};
 use crate::finance;
 use crate::metrics::Layout;
 use crate::model::Model;
+use crate::output::timings;
 use crate::sim::{Overrun, Simulation};
 use anyhow::anyhow;
 use binfile::BinWriter;
@@ -30,8 +31,9 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
+use std::time::Instant;
 
 /// What to run: the master seed and which replications.
 #[derive(Clone, Debug)]
@@ -49,6 +51,27 @@ struct Row {
     /// With uncertain parameters: the drawn values and the kept columns of
     /// the parameters-at-their-mean twin.
     drawn: Option<(Vec<f64>, Vec<f64>)>,
+}
+
+/// Takes every finished row in replication order, on the writer thread,
+/// while the workers simulate the next replications: whatever is computed
+/// here from the rows (the result tables' running sums, the summary's
+/// column blocks) is done by the time the last replication finishes,
+/// instead of in passes over the row file afterwards.
+pub trait RowSink: Send {
+    /// One row: its values (the layout's columns) and, with uncertain
+    /// parameters, the twin's kept columns.
+    fn row(&mut self, replication: u64, values: &[f64], twin: Option<&[f64]>)
+    -> anyhow::Result<()>;
+}
+
+/// A sink that keeps nothing.
+struct Discard;
+
+impl RowSink for Discard {
+    fn row(&mut self, _: u64, _: &[f64], _: Option<&[f64]>) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// Runs the plan, writing rows to `path`; returns the events processed.
@@ -76,6 +99,19 @@ pub fn run_to_files(
     drawn: Option<&Drawn<'_>>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64, Error> {
+    run_to_sinks(model, layout, plan, path, drawn, &mut Discard, progress)
+}
+
+/// [`run_to_files`], handing every row to `sink` too, in replication order.
+pub fn run_to_sinks(
+    model: &Model,
+    layout: &Layout,
+    plan: &Plan,
+    path: &Path,
+    drawn: Option<&Drawn<'_>>,
+    sink: &mut dyn RowSink,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<u64, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.threads)
         .build()
@@ -87,7 +123,9 @@ pub fn run_to_files(
     let (sender, receiver) = mpsc::sync_channel::<Result<Row, InputError>>(4 * plan.threads);
     let stop = AtomicBool::new(false);
     let range = plan.replications.clone();
-    std::thread::scope(|scope| -> Result<u64, Error> {
+    // Time inside replication work, summed over the workers (timings only).
+    let (timings, busy) = (timings::enabled(), AtomicU64::new(0));
+    let ran = std::thread::scope(|scope| -> Result<u64, Error> {
         let workers = scope.spawn(|| {
             pool.install(|| {
                 range.clone().par_bridge().for_each_init(
@@ -102,7 +140,11 @@ pub fn run_to_files(
                             factory: &factory,
                             replication,
                         };
+                        let started = timings.then(Instant::now);
                         let row = run_one(drawn, &at, sim, values);
+                        if let Some(t) = started {
+                            busy.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                        }
                         // The receiver only hangs up after an error; stop quietly then.
                         let _ = sender.send(row);
                     },
@@ -112,8 +154,11 @@ pub fn run_to_files(
         });
         let written = write_in_order(
             &receiver,
-            &mut writer,
-            extra.as_mut(),
+            Writers {
+                bin: &mut writer,
+                extra: extra.as_mut(),
+                sink,
+            },
             range.start,
             progress,
         );
@@ -131,7 +176,10 @@ pub fn run_to_files(
             extra.finish()?;
         }
         Ok(events)
-    })
+    });
+    let dir = path.parent().unwrap_or(Path::new("."));
+    timings::report(dir, "replication work", busy.into_inner() as f64 * 1e-9);
+    ran
 }
 
 /// What one replication runs on.
@@ -187,13 +235,19 @@ fn evaluate(
     Ok(exposure.events)
 }
 
+/// Where the rows go, in replication order.
+struct Writers<'a> {
+    bin: &'a mut BinWriter,
+    extra: Option<&'a mut DrawnWriters>,
+    sink: &'a mut dyn RowSink,
+}
+
 /// Writes the rows in replication order from `first` on; returns the next
 /// replication not written and the events of those written. Stops at the
 /// first overrun or write error.
 fn write_in_order(
     receiver: &mpsc::Receiver<Result<Row, InputError>>,
-    writer: &mut BinWriter,
-    mut extra: Option<&mut DrawnWriters>,
+    mut to: Writers<'_>,
     first: u64,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(u64, u64), Error> {
@@ -203,10 +257,12 @@ fn write_in_order(
         let row = row?;
         pending.insert(row.replication, row);
         while let Some(row) = pending.remove(&next) {
-            writer.write(row.replication, &row.values)?;
-            if let (Some(w), Some((draws, twin))) = (extra.as_deref_mut(), &row.drawn) {
+            to.bin.write(row.replication, &row.values)?;
+            if let (Some(w), Some((draws, twin))) = (to.extra.as_deref_mut(), &row.drawn) {
                 w.write(row.replication, draws, twin)?;
             }
+            let twin = row.drawn.as_ref().map(|(_, twin)| twin.as_slice());
+            to.sink.row(row.replication, &row.values, twin)?;
             events += row.events;
             next += 1;
             progress(next - first);

@@ -5,7 +5,7 @@
 use crate::error::Error;
 use crate::metrics::Layout;
 use crate::montecarlo::{self, Plan, binfile};
-use crate::output::{self, Manifest, Overview};
+use crate::output::{self, Manifest, Overview, timings};
 use crate::pipeline::Prepared;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -100,15 +100,25 @@ pub struct Runner {
 pub fn simulate(job: &Job<'_>) -> Result<Overview, Error> {
     let started = Instant::now();
     output::prepare_out_dir(job.out)?;
-    let events = run_replications(job)?;
+    let layout = Layout::new(&job.prepared.model);
+    let rows = (job.range.end - job.range.start) as usize;
+    let twin = job.prepared.uncertainty.is_some();
+    let mut tables = output::Tables::create(job.out, &layout.keys, rows, twin)?;
+    let events = timings::phase(job.out, "replications", || {
+        run_replications(job, &layout, &mut tables)
+    })?;
     for twin in &job.twins {
-        let rows = output::comparison::compare_bins(
-            &job.out.join(binfile::FILE_NAME),
-            &twin.dir.join(binfile::FILE_NAME),
-        )?;
-        output::comparison::write_pairs(&job.out.join(twin.file), &rows)?;
+        timings::phase(job.out, &format!("pairs {}", twin.file), || {
+            let rows = output::comparison::compare_bins(
+                &job.out.join(binfile::FILE_NAME),
+                &twin.dir.join(binfile::FILE_NAME),
+            )?;
+            output::comparison::write_pairs(&job.out.join(twin.file), &rows)
+        })?;
     }
-    write_assumptions(job.prepared, job.out)?;
+    timings::phase(job.out, "assumptions", || {
+        write_assumptions(job.prepared, job.out)
+    })?;
     let mut manifest = Manifest::new(
         &job.prepared.name,
         &job.prepared.sha256,
@@ -121,7 +131,21 @@ pub fn simulate(job: &Job<'_>) -> Result<Overview, Error> {
     manifest.threads = job.threads;
     manifest.events = events;
     manifest.wall_seconds = wall_seconds(started);
-    Ok(output::finalize(job.out, &manifest)?)
+    let pool = pool(job.threads)?;
+    let overview = timings::phase(job.out, "finish", || {
+        pool.install(|| output::finish(job.out, &manifest, tables))
+    })?;
+    timings::report(job.out, "job", started.elapsed().as_secs_f64());
+    Ok(overview)
+}
+
+/// The thread pool of the work after the replications: as many threads as
+/// the replications had, so `--threads` bounds the whole run.
+fn pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
+    Ok(rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(anyhow::Error::from)?)
 }
 
 /// Seconds since `started`, rounded to milliseconds, for the manifest.
@@ -132,9 +156,12 @@ pub fn wall_seconds(started: Instant) -> f64 {
 /// Simulates the job's replications into `replications.bin` (and, with
 /// uncertain parameters, the drawn values and the parameters-at-their-mean
 /// twin beside it); returns the number of events.
-fn run_replications(job: &Job<'_>) -> Result<u64, Error> {
+fn run_replications(
+    job: &Job<'_>,
+    layout: &Layout,
+    tables: &mut output::Tables<'_>,
+) -> Result<u64, Error> {
     let model = &job.prepared.model;
-    let layout = Layout::new(model);
     let plan = Plan {
         seed: job.seed,
         replications: job.range.clone(),
@@ -170,12 +197,13 @@ fn run_replications(job: &Job<'_>) -> Result<u64, Error> {
         columns: montecarlo::twin_columns(&layout.keys),
     });
     let progress = |done| bar.set_position(done);
-    let ran = montecarlo::run_to_files(
+    let ran = montecarlo::run_to_sinks(
         model,
-        &layout,
+        layout,
         &plan,
         tmp_bin.path(),
         drawn.as_ref(),
+        tables,
         &progress,
     );
     bar.finish_and_clear();

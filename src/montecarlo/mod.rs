@@ -33,7 +33,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// What to run: the master seed and which replications.
 #[derive(Clone, Debug)]
@@ -117,14 +117,18 @@ pub fn run_to_sinks(
         .build()
         .map_err(anyhow::Error::from)?;
     let factory = StreamFactory::new(plan.seed);
-    let mut writer = BinWriter::create(path, &layout.keys)?;
-    let mut extra = drawn.map(|d| d.writers(layout)).transpose()?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let (mut writer, mut extra) = timings::phase(dir, "rows open", || -> Result<_, Error> {
+        let writer = BinWriter::create(path, &layout.keys)?;
+        Ok((writer, drawn.map(|d| d.writers(layout)).transpose()?))
+    })?;
     // Bounded: workers pause when the writer falls behind, so memory stays flat.
     let (sender, receiver) = mpsc::sync_channel::<Result<Row, InputError>>(4 * plan.threads);
     let stop = AtomicBool::new(false);
     let range = plan.replications.clone();
     // Time inside replication work, summed over the workers (timings only).
     let (timings, busy) = (timings::enabled(), AtomicU64::new(0));
+    let mut writer_busy = Duration::ZERO;
     let ran = std::thread::scope(|scope| -> Result<u64, Error> {
         let workers = scope.spawn(|| {
             pool.install(|| {
@@ -158,6 +162,7 @@ pub fn run_to_sinks(
                 bin: &mut writer,
                 extra: extra.as_mut(),
                 sink,
+                busy: &mut writer_busy,
             },
             range.start,
             progress,
@@ -171,14 +176,17 @@ pub fn run_to_sinks(
         if next != range.end {
             return Err(anyhow!("replications {next}..{} did not finish", range.end).into());
         }
-        writer.finish()?;
-        if let Some(extra) = extra {
-            extra.finish()?;
-        }
+        timings::phase(dir, "rows sync", || -> Result<(), Error> {
+            writer.finish()?;
+            if let Some(extra) = extra {
+                extra.finish()?;
+            }
+            Ok(())
+        })?;
         Ok(events)
     });
-    let dir = path.parent().unwrap_or(Path::new("."));
     timings::report(dir, "replication work", busy.into_inner() as f64 * 1e-9);
+    timings::report(dir, "writer work", writer_busy.as_secs_f64());
     ran
 }
 
@@ -240,6 +248,8 @@ struct Writers<'a> {
     bin: &'a mut BinWriter,
     extra: Option<&'a mut DrawnWriters>,
     sink: &'a mut dyn RowSink,
+    /// Time spent writing rows (timings only).
+    busy: &'a mut Duration,
 }
 
 /// Writes the rows in replication order from `first` on; returns the next
@@ -257,6 +267,7 @@ fn write_in_order(
         let row = row?;
         pending.insert(row.replication, row);
         while let Some(row) = pending.remove(&next) {
+            let started = timings::enabled().then(Instant::now);
             to.bin.write(row.replication, &row.values)?;
             if let (Some(w), Some((draws, twin))) = (to.extra.as_deref_mut(), &row.drawn) {
                 w.write(row.replication, draws, twin)?;
@@ -266,6 +277,7 @@ fn write_in_order(
             events += row.events;
             next += 1;
             progress(next - first);
+            *to.busy += started.map_or(Duration::ZERO, |t| t.elapsed());
         }
     }
     Ok((next, events))

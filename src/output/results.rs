@@ -94,7 +94,7 @@ pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
         };
         tables.add(row.replication(), &values, twin_row)?;
     }
-    finish(dir, manifest, tables)
+    finish(dir, manifest, tables, &|| Ok(()))
 }
 
 fn fill(values: &mut [f64], value: impl Fn(usize) -> f64) {
@@ -104,10 +104,16 @@ fn fill(values: &mut [f64], value: impl Fn(usize) -> f64) {
 }
 
 /// Writes all result files of `dir` from the tables its rows went into,
-/// then the manifest with their checksums, last. The summary's quantile
-/// pass (itself parallel over column blocks) runs beside the other tables
-/// and the checksum of the row files, in the current rayon pool.
-pub fn finish(dir: &Path, manifest: &Manifest, tables: Tables<'_>) -> Result<Overview> {
+/// and the caller's files (`beside`), then the manifest with their
+/// checksums, last. The summary's quantile pass (itself parallel over
+/// column blocks) runs beside the other tables, `beside` and the checksum of
+/// the row files, in the current rayon pool.
+pub fn finish(
+    dir: &Path,
+    manifest: &Manifest,
+    tables: Tables<'_>,
+    beside: &(dyn Fn() -> Result<()> + Sync),
+) -> Result<Overview> {
     let [start, end] = manifest.replication_range;
     if tables.added() as u64 != end - start {
         bail!("{} rows for replications {start}..{end}", tables.added());
@@ -126,6 +132,7 @@ pub fn finish(dir: &Path, manifest: &Manifest, tables: Tables<'_>) -> Result<Ove
     let (stats, rest) = rayon::join(
         || timings::phase(dir, &t("summary"), || write_summary(dir, blocks, columns)),
         || -> Result<_> {
+            beside()?;
             let sums = timings::phase(dir, &t("checksum rows"), || record(dir, &ROW_FILES))?;
             let overview = timings::phase(dir, &t("feasibility"), || feasibility.finish(dir))?;
             timings::phase(dir, &t("uncertainty"), || variance.finish(dir))?;

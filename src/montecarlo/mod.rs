@@ -12,6 +12,7 @@ pub mod binfile;
 mod drawn;
 mod in_memory;
 mod shard;
+pub mod timings;
 
 pub use drawn::{Drawn, ModelBuilder, PARAMETERS_FILE, TWIN_FILE, twin_columns};
 pub use in_memory::{ReplicationModel, run_columns};
@@ -22,7 +23,7 @@ use crate::error::{Error, InputError};
 use crate::finance;
 use crate::metrics::Layout;
 use crate::model::Model;
-use crate::output::timings;
+
 use crate::sim::{Overrun, Simulation};
 use anyhow::anyhow;
 use binfile::BinWriter;

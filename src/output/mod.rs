@@ -28,7 +28,6 @@ mod summary;
 pub mod surcharge;
 pub mod sweep_tables;
 mod terminal;
-pub mod timings;
 pub mod uncertainty;
 pub mod views;
 

@@ -4,8 +4,9 @@
 
 use crate::error::Error;
 use crate::metrics::Layout;
+use crate::montecarlo::timings;
 use crate::montecarlo::{self, Plan, binfile};
-use crate::output::{self, Manifest, Overview, timings};
+use crate::output::{self, Manifest, Overview};
 use crate::pipeline::Prepared;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;

@@ -119,76 +119,116 @@ pub fn run_to_sinks(
         .map_err(anyhow::Error::from)?;
     let factory = StreamFactory::new(plan.seed);
     let dir = path.parent().unwrap_or(Path::new("."));
-    let (mut writer, mut extra) = timings::phase(dir, "rows open", || -> Result<_, Error> {
-        let writer = BinWriter::create(path, &layout.keys)?;
-        Ok((writer, drawn.map(|d| d.writers(layout)).transpose()?))
-    })?;
     // Bounded: workers pause when the writer falls behind, so memory stays flat.
     let (sender, receiver) = mpsc::sync_channel::<Result<Row, InputError>>(4 * plan.threads);
-    let stop = AtomicBool::new(false);
+    let (stop, busy) = (AtomicBool::new(false), AtomicU64::new(0));
+    let work = Work {
+        model,
+        layout,
+        factory: &factory,
+        drawn,
+        stop: &stop,
+        busy: &busy,
+    };
     let range = plan.replications.clone();
-    // Time inside replication work, summed over the workers (timings only).
-    let (timings, busy) = (timings::enabled(), AtomicU64::new(0));
     let mut writer_busy = Duration::ZERO;
     let ran = std::thread::scope(|scope| -> Result<u64, Error> {
-        let workers = scope.spawn(|| {
-            pool.install(|| {
-                range.clone().par_bridge().for_each_init(
-                    || (Simulation::new(model), Vec::with_capacity(layout.len())),
-                    |(sim, values), replication| {
-                        if stop.load(Ordering::Relaxed) {
-                            return;
-                        }
-                        let at = Replication {
-                            model,
-                            layout,
-                            factory: &factory,
-                            replication,
-                        };
-                        let started = timings.then(Instant::now);
-                        let row = run_one(drawn, &at, sim, values);
-                        if let Some(t) = started {
-                            busy.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
-                        }
-                        // The receiver only hangs up after an error; stop quietly then.
-                        let _ = sender.send(row);
-                    },
-                )
+        let workers = scope.spawn(|| pool.install(|| work.run(range.clone(), sender)));
+        // The row files are opened here, while the first replications run.
+        let written = timings::phase(dir, "rows open", || Files::open(path, layout, drawn))
+            .and_then(|mut files| {
+                let to = Writers {
+                    files: &mut files,
+                    sink,
+                    busy: &mut writer_busy,
+                };
+                Ok((write_in_order(&receiver, to, range.start, progress)?, files))
             });
-            drop(sender);
-        });
-        let written = write_in_order(
-            &receiver,
-            Writers {
-                bin: &mut writer,
-                extra: extra.as_mut(),
-                sink,
-                busy: &mut writer_busy,
-            },
-            range.start,
-            progress,
-        );
         stop.store(true, Ordering::Relaxed);
         drop(receiver);
         workers
             .join()
             .map_err(|_| anyhow!("a simulation worker panicked"))?;
-        let (next, events) = written?;
+        let ((next, events), files) = written?;
         if next != range.end {
             return Err(anyhow!("replications {next}..{} did not finish", range.end).into());
         }
-        timings::phase(dir, "rows sync", || -> Result<(), Error> {
-            writer.finish()?;
-            if let Some(extra) = extra {
-                extra.finish()?;
-            }
-            Ok(())
-        })?;
+        timings::phase(dir, "rows sync", || files.finish())?;
         Ok(events)
     });
     timings::report(dir, "replication work", busy.into_inner() as f64 * 1e-9);
     timings::report(dir, "writer work", writer_busy.as_secs_f64());
     ran
+}
+
+/// What the workers share.
+struct Work<'a, 'd> {
+    model: &'a Model,
+    layout: &'a Layout,
+    factory: &'a StreamFactory,
+    drawn: Option<&'a Drawn<'d>>,
+    /// Set when the writer stops (an overrun or a write error).
+    stop: &'a AtomicBool,
+    /// Time inside replication work, summed over the workers (timings only).
+    busy: &'a AtomicU64,
+}
+
+impl Work<'_, '_> {
+    /// Runs the replications of `range` on the current pool, sending each
+    /// row; skips those not yet started once told to stop.
+    fn run(&self, range: Range<u64>, sender: mpsc::SyncSender<Result<Row, InputError>>) {
+        let timed = timings::enabled();
+        range.par_bridge().for_each_init(
+            || {
+                (
+                    Simulation::new(self.model),
+                    Vec::with_capacity(self.layout.len()),
+                )
+            },
+            |(sim, values), replication| {
+                if self.stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let at = Replication {
+                    model: self.model,
+                    layout: self.layout,
+                    factory: self.factory,
+                    replication,
+                };
+                let started = timed.then(Instant::now);
+                let row = run_one(self.drawn, &at, sim, values);
+                if let Some(t) = started {
+                    let nanos = t.elapsed().as_nanos() as u64;
+                    self.busy.fetch_add(nanos, Ordering::Relaxed);
+                }
+                // The receiver only hangs up after an error; stop quietly then.
+                let _ = sender.send(row);
+            },
+        );
+    }
+}
+
+/// The open row files of a run.
+struct Files {
+    bin: BinWriter,
+    extra: Option<DrawnWriters>,
+}
+
+impl Files {
+    fn open(path: &Path, layout: &Layout, drawn: Option<&Drawn<'_>>) -> Result<Files, Error> {
+        Ok(Files {
+            bin: BinWriter::create(path, &layout.keys)?,
+            extra: drawn.map(|d| d.writers(layout)).transpose()?,
+        })
+    }
+
+    fn finish(self) -> Result<(), Error> {
+        self.bin.finish()?;
+        if let Some(extra) = self.extra {
+            extra.finish()?;
+        }
+        Ok(())
+    }
 }
 
 /// What one replication runs on.
@@ -246,8 +286,7 @@ fn evaluate(
 
 /// Where the rows go, in replication order.
 struct Writers<'a> {
-    bin: &'a mut BinWriter,
-    extra: Option<&'a mut DrawnWriters>,
+    files: &'a mut Files,
     sink: &'a mut dyn RowSink,
     /// Time spent writing rows (timings only).
     busy: &'a mut Duration,
@@ -258,7 +297,7 @@ struct Writers<'a> {
 /// first overrun or write error.
 fn write_in_order(
     receiver: &mpsc::Receiver<Result<Row, InputError>>,
-    mut to: Writers<'_>,
+    to: Writers<'_>,
     first: u64,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(u64, u64), Error> {
@@ -269,8 +308,8 @@ fn write_in_order(
         pending.insert(row.replication, row);
         while let Some(row) = pending.remove(&next) {
             let started = timings::enabled().then(Instant::now);
-            to.bin.write(row.replication, &row.values)?;
-            if let (Some(w), Some((draws, twin))) = (to.extra.as_deref_mut(), &row.drawn) {
+            to.files.bin.write(row.replication, &row.values)?;
+            if let (Some(w), Some((draws, twin))) = (to.files.extra.as_mut(), &row.drawn) {
                 w.write(row.replication, draws, twin)?;
             }
             let twin = row.drawn.as_ref().map(|(_, twin)| twin.as_slice());

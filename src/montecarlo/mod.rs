@@ -12,6 +12,7 @@ pub mod binfile;
 mod drawn;
 mod in_memory;
 mod shard;
+pub mod timings;
 
 pub use drawn::{Drawn, ModelBuilder, PARAMETERS_FILE, TWIN_FILE, twin_columns};
 pub use in_memory::{ReplicationModel, run_columns};
@@ -22,6 +23,7 @@ use crate::error::{Error, InputError};
 use crate::finance;
 use crate::metrics::Layout;
 use crate::model::Model;
+
 use crate::sim::{Overrun, Simulation};
 use anyhow::anyhow;
 use binfile::BinWriter;
@@ -30,8 +32,9 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 /// What to run: the master seed and which replications.
 #[derive(Clone, Debug)]
@@ -49,6 +52,27 @@ struct Row {
     /// With uncertain parameters: the drawn values and the kept columns of
     /// the parameters-at-their-mean twin.
     drawn: Option<(Vec<f64>, Vec<f64>)>,
+}
+
+/// Takes every finished row in replication order, on the writer thread,
+/// while the workers simulate the next replications: whatever is computed
+/// here from the rows (the result tables' running sums, the summary's
+/// column blocks) is done by the time the last replication finishes,
+/// instead of in passes over the row file afterwards.
+pub trait RowSink: Send {
+    /// One row: its values (the layout's columns) and, with uncertain
+    /// parameters, the twin's kept columns.
+    fn row(&mut self, replication: u64, values: &[f64], twin: Option<&[f64]>)
+    -> anyhow::Result<()>;
+}
+
+/// A sink that keeps nothing.
+struct Discard;
+
+impl RowSink for Discard {
+    fn row(&mut self, _: u64, _: &[f64], _: Option<&[f64]>) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// Runs the plan, writing rows to `path`; returns the events processed.
@@ -76,62 +100,135 @@ pub fn run_to_files(
     drawn: Option<&Drawn<'_>>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64, Error> {
+    run_to_sinks(model, layout, plan, path, drawn, &mut Discard, progress)
+}
+
+/// [`run_to_files`], handing every row to `sink` too, in replication order.
+pub fn run_to_sinks(
+    model: &Model,
+    layout: &Layout,
+    plan: &Plan,
+    path: &Path,
+    drawn: Option<&Drawn<'_>>,
+    sink: &mut dyn RowSink,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<u64, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.threads)
         .build()
         .map_err(anyhow::Error::from)?;
     let factory = StreamFactory::new(plan.seed);
-    let mut writer = BinWriter::create(path, &layout.keys)?;
-    let mut extra = drawn.map(|d| d.writers(layout)).transpose()?;
+    let dir = path.parent().unwrap_or(Path::new("."));
     // Bounded: workers pause when the writer falls behind, so memory stays flat.
     let (sender, receiver) = mpsc::sync_channel::<Result<Row, InputError>>(4 * plan.threads);
-    let stop = AtomicBool::new(false);
+    let (stop, busy) = (AtomicBool::new(false), AtomicU64::new(0));
+    let work = Work {
+        model,
+        layout,
+        factory: &factory,
+        drawn,
+        stop: &stop,
+        busy: &busy,
+    };
     let range = plan.replications.clone();
-    std::thread::scope(|scope| -> Result<u64, Error> {
-        let workers = scope.spawn(|| {
-            pool.install(|| {
-                range.clone().par_bridge().for_each_init(
-                    || (Simulation::new(model), Vec::with_capacity(layout.len())),
-                    |(sim, values), replication| {
-                        if stop.load(Ordering::Relaxed) {
-                            return;
-                        }
-                        let at = Replication {
-                            model,
-                            layout,
-                            factory: &factory,
-                            replication,
-                        };
-                        let row = run_one(drawn, &at, sim, values);
-                        // The receiver only hangs up after an error; stop quietly then.
-                        let _ = sender.send(row);
-                    },
-                )
+    let mut writer_busy = Duration::ZERO;
+    let ran = std::thread::scope(|scope| -> Result<u64, Error> {
+        let workers = scope.spawn(|| pool.install(|| work.run(range.clone(), sender)));
+        // The row files are opened here, while the first replications run.
+        let written = timings::phase(dir, "rows open", || Files::open(path, layout, drawn))
+            .and_then(|mut files| {
+                let to = Writers {
+                    files: &mut files,
+                    sink,
+                    busy: &mut writer_busy,
+                };
+                Ok((write_in_order(&receiver, to, range.start, progress)?, files))
             });
-            drop(sender);
-        });
-        let written = write_in_order(
-            &receiver,
-            &mut writer,
-            extra.as_mut(),
-            range.start,
-            progress,
-        );
         stop.store(true, Ordering::Relaxed);
         drop(receiver);
         workers
             .join()
             .map_err(|_| anyhow!("a simulation worker panicked"))?;
-        let (next, events) = written?;
+        let ((next, events), files) = written?;
         if next != range.end {
             return Err(anyhow!("replications {next}..{} did not finish", range.end).into());
         }
-        writer.finish()?;
-        if let Some(extra) = extra {
+        timings::phase(dir, "rows sync", || files.finish())?;
+        Ok(events)
+    });
+    timings::report(dir, "replication work", busy.into_inner() as f64 * 1e-9);
+    timings::report(dir, "writer work", writer_busy.as_secs_f64());
+    ran
+}
+
+/// What the workers share.
+struct Work<'a, 'd> {
+    model: &'a Model,
+    layout: &'a Layout,
+    factory: &'a StreamFactory,
+    drawn: Option<&'a Drawn<'d>>,
+    /// Set when the writer stops (an overrun or a write error).
+    stop: &'a AtomicBool,
+    /// Time inside replication work, summed over the workers (timings only).
+    busy: &'a AtomicU64,
+}
+
+impl Work<'_, '_> {
+    /// Runs the replications of `range` on the current pool, sending each
+    /// row; skips those not yet started once told to stop.
+    fn run(&self, range: Range<u64>, sender: mpsc::SyncSender<Result<Row, InputError>>) {
+        let timed = timings::enabled();
+        range.par_bridge().for_each_init(
+            || {
+                (
+                    Simulation::new(self.model),
+                    Vec::with_capacity(self.layout.len()),
+                )
+            },
+            |(sim, values), replication| {
+                if self.stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let at = Replication {
+                    model: self.model,
+                    layout: self.layout,
+                    factory: self.factory,
+                    replication,
+                };
+                let started = timed.then(Instant::now);
+                let row = run_one(self.drawn, &at, sim, values);
+                if let Some(t) = started {
+                    let nanos = t.elapsed().as_nanos() as u64;
+                    self.busy.fetch_add(nanos, Ordering::Relaxed);
+                }
+                // The receiver only hangs up after an error; stop quietly then.
+                let _ = sender.send(row);
+            },
+        );
+    }
+}
+
+/// The open row files of a run.
+struct Files {
+    bin: BinWriter,
+    extra: Option<DrawnWriters>,
+}
+
+impl Files {
+    fn open(path: &Path, layout: &Layout, drawn: Option<&Drawn<'_>>) -> Result<Files, Error> {
+        Ok(Files {
+            bin: BinWriter::create(path, &layout.keys)?,
+            extra: drawn.map(|d| d.writers(layout)).transpose()?,
+        })
+    }
+
+    fn finish(self) -> Result<(), Error> {
+        self.bin.finish()?;
+        if let Some(extra) = self.extra {
             extra.finish()?;
         }
-        Ok(events)
-    })
+        Ok(())
+    }
 }
 
 /// What one replication runs on.
@@ -187,13 +284,20 @@ fn evaluate(
     Ok(exposure.events)
 }
 
+/// Where the rows go, in replication order.
+struct Writers<'a> {
+    files: &'a mut Files,
+    sink: &'a mut dyn RowSink,
+    /// Time spent writing rows (timings only).
+    busy: &'a mut Duration,
+}
+
 /// Writes the rows in replication order from `first` on; returns the next
 /// replication not written and the events of those written. Stops at the
 /// first overrun or write error.
 fn write_in_order(
     receiver: &mpsc::Receiver<Result<Row, InputError>>,
-    writer: &mut BinWriter,
-    mut extra: Option<&mut DrawnWriters>,
+    to: Writers<'_>,
     first: u64,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(u64, u64), Error> {
@@ -203,13 +307,17 @@ fn write_in_order(
         let row = row?;
         pending.insert(row.replication, row);
         while let Some(row) = pending.remove(&next) {
-            writer.write(row.replication, &row.values)?;
-            if let (Some(w), Some((draws, twin))) = (extra.as_deref_mut(), &row.drawn) {
+            let started = timings::enabled().then(Instant::now);
+            to.files.bin.write(row.replication, &row.values)?;
+            if let (Some(w), Some((draws, twin))) = (to.files.extra.as_mut(), &row.drawn) {
                 w.write(row.replication, draws, twin)?;
             }
+            let twin = row.drawn.as_ref().map(|(_, twin)| twin.as_slice());
+            to.sink.row(row.replication, &row.values, twin)?;
             events += row.events;
             next += 1;
             progress(next - first);
+            *to.busy += started.map_or(Duration::ZERO, |t| t.elapsed());
         }
     }
     Ok((next, events))

@@ -10,7 +10,6 @@ use super::export::{Format, TableWriter};
 use super::format::Name;
 use crate::finance::decompose::{FormYear, PartyYear, Split, decompose};
 use crate::metrics::{ALL, ColumnKey, Metric, ScopeKind};
-use crate::montecarlo::binfile::BinReader;
 use crate::stats::Value;
 use anyhow::Result;
 use rust_decimal::prelude::ToPrimitive;
@@ -155,34 +154,40 @@ fn position<T: PartialEq>(list: &mut Vec<T>, item: T) -> usize {
     }
 }
 
-/// Writes `decomposition.csv` from the row file `bin` of `rows` replications:
-/// rows by year, then party in the order of the columns (region,
-/// municipalities, providers).
-pub fn write_decomposition(
-    dir: &Path,
-    bin: &Path,
-    columns: &[ColumnKey],
-    rows: usize,
-) -> Result<()> {
-    let mut sums = Sums::new(columns);
-    let mut reader = BinReader::open(bin)?;
-    while let Some(row) = reader.next_row()? {
-        sums.add(|c| row.value(c));
+/// The sums `decomposition.csv` needs, added row by row as the
+/// replications finish; [`Decomposition::finish`] writes the file.
+pub struct Decomposition(Sums);
+
+impl Decomposition {
+    pub fn new(columns: &[ColumnKey]) -> Decomposition {
+        Decomposition(Sums::new(columns))
     }
-    let mut table = TableWriter::create(&dir.join(FILE_NAME), Format::Csv)?;
-    for year in 1..sums.years.len() {
-        for (party, (kind, name)) in sums.parties.iter().enumerate() {
-            let before = sums.party_year(year - 1, party, rows);
-            let after = sums.party_year(year, party, rows);
-            table.write(&row(
-                sums.years[year],
-                *kind,
-                name,
-                decompose(&before, &after),
-            ))?;
+
+    /// One replication's row.
+    pub fn add(&mut self, values: &[f64]) {
+        self.0.add(|c| values[c]);
+    }
+
+    /// Writes `decomposition.csv` into `dir` for `rows` replications: rows
+    /// by year, then party in the order of the columns (region,
+    /// municipalities, providers).
+    pub fn finish(self, dir: &Path, rows: usize) -> Result<()> {
+        let sums = &self.0;
+        let mut table = TableWriter::create(&dir.join(FILE_NAME), Format::Csv)?;
+        for year in 1..sums.years.len() {
+            for (party, (kind, name)) in sums.parties.iter().enumerate() {
+                let before = sums.party_year(year - 1, party, rows);
+                let after = sums.party_year(year, party, rows);
+                table.write(&row(
+                    sums.years[year],
+                    *kind,
+                    name,
+                    decompose(&before, &after),
+                ))?;
+            }
         }
+        table.finish()
     }
-    table.finish()
 }
 
 fn row(year: i32, scope: ScopeKind, name: &str, s: Split) -> DecompositionRow<'_> {

@@ -8,7 +8,6 @@ use super::format::Name;
 use super::sufficient::Party;
 use crate::finance::Regime;
 use crate::metrics::{ColumnKey, Metric, ScopeKind};
-use crate::montecarlo::binfile::{BinReader, Row};
 use crate::stats::{Value, exact_mean_cents, summarize};
 use anyhow::Result;
 use rust_decimal::Decimal;
@@ -85,25 +84,81 @@ struct FeasibilityRow<'a> {
     p_insolvent: Option<Value>,
 }
 
-/// Writes `replications.csv` and `feasibility.csv`; returns the region per
-/// year and every party's P(overrun) for the terminal overview.
-pub fn write_feasibility_and_replications(
-    dir: &Path,
-    bin: &Path,
-    columns: &[ColumnKey],
+/// `replications.csv` written and the feasibility sums collected row by
+/// row, as the replications finish; [`Feasibility::finish`] writes
+/// `feasibility.csv` and `sufficient_lumpsum.csv` from them.
+pub struct Feasibility<'k> {
+    budgets: Vec<Budget>,
+    headline: Vec<usize>,
+    stocks: Vec<(Option<usize>, Option<usize>)>,
+    collected: Collected,
+    table: TableWriter<ReplicationRow<'k>>,
+    columns: &'k [ColumnKey],
     rows: usize,
-) -> Result<(Vec<YearOverview>, Vec<PartyOverrun>)> {
-    let budgets = budgets(columns);
-    let collected = write_replications(dir, bin, columns, &budgets, rows)?;
-    let parties = budgets.iter().enumerate().map(|(b, budget)| Party {
-        year: budget.year,
-        scope: budget.scope,
-        name: &budget.name,
-        cost: &collected.cost[b],
-        lumpsum: &collected.lumpsum[b],
-    });
-    super::sufficient::write(dir, parties)?;
-    write_feasibility(dir, &budgets, &collected, rows)
+}
+
+impl<'k> Feasibility<'k> {
+    /// Starts `replications.csv` in `dir` for `rows` rows of `columns`.
+    pub fn create(dir: &Path, columns: &'k [ColumnKey], rows: usize) -> Result<Self> {
+        let budgets = budgets(columns);
+        let headline = headline_columns(columns);
+        let mut years: Vec<i32> = columns.iter().map(|k| k.year).collect();
+        years.dedup();
+        let stocks = years
+            .iter()
+            .map(|y| {
+                (
+                    region_column(columns, *y, Metric::ActiveEnd),
+                    region_column(columns, *y, Metric::WaitingEnd),
+                )
+            })
+            .collect();
+        let collected = Collected {
+            cost: vec![Vec::with_capacity(rows); budgets.len()],
+            lumpsum: vec![Vec::with_capacity(rows); budgets.len()],
+            insolvency: budgets.iter().map(|b| b.insolvent.map(|_| 0.0)).collect(),
+            active: vec![0.0; years.len()],
+            waiting: vec![0.0; years.len()],
+            years,
+        };
+        Ok(Feasibility {
+            columns,
+            table: TableWriter::create(&dir.join("replications.csv"), Format::Csv)?,
+            budgets,
+            headline,
+            stocks,
+            collected,
+            rows,
+        })
+    }
+
+    /// One replication's row: its headline lines, and the sums.
+    pub fn add(&mut self, replication: u64, values: &[f64]) -> Result<()> {
+        for &i in &self.headline {
+            let key = &self.columns[i];
+            self.table
+                .write(&replication_row(replication, values[i], key))?;
+        }
+        self.collected.add(values, &self.budgets, &self.stocks);
+        Ok(())
+    }
+
+    /// Writes `replications.csv`, `sufficient_lumpsum.csv` and
+    /// `feasibility.csv`; returns the region per year and every party's
+    /// P(overrun) for the terminal overview.
+    pub fn finish(self, dir: &Path) -> Result<(Vec<YearOverview>, Vec<PartyOverrun>)> {
+        self.table.finish()?;
+        let (budgets, collected) = (&self.budgets, &self.collected);
+        let parties = budgets.iter().enumerate().map(|(b, budget)| Party {
+            year: budget.year,
+            scope: budget.scope,
+            name: &budget.name,
+            cost: &collected.cost[b],
+            lumpsum: &collected.lumpsum[b],
+        });
+        super::sufficient::write(dir, parties)?;
+        write_feasibility(dir, budgets, collected, self.rows)
+    }
 }
 
 /// Every party total with both a cost and a lumpsum column, in column order.
@@ -168,51 +223,11 @@ fn region_column(columns: &[ColumnKey], year: i32, metric: Metric) -> Option<usi
     })
 }
 
-/// Streams `replications.csv` while collecting budgets and region stocks.
-fn write_replications(
-    dir: &Path,
-    bin: &Path,
-    columns: &[ColumnKey],
-    budgets: &[Budget],
-    rows: usize,
-) -> Result<Collected> {
-    let headline = headline_columns(columns);
-    let mut years: Vec<i32> = columns.iter().map(|k| k.year).collect();
-    years.dedup();
-    let stock_columns: Vec<(Option<usize>, Option<usize>)> = years
-        .iter()
-        .map(|y| {
-            (
-                region_column(columns, *y, Metric::ActiveEnd),
-                region_column(columns, *y, Metric::WaitingEnd),
-            )
-        })
-        .collect();
-    let mut c = Collected {
-        cost: vec![Vec::with_capacity(rows); budgets.len()],
-        lumpsum: vec![Vec::with_capacity(rows); budgets.len()],
-        insolvency: budgets.iter().map(|b| b.insolvent.map(|_| 0.0)).collect(),
-        active: vec![0.0; years.len()],
-        waiting: vec![0.0; years.len()],
-        years,
-    };
-    let mut table = TableWriter::create(&dir.join("replications.csv"), Format::Csv)?;
-    let mut reader = BinReader::open(bin)?;
-    while let Some(row) = reader.next_row()? {
-        for &i in &headline {
-            table.write(&replication_row(&row, i, &columns[i]))?;
-        }
-        c.add(&row, budgets, &stock_columns);
-    }
-    table.finish()?;
-    Ok(c)
-}
-
-fn replication_row<'a>(row: &Row, column: usize, key: &'a ColumnKey) -> ReplicationRow<'a> {
+/// One line of `replications.csv`.
+fn replication_row(replication: u64, v: f64, key: &ColumnKey) -> ReplicationRow<'_> {
     let (scope, name) = key.scope();
-    let v = row.value(column);
     ReplicationRow {
-        replication: row.replication(),
+        replication,
         year: key.year,
         scope,
         name: Name(name),
@@ -226,17 +241,17 @@ fn replication_row<'a>(row: &Row, column: usize, key: &'a ColumnKey) -> Replicat
 }
 
 impl Collected {
-    fn add(&mut self, row: &Row, budgets: &[Budget], stocks: &[(Option<usize>, Option<usize>)]) {
+    fn add(&mut self, row: &[f64], budgets: &[Budget], stocks: &[(Option<usize>, Option<usize>)]) {
         for (b, budget) in budgets.iter().enumerate() {
-            self.cost[b].push(row.value(budget.cost));
-            self.lumpsum[b].push(row.value(budget.lumpsum));
+            self.cost[b].push(row[budget.cost]);
+            self.lumpsum[b].push(row[budget.lumpsum]);
             if let (Some(col), Some(sum)) = (budget.insolvent, self.insolvency[b].as_mut()) {
-                *sum += row.value(col);
+                *sum += row[col];
             }
         }
         for (yi, (a, w)) in stocks.iter().enumerate() {
-            self.active[yi] += a.map_or(0.0, |c| row.value(c));
-            self.waiting[yi] += w.map_or(0.0, |c| row.value(c));
+            self.active[yi] += a.map_or(0.0, |c| row[c]);
+            self.waiting[yi] += w.map_or(0.0, |c| row[c]);
         }
     }
 }

@@ -7,9 +7,9 @@ use super::atomic::TempFile;
 use super::export::{Format, TableWriter};
 use super::format::Name;
 use crate::metrics::{ColumnKey, Metric, ScopeKind};
-use crate::montecarlo::binfile::BinReader;
 use crate::stats::{Summary, Value, summarize};
 use anyhow::Result;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
@@ -125,68 +125,96 @@ impl PartyStats {
     }
 }
 
-/// Writes `summary.csv` from the row file `bin` of `rows` replications.
-pub fn write_summary(
-    dir: &Path,
-    bin: &Path,
-    columns: &[ColumnKey],
+/// The summary's column blocks, filled row by row as the replications
+/// finish: each block file holds all replications of `width` columns, so
+/// that the quantile pass afterwards reads one block at a time within the
+/// memory budget, whatever the replication count. The block files are
+/// removed on every path (their guards).
+pub struct Blocks {
+    files: Vec<TempFile>,
+    writers: Vec<BufWriter<File>>,
+    width: usize,
+    columns: usize,
     rows: usize,
-) -> Result<PartyStats> {
+    bytes: Vec<u8>,
+}
+
+impl Blocks {
+    /// Empty block files in `dir` for `rows` rows of `columns` columns.
+    pub fn create(dir: &Path, columns: usize, rows: usize) -> Result<Blocks> {
+        let width = (BLOCK_BUDGET_BYTES / (8 * rows.max(1))).clamp(1, columns.max(1));
+        let files: Vec<TempFile> = (0..columns.div_ceil(width))
+            .map(|b| TempFile::guard(dir.join(format!(".summary-block-{b}.tmp"))))
+            .collect();
+        let writers = files
+            .iter()
+            .map(|p| Ok(BufWriter::with_capacity(1 << 16, File::create(p.path())?)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Blocks {
+            files,
+            writers,
+            width,
+            columns,
+            rows,
+            bytes: Vec::with_capacity(8 * width),
+        })
+    }
+
+    /// Appends one row (all columns) to the blocks.
+    pub fn add(&mut self, values: &[f64]) -> Result<()> {
+        debug_assert_eq!(values.len(), self.columns);
+        for (w, chunk) in self.writers.iter_mut().zip(values.chunks(self.width)) {
+            self.bytes.clear();
+            self.bytes
+                .extend(chunk.iter().flat_map(|v| v.to_le_bytes()));
+            w.write_all(&self.bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Flushes the block files; they are then ready for [`write_summary`].
+    pub fn finish(mut self) -> Result<Blocks> {
+        for w in self.writers.drain(..) {
+            w.into_inner().map_err(|e| e.into_error())?;
+        }
+        Ok(self)
+    }
+}
+
+/// Writes `summary.csv` from the finished column blocks of `columns`. The
+/// blocks are summarised in parallel (each holds whole columns, and each
+/// column's statistics depend on its values only), then written in order.
+pub fn write_summary(dir: &Path, blocks: Blocks, columns: &[ColumnKey]) -> Result<PartyStats> {
+    let (rows, width) = (blocks.rows, blocks.width);
+    let summaries: Vec<Vec<Summary>> = blocks
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(b, tmp)| {
+            let keys = &columns[b * width..((b + 1) * width).min(columns.len())];
+            let mut values = vec![0.0f64; keys.len() * rows];
+            read_block(tmp.path(), rows, keys.len(), &mut values)?;
+            Ok(keys
+                .iter()
+                .enumerate()
+                .map(|(c, key)| summarize(&mut values[c * rows..(c + 1) * rows], key.money))
+                .collect())
+        })
+        .collect::<Result<_>>()?;
     let mut stats = PartyStats::default();
     let mut table = TableWriter::create(&dir.join("summary.csv"), Format::Csv)?;
-    let block = (BLOCK_BUDGET_BYTES / (8 * rows.max(1))).clamp(1, columns.len().max(1));
-    let blocks = transpose_to_blocks(dir, bin, columns.len(), block)?;
-    let mut values = vec![0.0f64; block * rows];
-    for (b, tmp) in blocks.iter().enumerate() {
-        let start = b * block;
-        let width = block.min(columns.len() - start);
-        read_block(tmp.path(), rows, width, &mut values)?;
-        for c in 0..width {
-            let key = &columns[start + c];
-            let summary = summarize(&mut values[c * rows..(c + 1) * rows], key.money);
-            table.write(&SummaryRow::new(key, &summary))?;
-            if key.is_party_total() {
-                let id = (key.year, key.scope().1.to_string(), key.metric.name());
-                stats.0.insert(id, summary);
-            } else if key.scope().0 == ScopeKind::Region && FORM_METRICS.contains(&key.metric) {
-                let id = (key.year, key.care_form.clone(), key.metric.name());
-                stats.1.insert(id, summary);
-            }
+    for (key, summary) in columns.iter().zip(summaries.into_iter().flatten()) {
+        table.write(&SummaryRow::new(key, &summary))?;
+        if key.is_party_total() {
+            let id = (key.year, key.scope().1.to_string(), key.metric.name());
+            stats.0.insert(id, summary);
+        } else if key.scope().0 == ScopeKind::Region && FORM_METRICS.contains(&key.metric) {
+            let id = (key.year, key.care_form.clone(), key.metric.name());
+            stats.1.insert(id, summary);
         }
     }
     table.finish()?;
     Ok(stats)
-}
-
-/// Splits the row file into column blocks of `width` columns in one pass, so
-/// that each block (all replications of `width` columns) fits the memory
-/// budget and the row file is read once, whatever the replication count.
-/// The block files are removed on every path (their guards).
-fn transpose_to_blocks(
-    dir: &Path,
-    bin: &Path,
-    columns: usize,
-    width: usize,
-) -> Result<Vec<TempFile>> {
-    let paths: Vec<TempFile> = (0..columns.div_ceil(width))
-        .map(|b| TempFile::guard(dir.join(format!(".summary-block-{b}.tmp"))))
-        .collect();
-    let mut writers = paths
-        .iter()
-        .map(|p| Ok(BufWriter::with_capacity(1 << 16, File::create(p.path())?)))
-        .collect::<Result<Vec<_>>>()?;
-    let mut reader = BinReader::open(bin)?;
-    while let Some(row) = reader.next_row()? {
-        for (b, w) in writers.iter_mut().enumerate() {
-            for c in b * width..((b + 1) * width).min(columns) {
-                w.write_all(&row.value(c).to_le_bytes())?;
-            }
-        }
-    }
-    for w in writers {
-        w.into_inner().map_err(|e| e.into_error())?;
-    }
-    Ok(paths)
 }
 
 /// Reads one block file (row-major, replication by replication) into

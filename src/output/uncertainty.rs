@@ -64,77 +64,97 @@ impl Moments {
     }
 }
 
-/// The moments of `columns` of the row file at `path` (rows of `range`).
-fn moments(
-    path: &Path,
-    columns: &[usize],
-    range: Range<u64>,
-) -> Result<(Vec<ColumnKey>, Vec<Moments>)> {
-    let mut reader = BinReader::open(path)?.expect_replications(range)?;
-    let mut out = vec![Moments::default(); columns.len()];
-    while let Some(row) = reader.next_row()? {
-        for (m, &c) in out.iter_mut().zip(columns) {
-            m.add(row.value(c));
-        }
-    }
-    let keys = columns.iter().map(|&c| reader.columns[c].clone()).collect();
-    Ok((keys, out))
+/// The running moments of the headline columns of the rows, and of the
+/// twin's rows when there is a twin, added row by row as the replications
+/// finish; [`Variance::finish`] writes `uncertainty.csv`.
+pub struct Variance {
+    columns: Vec<usize>,
+    keys: Vec<ColumnKey>,
+    total: Vec<Moments>,
+    twin: Option<Vec<Moments>>,
 }
 
-/// Writes `uncertainty.csv` from `replications.bin` (`bin`, with `columns`)
-/// and, when present, the twin's row file beside it.
-pub fn write_uncertainty(
-    dir: &Path,
-    bin: &Path,
-    columns: &[ColumnKey],
-    range: Range<u64>,
-) -> Result<()> {
-    let headline = twin_columns(columns);
-    let (keys, total) = moments(bin, &headline, range.clone())?;
-    let twin_path = dir.join(TWIN_FILE);
-    let twin = if twin_path.exists() {
-        let all: Vec<usize> = (0..headline.len()).collect();
-        let (twin_keys, twin) = moments(&twin_path, &all, range)?;
-        if twin_keys != keys {
-            return Err(crate::error::InputError::new(
-                "the twin's columns differ from the headline columns",
-            )
-            .in_file(&twin_path)
-            .fix("re-run (or re-merge) the result that wrote this file; it is damaged")
-            .into());
+impl Variance {
+    /// Moments of the headline columns of `columns`, and of a twin's when `twin`.
+    pub fn new(columns: &[ColumnKey], twin: bool) -> Variance {
+        let headline = twin_columns(columns);
+        let n = headline.len();
+        Variance {
+            keys: headline.iter().map(|&c| columns[c].clone()).collect(),
+            columns: headline,
+            total: vec![Moments::default(); n],
+            twin: twin.then(|| vec![Moments::default(); n]),
         }
-        Some(twin)
-    } else {
-        None
-    };
-    let mut table = TableWriter::create(&dir.join(FILE_NAME), Format::Csv)?;
-    for (i, key) in keys.iter().enumerate() {
-        let m = &total[i];
-        let var = m.variance();
-        let share = match &twin {
-            Some(t) if var > 0.0 => (1.0 - t[i].variance() / var).max(0.0),
-            _ => 0.0,
-        };
-        let (scope, name) = key.scope();
-        let (mean, sd) = if key.money {
-            let n = Decimal::from(m.n.max(1));
-            let sd = Decimal::from_f64(var.sqrt()).unwrap_or_default();
-            (
-                Value::Cents(Decimal::from_i128_with_scale(m.cents, 0) / n),
-                Value::Cents(sd),
-            )
-        } else {
-            (Value::Number(m.mean), Value::Number(var.sqrt()))
-        };
-        table.write(&UncertaintyRow {
-            year: key.year,
-            scope,
-            name: Name(name),
-            metric: Some(key.metric),
-            mean,
-            sd,
-            share_parameter: Value::Number(share),
-        })?;
     }
-    table.finish()
+
+    /// The columns a twin's rows hold, in order.
+    pub fn twin_keys(&self) -> &[ColumnKey] {
+        &self.keys
+    }
+
+    /// One replication: its row and, with a twin, the twin's row.
+    pub fn add(&mut self, values: &[f64], twin: Option<&[f64]>) {
+        for (m, &c) in self.total.iter_mut().zip(&self.columns) {
+            m.add(values[c]);
+        }
+        if let (Some(moments), Some(twin)) = (self.twin.as_mut(), twin) {
+            for (m, &v) in moments.iter_mut().zip(twin) {
+                m.add(v);
+            }
+        }
+    }
+
+    /// Writes `uncertainty.csv` into `dir`.
+    pub fn finish(self, dir: &Path) -> Result<()> {
+        let (keys, total, twin) = (&self.keys, &self.total, &self.twin);
+        let mut table = TableWriter::create(&dir.join(FILE_NAME), Format::Csv)?;
+        for (i, key) in keys.iter().enumerate() {
+            let m = &total[i];
+            let var = m.variance();
+            let share = match &twin {
+                Some(t) if var > 0.0 => (1.0 - t[i].variance() / var).max(0.0),
+                _ => 0.0,
+            };
+            let (scope, name) = key.scope();
+            let (mean, sd) = if key.money {
+                let n = Decimal::from(m.n.max(1));
+                let sd = Decimal::from_f64(var.sqrt()).unwrap_or_default();
+                (
+                    Value::Cents(Decimal::from_i128_with_scale(m.cents, 0) / n),
+                    Value::Cents(sd),
+                )
+            } else {
+                (Value::Number(m.mean), Value::Number(var.sqrt()))
+            };
+            table.write(&UncertaintyRow {
+                year: key.year,
+                scope,
+                name: Name(name),
+                metric: Some(key.metric),
+                mean,
+                sd,
+                share_parameter: Value::Number(share),
+            })?;
+        }
+        table.finish()
+    }
+}
+
+/// The twin's row file beside `bin` in `dir`, checked to hold the rows of
+/// `range` and the headline columns `keys`; `None` without a twin.
+pub fn open_twin(dir: &Path, range: Range<u64>, keys: &[ColumnKey]) -> Result<Option<BinReader>> {
+    let twin_path = dir.join(TWIN_FILE);
+    if !twin_path.exists() {
+        return Ok(None);
+    }
+    let reader = BinReader::open(&twin_path)?.expect_replications(range)?;
+    if reader.columns != keys {
+        return Err(crate::error::InputError::new(
+            "the twin's columns differ from the headline columns",
+        )
+        .in_file(&twin_path)
+        .fix("re-run (or re-merge) the result that wrote this file; it is damaged")
+        .into());
+    }
+    Ok(Some(reader))
 }

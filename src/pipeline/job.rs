@@ -4,6 +4,7 @@
 
 use crate::error::Error;
 use crate::metrics::Layout;
+use crate::montecarlo::timings;
 use crate::montecarlo::{self, Plan, binfile};
 use crate::output::{self, Manifest, Overview};
 use crate::pipeline::Prepared;
@@ -98,17 +99,52 @@ pub struct Runner {
 
 /// Runs the job into its result folder (all files, manifest last).
 pub fn simulate(job: &Job<'_>) -> Result<Overview, Error> {
+    let layout = Layout::new(&job.prepared.model);
+    let done = replicate(job, &layout)?;
+    conclude(job, done)
+}
+
+/// A job whose replications ran (their rows in the folder and in the
+/// tables): what the rest of the job needs.
+struct Replicated<'t> {
+    tables: output::Tables<'t>,
+    events: u64,
+    started: Instant,
+}
+
+/// Runs the job's replications into its folder, building its tables from
+/// the rows as they finish.
+fn replicate<'t>(job: &Job<'_>, layout: &'t Layout) -> Result<Replicated<'t>, Error> {
     let started = Instant::now();
     output::prepare_out_dir(job.out)?;
-    let events = run_replications(job)?;
-    for twin in &job.twins {
-        let rows = output::comparison::compare_bins(
-            &job.out.join(binfile::FILE_NAME),
-            &twin.dir.join(binfile::FILE_NAME),
-        )?;
-        output::comparison::write_pairs(&job.out.join(twin.file), &rows)?;
-    }
-    write_assumptions(job.prepared, job.out)?;
+    let rows = (job.range.end - job.range.start) as usize;
+    let twin = job.prepared.uncertainty.is_some();
+    let mut tables = output::Tables::create(job.out, &layout.keys, rows, twin)?;
+    let events = timings::phase(job.out, "replications", || {
+        run_replications(job, layout, &mut tables)
+    })?;
+    Ok(Replicated {
+        tables,
+        events,
+        started,
+    })
+}
+
+/// Everything after the replications: the paired files against the twins,
+/// the assumptions, the tables and the manifest, last.
+fn conclude(job: &Job<'_>, done: Replicated<'_>) -> Result<Overview, Error> {
+    let beside = || -> anyhow::Result<()> {
+        for twin in &job.twins {
+            timings::phase(job.out, &format!("pairs {}", twin.file), || {
+                let rows = output::comparison::compare_bins(
+                    &job.out.join(binfile::FILE_NAME),
+                    &twin.dir.join(binfile::FILE_NAME),
+                )?;
+                output::comparison::write_pairs(&job.out.join(twin.file), &rows)
+            })?;
+        }
+        write_assumptions(job.prepared, job.out).map_err(into_anyhow)
+    };
     let mut manifest = Manifest::new(
         &job.prepared.name,
         &job.prepared.sha256,
@@ -119,9 +155,32 @@ pub fn simulate(job: &Job<'_>) -> Result<Overview, Error> {
     manifest.shard = job.shard.clone();
     manifest.overrides = job.overrides.clone();
     manifest.threads = job.threads;
-    manifest.events = events;
-    manifest.wall_seconds = wall_seconds(started);
-    Ok(output::finalize(job.out, &manifest)?)
+    manifest.events = done.events;
+    manifest.wall_seconds = wall_seconds(done.started);
+    // The workers' threads and the writer's: the run's own footprint.
+    let pool = pool(job.threads + 1)?;
+    let overview = timings::phase(job.out, "finish", || {
+        pool.install(|| output::finish(job.out, &manifest, done.tables, &beside))
+    })?;
+    timings::report(job.out, "job", done.started.elapsed().as_secs_f64());
+    Ok(overview)
+}
+
+/// An error as `anyhow` carries it (input errors stay input errors).
+fn into_anyhow(e: Error) -> anyhow::Error {
+    match e {
+        Error::Input(input) => input.into(),
+        Error::Internal(e) => e,
+    }
+}
+
+/// The thread pool of the work after the replications: as many threads as
+/// the replications had, so `--threads` bounds the whole run.
+fn pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
+    Ok(rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(anyhow::Error::from)?)
 }
 
 /// Seconds since `started`, rounded to milliseconds, for the manifest.
@@ -132,9 +191,12 @@ pub fn wall_seconds(started: Instant) -> f64 {
 /// Simulates the job's replications into `replications.bin` (and, with
 /// uncertain parameters, the drawn values and the parameters-at-their-mean
 /// twin beside it); returns the number of events.
-fn run_replications(job: &Job<'_>) -> Result<u64, Error> {
+fn run_replications(
+    job: &Job<'_>,
+    layout: &Layout,
+    tables: &mut output::Tables<'_>,
+) -> Result<u64, Error> {
     let model = &job.prepared.model;
-    let layout = Layout::new(model);
     let plan = Plan {
         seed: job.seed,
         replications: job.range.clone(),
@@ -170,12 +232,13 @@ fn run_replications(job: &Job<'_>) -> Result<u64, Error> {
         columns: montecarlo::twin_columns(&layout.keys),
     });
     let progress = |done| bar.set_position(done);
-    let ran = montecarlo::run_to_files(
+    let ran = montecarlo::run_to_sinks(
         model,
-        &layout,
+        layout,
         &plan,
         tmp_bin.path(),
         drawn.as_ref(),
+        tables,
         &progress,
     );
     bar.finish_and_clear();
@@ -215,28 +278,52 @@ pub struct Ran {
 /// Runs a scenario. Its twins run first on the same seeds — the demand-led
 /// view of a budget-capped scenario into `demand_led/` (paired in
 /// `views.csv`), the counterfactual without the plan into `without_plan/`
-/// (paired in `plan.csv`) — so the main folder's manifest is still written
-/// last. Shards run no twin.
+/// (paired in `plan.csv`). A twin's tables and manifest are written while
+/// the next run's replications go on (its row file is complete by then,
+/// which is all the pairing reads), and the main folder's manifest is still
+/// written last. Shards run no twin.
 pub fn run_with_views(mut job: Job<'_>) -> Result<Ran, Error> {
-    let twins = [
+    let candidates = [
         (&job.prepared.demand_led, DEMAND_LED_DIR, VIEWS),
         (&job.prepared.without_plan, WITHOUT_PLAN_DIR, PLAN),
     ];
-    for (twin, dir, file) in twins {
+    let mut twins = Vec::new();
+    for (twin, dir, file) in candidates {
         let (Some(twin), None) = (twin, &job.shard) else {
             continue;
         };
         let dir = job.out.join(dir);
-        output::prepare_out_dir(job.out)?;
-        simulate(&Job {
-            prepared: twin,
-            out: &dir,
-            twins: Vec::new(),
-            ..job.clone()
-        })?;
-        job.twins.push(Twin { dir, file });
+        job.twins.push(Twin {
+            dir: dir.clone(),
+            file,
+        });
+        twins.push((twin, dir, Layout::new(&twin.model)));
     }
-    let overview = simulate(&job)?;
+    let base = Job {
+        twins: Vec::new(),
+        ..job.clone()
+    };
+    let overview = std::thread::scope(|scope| -> Result<Overview, Error> {
+        let mut concluding = Vec::new();
+        for (prepared, dir, layout) in &twins {
+            let twin_job = Job {
+                prepared,
+                out: dir,
+                ..base.clone()
+            };
+            output::prepare_out_dir(job.out)?;
+            let done = replicate(&twin_job, layout)?;
+            concluding.push(scope.spawn(move || conclude(&twin_job, done)));
+        }
+        let layout = Layout::new(&job.prepared.model);
+        let done = replicate(&job, &layout);
+        for handle in concluding {
+            handle
+                .join()
+                .map_err(|_| anyhow::anyhow!("a twin's tables panicked"))??;
+        }
+        conclude(&job, done?)
+    })?;
     let written =
         |file: &str| (job.twins.iter().any(|t| t.file == file)).then(|| job.out.join(file));
     Ok(Ran {

@@ -97,12 +97,14 @@ impl Summary {
 }
 
 /// Summary of one column. `values` are in replication order (for a
-/// reproducible mean) and are sorted in place; money columns hold integral
-/// cents and are summarised exactly.
+/// reproducible mean) and are reordered in place: the order statistics the
+/// quantiles read are put where a full sort would put them (the rest is
+/// not sorted); money columns hold integral cents and are summarised
+/// exactly.
 pub fn summarize(values: &mut [f64], money: bool) -> Summary {
     let m = mean(values);
     let s = sd(values);
-    values.sort_by(f64::total_cmp);
+    select_ranks(values, &quantile_ranks(values.len()), 0);
     if money {
         Summary {
             mean: Value::Cents(exact_mean_cents(values)),
@@ -116,6 +118,43 @@ pub fn summarize(values: &mut [f64], money: bool) -> Summary {
             quantiles: LEVELS.map(|(p, _)| Value::Number(quantile(values, p))),
         }
     }
+}
+
+/// The ranks (0-based, ascending, distinct) of the order statistics that
+/// [`quantile`] and [`money_quantile`] read for the levels of `LEVELS` in
+/// `n` values: the two neighbours of each level's position.
+fn quantile_ranks(n: usize) -> Vec<usize> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut ranks = Vec::with_capacity(4 * LEVELS.len());
+    for (p, _) in LEVELS {
+        let float = ((n - 1) as f64 * p as f64 / 100.0).floor() as usize;
+        let exact = (n - 1) * p as usize / 100;
+        for lo in [float, exact] {
+            ranks.extend([lo.min(n - 1), (lo + 1).min(n - 1)]);
+        }
+    }
+    ranks.sort_unstable();
+    ranks.dedup();
+    ranks
+}
+
+/// Puts the order statistics of `ranks` (ascending, distinct, counted from
+/// `offset`, the position of `values` in the whole column) where a full
+/// sort by `f64::total_cmp` would put them: a few selections of O(n)
+/// instead of a sort of O(n log n). Each order statistic under a total
+/// order is one bit pattern, so the quantiles read off are the same bits
+/// as after a sort.
+fn select_ranks(values: &mut [f64], ranks: &[usize], offset: usize) {
+    if ranks.is_empty() || values.is_empty() {
+        return;
+    }
+    let mid = ranks.len() / 2;
+    let k = ranks[mid] - offset;
+    let (left, _, right) = values.select_nth_unstable_by(k, f64::total_cmp);
+    select_ranks(left, &ranks[..mid], offset);
+    select_ranks(right, &ranks[mid + 1..], offset + k + 1);
 }
 
 /// Mean of integral cent values, exact.
@@ -155,6 +194,59 @@ mod tests {
         assert!((quantile(&v, 50) - 5.5).abs() < 1e-12);
         assert!((quantile(&v, 95) - 9.55).abs() < 1e-12);
         assert_eq!(money_quantile(&v, 95), Decimal::new(955, 2));
+    }
+
+    #[test]
+    fn selected_quantiles_equal_sorted_quantiles() {
+        // Ties, signed zeros and a constant column included: the quantiles
+        // after selection are the same bits as after a full sort.
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as f64
+        };
+        for n in [0usize, 1, 2, 3, 7, 20, 99, 100, 101, 1000, 1001] {
+            for column in 0..4 {
+                let values: Vec<f64> = (0..n)
+                    .map(|i| match column {
+                        0 => next(),
+                        1 => (next() % 5.0).round(),
+                        2 => 3.0,
+                        _ => {
+                            if i % 2 == 0 {
+                                0.0
+                            } else {
+                                -0.0
+                            }
+                        }
+                    })
+                    .collect();
+                for money in [false, true] {
+                    let mut sorted = values.clone();
+                    sorted.sort_by(f64::total_cmp);
+                    let want = LEVELS.map(|(p, _)| {
+                        if money {
+                            Value::Cents(money_quantile(&sorted, p))
+                        } else {
+                            Value::Number(quantile(&sorted, p))
+                        }
+                    });
+                    let got = summarize(&mut values.clone(), money).quantiles;
+                    let bits = |v: &[Value; 7]| {
+                        format!(
+                            "{:?}",
+                            v.map(|x| match x {
+                                Value::Number(f) => f.to_bits().to_string(),
+                                Value::Cents(d) => d.to_string(),
+                            })
+                        )
+                    };
+                    assert_eq!(bits(&got), bits(&want), "n {n}, column {column}");
+                }
+            }
+        }
     }
 
     #[test]

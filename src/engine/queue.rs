@@ -27,11 +27,20 @@ impl<E> PartialOrd for Scheduled<E> {
 }
 impl<E> Ord for Scheduled<E> {
     /// Reversed so that `BinaryHeap` (a max-heap) pops the earliest event.
+    /// Times that compare as floats decide at once (`total_cmp` agrees with
+    /// `<` on them); equal times, ±0 and NaN take the exact path.
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then_with(|| other.seq.cmp(&self.seq))
+        if self.time < other.time {
+            Ordering::Greater
+        } else if self.time > other.time {
+            Ordering::Less
+        } else {
+            other
+                .time
+                .total_cmp(&self.time)
+                .then_with(|| other.seq.cmp(&self.seq))
+        }
     }
 }
 
@@ -40,7 +49,14 @@ impl<E> Ord for Scheduled<E> {
 const MAX_BUCKETS: usize = 1 << 18;
 /// Events per bucket the width aims at: few enough for a short sorted
 /// current bucket, many enough that moving to the next bucket is rare.
-const EVENTS_PER_BUCKET: f64 = 8.0;
+const EVENTS_PER_BUCKET: f64 = 4.0;
+/// Log2 of the most buckets per time unit. Pending events spread over years
+/// (long stays, age checks), so finer buckets hold one event each: an
+/// allocation per pending event, scattered (a national run had twice the
+/// memory and was slower at 256 buckets a day).
+const FINEST: f64 = 2.0;
+/// Largest allocation (in events) kept for reuse by a later bucket.
+const SPARE_CAPACITY: usize = 16;
 /// Events a run must have processed to set the next run's bucket width.
 const MIN_EVENTS_FOR_WIDTH: u64 = 4096;
 /// Largest current bucket kept as a sorted vector; a larger one (a burst,
@@ -118,11 +134,11 @@ impl<E: Copy> EventQueue<E> {
 
     /// Sets the bucket width for about `EVENTS_PER_BUCKET` events a bucket
     /// at `events_per_unit` events per time unit (a power of two between
-    /// 1/256 and 256 buckets per unit).
+    /// 1/256 and 2^FINEST buckets per unit).
     pub fn fit_width(&mut self, events_per_unit: f64) {
         let per_unit = events_per_unit / EVENTS_PER_BUCKET;
         if per_unit > 0.0 && per_unit.is_finite() {
-            let exponent = per_unit.log2().floor().clamp(-8.0, 8.0) as i32;
+            let exponent = per_unit.log2().floor().clamp(-8.0, FINEST) as i32;
             self.per_unit = 2f64.powi(exponent);
         }
     }
@@ -138,11 +154,9 @@ impl<E: Copy> EventQueue<E> {
         self.sorted.clear();
         self.heap.clear();
         self.crowded = false;
-        for bucket in &mut self.buckets {
-            if bucket.capacity() > 0 {
-                bucket.clear();
-                self.spare.push(std::mem::take(bucket));
-            }
+        for k in 0..self.buckets.len() {
+            let bucket = std::mem::take(&mut self.buckets[k]);
+            self.recycle(bucket);
         }
         self.overflow.clear();
         self.base = start;
@@ -206,6 +220,16 @@ impl<E: Copy> EventQueue<E> {
         self.crowded = true;
     }
 
+    /// Keeps an emptied allocation for a later bucket if it is small; a
+    /// large one (a crowded bucket's) is freed, or every later bucket, even
+    /// one holding a single event, would hold that much memory.
+    fn recycle(&mut self, mut items: Vec<Scheduled<E>>) {
+        if items.capacity() > 0 && items.capacity() <= SPARE_CAPACITY {
+            items.clear();
+            self.spare.push(items);
+        }
+    }
+
     #[inline(never)]
     fn place_slow(&mut self, k: usize, item: Scheduled<E>) {
         if k == usize::MAX {
@@ -245,9 +269,7 @@ impl<E: Copy> EventQueue<E> {
                     bucket.sort_unstable();
                     std::mem::replace(&mut self.sorted, bucket)
                 };
-                if emptied.capacity() > 0 {
-                    self.spare.push(emptied);
-                }
+                self.recycle(emptied);
                 true
             }
             None if !self.overflow.is_empty() => {
@@ -333,8 +355,8 @@ mod tests {
         }
         while q.pop().is_some() {}
         q.reset(0.0);
-        // 4 events a time unit, 8 a bucket: two time units a bucket.
-        assert_eq!(q.per_unit, 0.5);
+        // 4 events a time unit: EVENTS_PER_BUCKET / 4 time units a bucket.
+        assert_eq!(q.per_unit, 4.0 / EVENTS_PER_BUCKET);
     }
 
     #[test]

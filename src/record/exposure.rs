@@ -64,6 +64,16 @@ impl CellMetric {
 pub const WAIT_BINS: usize = 200;
 pub const WAIT_BIN_DAYS: f64 = 5.0;
 
+/// The histogram bin of a start after `waited` days.
+#[inline]
+pub fn wait_bin(waited: f64) -> usize {
+    if waited <= 0.0 {
+        0
+    } else {
+        (1 + (waited / WAIT_BIN_DAYS) as usize).min(WAIT_BINS - 1)
+    }
+}
+
 /// Per (year, pool) quantities.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(usize)]
@@ -119,12 +129,26 @@ impl Exposure {
     /// Records a start after `waited` days.
     #[inline]
     pub fn record_wait(&mut self, year: usize, form: usize, waited: f64) {
-        let bin = if waited <= 0.0 {
-            0
-        } else {
-            (1 + (waited / WAIT_BIN_DAYS) as usize).min(WAIT_BINS - 1)
-        };
-        self.wait_histogram[(year * self.forms + form) * WAIT_BINS + bin] += 1;
+        self.wait_histogram[(year * self.forms + form) * WAIT_BINS + wait_bin(waited)] += 1;
+    }
+
+    /// The cell metrics of one year, [(segment × forms + form) × metric]:
+    /// the simulation writes a whole year at once at its end.
+    pub fn year_cells_mut(&mut self, year: usize) -> &mut [f64] {
+        let n = self.segments * self.forms * CellMetric::COUNT;
+        &mut self.cells[year * n..][..n]
+    }
+
+    /// The pool metrics of one year, [pool × metric].
+    pub fn year_pools_mut(&mut self, year: usize) -> &mut [f64] {
+        let n = self.pools * PoolMetric::COUNT;
+        &mut self.pool[year * n..][..n]
+    }
+
+    /// The waiting-time histogram of one year, [form × bin].
+    pub fn year_waits_mut(&mut self, year: usize) -> &mut [u32] {
+        let n = self.forms * WAIT_BINS;
+        &mut self.wait_histogram[year * n..][..n]
     }
 
     /// The `q` quantile of days waited by the year's starts in `forms`

@@ -6,7 +6,7 @@ mod draws;
 mod exposure;
 
 pub use draws::Draws;
-pub use exposure::{CellMetric, Exposure, PoolMetric, WAIT_BIN_DAYS, WAIT_BINS};
+pub use exposure::{CellMetric, Exposure, PoolMetric, WAIT_BIN_DAYS, WAIT_BINS, wait_bin};
 
 /// Everything one replication leaves behind.
 #[derive(Clone, Debug)]

@@ -42,6 +42,7 @@ fn settle(weight: f64, count: u32) -> f64 {
 impl Simulation<'_> {
     /// A place is free for a client of `priority`: regular clients may not
     /// take the places reserved for crisis and safety arrivals.
+    #[inline]
     fn has_room(&self, pool: PoolId, priority: u8) -> bool {
         pool == NO_POOL || {
             let p = &self.pools[pool.index()];
@@ -54,6 +55,7 @@ impl Simulation<'_> {
         }
     }
 
+    #[inline]
     fn placement(&self, client: u32) -> Placement {
         let c = &self.clients[client as usize];
         Placement {
@@ -88,6 +90,7 @@ impl Simulation<'_> {
     }
 
     /// Starts an episode now, recording the start and the wait behind it.
+    #[inline]
     fn start(&mut self, client: u32, form: usize, pool: PoolId, out_of_region: bool, t: f64) {
         let c = self.clients[client as usize];
         let waited = if matches!(c.status, Status::Waiting | Status::Blocked) {
@@ -110,9 +113,7 @@ impl Simulation<'_> {
         if out_of_region {
             self.count(segment, form, CellMetric::OutOfRegionStarts, 1.0);
         }
-        if let Some(y) = self.recording() {
-            self.record.exposure.record_wait(y, form, waited);
-        }
+        self.count_wait(form, waited);
         let scale = self.levers.duration[self.levers.at(form, self.slot())];
         let duration = scale
             * self.model.forms[form]
@@ -126,6 +127,7 @@ impl Simulation<'_> {
 
     /// Draws the cost multiplier of an episode starting in `form` (from
     /// that form's own stream; 1 without a high-cost class, and no draw).
+    #[inline]
     pub(super) fn draw_cost(&mut self, client: u32, form: usize) {
         let model = self.model;
         let cost = match &model.forms[form].client_cost {
@@ -136,6 +138,7 @@ impl Simulation<'_> {
     }
 
     /// Puts the client in care in `form` (counts and pool occupancy only).
+    #[inline]
     pub(super) fn occupy(
         &mut self,
         client: u32,
@@ -172,6 +175,7 @@ impl Simulation<'_> {
     }
 
     /// Schedules whichever comes first: the episode end or an age limit.
+    #[inline]
     pub(super) fn schedule_episode_event(&mut self, client: u32, t: f64) {
         let c = self.clients[client as usize];
         let generation = c.generation;
@@ -185,6 +189,7 @@ impl Simulation<'_> {
         }
     }
 
+    #[inline]
     fn age_limit(&self, c: &Client) -> f64 {
         let model = self.model;
         c.birth
@@ -196,6 +201,7 @@ impl Simulation<'_> {
     }
 
     /// Frees a former placement; a freed place is refilled from its waiting list.
+    #[inline]
     fn release(&mut self, p: Placement, t: f64) {
         let cell = self.cell_index(p.segment, p.form);
         self.integrate_cell(cell, t);
@@ -272,6 +278,10 @@ impl Simulation<'_> {
         loop {
             let admits = |priority: u8| self.has_room(pool, priority);
             let admitted: [bool; 3] = [admits(0), admits(1), admits(2)];
+            if !admitted[0] {
+                // Crisis is admitted whenever anyone is: the pool is full.
+                return;
+            }
             let clients = &self.clients;
             let Some(client) = self.waiting[pool.index()].pop(
                 |priority| admitted[priority as usize],

@@ -7,11 +7,12 @@ mod disruptions;
 mod flow;
 mod levers;
 mod overrun;
+mod tally;
 mod waitlist;
 
 pub use overrun::Overrun;
 
-use crate::record::{CellMetric, Draws, Exposure, PoolMetric, Record};
+use crate::record::{CellMetric, Draws, Exposure, Record};
 
 use crate::calendar::DAYS_PER_YEAR;
 use crate::engine::{EventQueue, Purpose, StreamFactory, StreamRng};
@@ -19,6 +20,7 @@ use crate::model::{FormId, InitialStatus, Model, NO_POOL, PoolId, SegmentId};
 use levers::Levers;
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
+use tally::Tally;
 use waitlist::WaitList;
 
 #[derive(Clone, Copy, Debug)]
@@ -121,6 +123,27 @@ impl Streams {
             initial: factory.stream(replication, Purpose::InitialState, 0),
         }
     }
+
+    /// Re-keys every stream for `replication` in place (the same streams
+    /// as `new`, without allocating per replication).
+    fn reset(&mut self, factory: &StreamFactory, replication: u64) {
+        let per = |rngs: &mut Vec<StreamRng>, purpose| {
+            for (i, rng) in rngs.iter_mut().enumerate() {
+                *rng = factory.stream(replication, purpose, i as u16);
+            }
+        };
+        per(&mut self.arrivals, Purpose::Arrivals);
+        per(&mut self.durations, Purpose::Durations);
+        per(&mut self.routing, Purpose::Routing);
+        per(&mut self.ages, Purpose::Ages);
+        per(&mut self.extension, Purpose::Extension);
+        per(&mut self.patience, Purpose::Patience);
+        per(&mut self.diversion, Purpose::Diversion);
+        per(&mut self.escalation, Purpose::Escalation);
+        per(&mut self.client_cost, Purpose::ClientCost);
+        self.relapse = factory.stream(replication, Purpose::Relapse, 0);
+        self.initial = factory.stream(replication, Purpose::InitialState, 0);
+    }
 }
 
 /// One replication's simulation state; reusable across replications.
@@ -133,17 +156,28 @@ pub struct Simulation<'m> {
     pools: Vec<PoolState>,
     waiting: Vec<WaitList>,
     record: Record,
+    /// This year's metrics, written to `record` at the year end.
+    tally: Tally,
     levers: Levers,
-    streams: Option<Streams>,
+    /// Keyed for the replication at the start of each run (not an
+    /// `Option`: no unwrap on every draw).
+    streams: Streams,
     /// Current simulation year; negative during warm-up.
     year: i32,
+    /// `model.year_slot(year)`, kept with `year` (read on most events).
+    slot: usize,
 }
 
 impl<'m> Simulation<'m> {
     pub fn new(model: &'m Model) -> Self {
+        // Calendar buckets for the first run: about an arrival and an
+        // episode end per client (later runs fit the density they saw).
+        let arrivals_per_day: f64 = model.streams.iter().map(|s| s.rate_per_day[0]).sum();
+        let mut queue = EventQueue::with_capacity(1024);
+        queue.fit_width(2.0 * arrivals_per_day);
         Simulation {
             model,
-            queue: EventQueue::with_capacity(1024),
+            queue,
             clients: Vec::with_capacity(1024),
             free: Vec::new(),
             cells: vec![CellState::default(); model.segments.len() * model.forms.len()],
@@ -158,9 +192,15 @@ impl<'m> Simulation<'m> {
                 ),
                 draws: Draws::new(model.years, model.forms.len(), model.interventions.len()),
             },
+            tally: Tally::new(
+                model.segments.len() * model.forms.len(),
+                model.pools.len(),
+                model.forms.len(),
+            ),
             levers: Levers::new(model),
-            streams: None,
+            streams: Streams::new(&StreamFactory::new(0), 0, model),
             year: 0,
+            slot: 0,
         }
     }
 
@@ -211,9 +251,15 @@ impl<'m> Simulation<'m> {
         }
         self.waiting.iter_mut().for_each(WaitList::clear);
         self.record.exposure.reset();
+        self.tally.clear();
         self.levers.draw(model, &mut self.record.draws);
-        self.streams = Some(Streams::new(factory, replication, model));
-        self.year = -(model.warmup_years as i32);
+        self.streams.reset(factory, replication);
+        self.set_year(-(model.warmup_years as i32));
+    }
+
+    fn set_year(&mut self, year: i32) {
+        self.year = year;
+        self.slot = self.model.year_slot(year);
     }
 
     /// The initial caseload, the first arrival of every stream, the first
@@ -276,10 +322,9 @@ impl<'m> Simulation<'m> {
         false
     }
 
+    #[inline]
     fn streams(&mut self) -> &mut Streams {
-        self.streams
-            .as_mut()
-            .expect("streams are set at the start of a run")
+        &mut self.streams
     }
 
     #[inline]
@@ -290,7 +335,7 @@ impl<'m> Simulation<'m> {
     /// Horizon year index of the current year (warm-up uses the first year).
     #[inline]
     fn slot(&self) -> usize {
-        self.model.year_slot(self.year)
+        self.slot
     }
 
     #[inline]
@@ -309,7 +354,7 @@ impl<'m> Simulation<'m> {
         let mut t = from;
         let horizon_end = model.years as f64 * DAYS_PER_YEAR;
         while t < horizon_end {
-            let y = (t / DAYS_PER_YEAR).floor() as i32;
+            let y = floor_i32(t / DAYS_PER_YEAR);
             let year_end = (y + 1) as f64 * DAYS_PER_YEAR;
             let slot = model.year_slot(y);
             let rate = rates[slot] * self.levers.inflow[self.levers.at(s.form.index(), slot)];
@@ -442,40 +487,15 @@ impl<'m> Simulation<'m> {
     /// of the horizon.
     fn on_year_end(&mut self, t: f64) -> bool {
         let model = self.model;
-        for i in 0..self.cells.len() {
-            self.integrate_cell(i, t);
-        }
-        for p in 0..self.pools.len() {
-            self.integrate_pool(p, t);
-        }
-        let forms = model.forms.len();
-        if let Some(y) = self.recording() {
-            for (i, c) in self.cells.iter().enumerate() {
-                let (segment, form) = (i / forms, i % forms);
-                *self
-                    .record
-                    .exposure
-                    .cell_mut(y, segment, form, CellMetric::ActiveEnd) =
-                    (c.local + c.out_of_region) as f64;
-                *self
-                    .record
-                    .exposure
-                    .cell_mut(y, segment, form, CellMetric::WaitingEnd) = c.waiting as f64;
-            }
-            for (p, state) in self.pools.iter().enumerate() {
-                *self.record.exposure.pool_mut(y, p, PoolMetric::Capacity) = state.capacity as f64;
-                *self.record.exposure.pool_mut(y, p, PoolMetric::OccupiedEnd) =
-                    state.occupied as f64;
-            }
-        }
-        self.year += 1;
+        self.close_year(t);
+        self.set_year(self.year + 1);
         if self.year >= model.years as i32 {
             return true;
         }
         if self.year == 0 {
             self.snapshot_initial();
         }
-        let slot = model.year_slot(self.year);
+        let slot = self.slot;
         for p in 0..self.pools.len() {
             self.pools[p].capacity = model.pools[p].capacity[slot];
             self.note_peak(p);
@@ -487,69 +507,15 @@ impl<'m> Simulation<'m> {
     }
 
     #[inline]
-    fn count(&mut self, segment: usize, form: usize, m: CellMetric, amount: f64) {
-        if let Some(y) = self.recording() {
-            *self.record.exposure.cell_mut(y, segment, form, m) += amount;
-        }
-    }
-
-    #[inline]
     fn cell_index(&self, segment: usize, form: usize) -> usize {
         segment * self.model.forms.len() + form
     }
+}
 
-    /// Adds the time since the cell's last change to its day integrals.
-    #[inline]
-    fn integrate_cell(&mut self, i: usize, t: f64) {
-        let c = self.cells[i];
-        let dt = t - c.last;
-        self.cells[i].last = t;
-        if dt <= 0.0 {
-            return;
-        }
-        if let Some(y) = self.recording() {
-            let forms = self.model.forms.len();
-            let (segment, form) = (i / forms, i % forms);
-            let e = &mut self.record.exposure;
-            *e.cell_mut(y, segment, form, CellMetric::ClientDays) +=
-                (c.local + c.out_of_region) as f64 * dt;
-            *e.cell_mut(y, segment, form, CellMetric::LocalDays) += c.local as f64 * dt;
-            *e.cell_mut(y, segment, form, CellMetric::OutOfRegionDays) +=
-                c.out_of_region as f64 * dt;
-            *e.cell_mut(y, segment, form, CellMetric::BlockedDays) += c.blocked as f64 * dt;
-            *e.cell_mut(y, segment, form, CellMetric::WaitingDays) += c.waiting as f64 * dt;
-            *e.cell_mut(y, segment, form, CellMetric::WeightedLocalDays) += c.weight_local * dt;
-            *e.cell_mut(y, segment, form, CellMetric::WeightedOutOfRegionDays) +=
-                c.weight_away * dt;
-        }
-    }
-
-    #[inline]
-    fn integrate_pool(&mut self, p: usize, t: f64) {
-        let s = self.pools[p];
-        let dt = t - s.last;
-        self.pools[p].last = t;
-        if dt <= 0.0 {
-            return;
-        }
-        if let Some(y) = self.recording() {
-            let vacant = s.capacity.saturating_sub(s.occupied) as f64;
-            *self
-                .record
-                .exposure
-                .pool_mut(y, p, PoolMetric::OccupiedDays) += s.occupied as f64 * dt;
-            *self.record.exposure.pool_mut(y, p, PoolMetric::VacantDays) += vacant * dt;
-        }
-    }
-
-    #[inline]
-    fn note_peak(&mut self, p: usize) {
-        if let Some(y) = self.recording() {
-            let peak = self
-                .record
-                .exposure
-                .pool_mut(y, p, PoolMetric::PeakOccupied);
-            *peak = peak.max(self.pools[p].occupied as f64);
-        }
-    }
+/// `x.floor() as i32` for |x| < 2³¹ (and 0 for NaN, as the cast), without
+/// the library call `floor` is on baseline x86-64.
+#[inline]
+fn floor_i32(x: f64) -> i32 {
+    let i = x as i32;
+    if (i as f64) > x { i - 1 } else { i }
 }

@@ -228,7 +228,7 @@ fn concatenate(parts: &[Part], out: &Path, name: &str) -> Result<u64, Error> {
             None => writer.insert(BinWriter::create(tmp.path(), &reader.columns)?),
         };
         while let Some(row) = reader.next_row()? {
-            w.write_raw(row.raw())?;
+            w.write(row.replication(), row.values())?;
         }
         events = events.saturating_add(m.events);
     }

@@ -1,5 +1,5 @@
 //! Builds every result table of a run from the per-replication file, then
-//! writes the manifest. Everything here depends only on `replications.bin`
+//! writes the manifest. Everything here depends only on `replications.parquet`
 //! (rows in replication order), which is why a merged result equals a
 //! single run byte for byte.
 
@@ -52,7 +52,7 @@ pub const RUN_FILES: [&str; 18] = [
     crate::scenario::assumptions::LABELS_FILE,
 ];
 
-/// Writes all result files from `replications.bin` in `dir`, then the
+/// Writes all result files from `replications.parquet` in `dir`, then the
 /// manifest with their checksums, last. The rows must hold the manifest's
 /// replication range, each once and in order.
 pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {

@@ -1,6 +1,6 @@
 //! Merging shard folders into the result of one unsharded run. Refuses
 //! shards that do not belong together; the merged files equal a single
-//! run's byte for byte because they depend only on `replications.bin`.
+//! run's byte for byte because they depend only on `replications.parquet`.
 
 use super::job::wall_seconds;
 use crate::error::{Error, InputError};

@@ -226,7 +226,7 @@ impl BinReader {
         }
         self.last = self.reps.last().copied().or(self.last);
         read_replications(&*group, &path, g, n, rows, &mut self.reps)?;
-        self.values.clear();
+        // Every slot is written below (each column once per replication).
         self.values.resize(rows, 0.0);
         let (values, order) = (&mut self.values, &self.order);
         scan::<DoubleType>(&*group, VALUE, rows, &path, |k, &v| {

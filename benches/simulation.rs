@@ -242,7 +242,7 @@ fn replications_per_second(c: &mut Criterion) {
     let model = &reference.model;
     let layout = Layout::new(model);
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let path = dir.path().join("replications.bin");
+    let path = dir.path().join("replications.parquet");
 
     let second = Duration::from_secs(1);
     let mut group = flat_group(c, "replications_per_second", 10, second, 10 * second);

@@ -27,7 +27,7 @@ const PRINTED_ROUNDING: f64 = 0.005;
 
 /// Per replication, the region's value of `metric` for `form` in `year`.
 fn region_values(dir: &Path, year: i32, form: &str, metric: Metric) -> Vec<f64> {
-    let mut reader = BinReader::open(&dir.join("replications.bin")).unwrap();
+    let mut reader = BinReader::open(&dir.join("replications.parquet")).unwrap();
     let is = |k: &ColumnKey| {
         k.year == year
             && k.metric == metric

@@ -181,7 +181,7 @@ fn required_is_the_same_for_any_thread_count_and_joins_a_run_folder() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&read_result(&one, "manifest.json")).unwrap();
     assert!(manifest["files"]["required.csv"].is_string());
-    assert!(manifest["files"]["replications.bin"].is_string());
+    assert!(manifest["files"]["replications.parquet"].is_string());
     let csv = String::from_utf8(read_result(&one, "required.csv")).unwrap();
     assert!(csv.starts_with(
         "lever,year,scope,name,target_p_overrun,change,change_ci95_low,change_ci95_high,p_overrun_confirmed,from_year,status\n"

@@ -5,6 +5,8 @@
 //! named after what broke.
 
 use crate::util::*;
+use jeugdstroom::metrics::ColumnKey;
+use jeugdstroom::montecarlo::binfile::{BinReader, BinWriter, FILE_NAME};
 use jeugdstroom::output::checksum::sha256_file;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -52,7 +54,7 @@ impl Shards {
 }
 
 fn bin(dir: &Path) -> PathBuf {
-    dir.join("replications.bin")
+    dir.join(FILE_NAME)
 }
 
 /// Records the current checksum of `name` in the folder's manifest, as a
@@ -64,17 +66,24 @@ fn reseal(dir: &Path, name: &str) {
     std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
 }
 
-/// (header length, column keys) of a row file.
-fn header(bytes: &[u8]) -> (usize, Vec<serde_json::Value>) {
-    let len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
-    (len, serde_json::from_slice(&bytes[16..16 + len]).unwrap())
-}
+/// The rows of a row file.
+type Rows = Vec<(u64, Vec<f64>)>;
 
-/// Byte offset of the first money value in row `row`.
-fn money_offset(bytes: &[u8], row: usize) -> usize {
-    let (len, columns) = header(bytes);
-    let money = columns.iter().position(|c| c["money"] == true).unwrap();
-    16 + len + row * (8 + 8 * columns.len()) + 8 + 8 * money
+/// Rewrites a row file with `edit` applied to its rows (a well-formed
+/// Parquet file holding wrong rows, as a tool other than ours could write).
+fn rewrite(path: &Path, edit: impl Fn(&[ColumnKey], &mut Rows)) {
+    let mut reader = BinReader::open(path).unwrap();
+    let columns = reader.columns.clone();
+    let mut rows = Rows::new();
+    while let Some(row) = reader.next_row().unwrap() {
+        rows.push((row.replication(), row.values().to_vec()));
+    }
+    edit(&columns, &mut rows);
+    let mut writer = BinWriter::create(path, &columns).unwrap();
+    for (replication, values) in &rows {
+        writer.write(*replication, values).unwrap();
+    }
+    writer.finish().unwrap();
 }
 
 /// Exit 2, no panic, and the message names `file`.
@@ -124,14 +133,12 @@ fn error_past_column_65535_panicked() {
 fn corrupt_money_value_in_replications_bin_panicked() {
     for bad in [f64::NAN, f64::INFINITY, 1e300, 0.5] {
         let s = shards();
-        let mut bytes = std::fs::read(bin(&s.dirs[1])).unwrap();
-        let at = money_offset(&bytes, 1);
-        bytes[at..at + 8].copy_from_slice(&bad.to_le_bytes());
-        std::fs::write(bin(&s.dirs[1]), &bytes).unwrap();
+        let money = |c: &[ColumnKey]| c.iter().position(|k| k.money).unwrap();
+        rewrite(&bin(&s.dirs[1]), |c, rows| rows[1].1[money(c)] = bad);
         // As edited: the checksum no longer matches.
         refused_naming(&s.merge(), &bin(&s.dirs[1]));
         // Resealed: the value itself is refused, not a panic inside rust_decimal.
-        reseal(&s.dirs[1], "replications.bin");
+        reseal(&s.dirs[1], FILE_NAME);
         refused_naming(&s.merge(), &bin(&s.dirs[1]));
         assert!(
             !s.out().exists(),
@@ -142,37 +149,35 @@ fn corrupt_money_value_in_replications_bin_panicked() {
 
 #[test]
 fn huge_header_length_in_replications_bin_aborted() {
-    for len in [u64::MAX, 1 << 40, 1 << 20] {
+    // The footer's length (the 4 bytes before the closing `PAR1`).
+    for len in [u32::MAX, 1 << 30, 1 << 20, 0] {
         let s = shards();
         let mut bytes = std::fs::read(bin(&s.dirs[0])).unwrap();
-        bytes[8..16].copy_from_slice(&len.to_le_bytes());
+        let at = bytes.len() - 8;
+        bytes[at..at + 4].copy_from_slice(&len.to_le_bytes());
         std::fs::write(bin(&s.dirs[0]), &bytes).unwrap();
-        reseal(&s.dirs[0], "replications.bin");
+        reseal(&s.dirs[0], FILE_NAME);
         refused_naming(&s.merge(), &bin(&s.dirs[0]));
     }
 }
 
 #[test]
 fn dropped_or_duplicated_row_merged_with_exit_0() {
-    let row_len = |bytes: &[u8]| 8 + 8 * header(bytes).1.len();
-    let edits: [fn(&mut Vec<u8>, usize); 3] = [
-        |b, n| b.truncate(b.len() - n),
-        |b, n| b.extend_from_within(b.len() - n..),
-        |b, n| {
-            let last = b.len() - n;
-            let prev: Vec<u8> = b[last - n..last].to_vec();
-            b[last..].copy_from_slice(&prev);
+    let edits: [fn(&[ColumnKey], &mut Rows); 4] = [
+        |_, rows| drop(rows.pop()),
+        |_, rows| rows.push(rows[rows.len() - 1].clone()),
+        |_, rows| {
+            let n = rows.len();
+            rows[n - 1] = rows[n - 2].clone();
         },
+        |_, rows| rows.swap(0, 1),
     ];
     for edit in edits {
         for resealed in [false, true] {
             let s = shards();
-            let mut bytes = std::fs::read(bin(&s.dirs[1])).unwrap();
-            let n = row_len(&bytes);
-            edit(&mut bytes, n);
-            std::fs::write(bin(&s.dirs[1]), &bytes).unwrap();
+            rewrite(&bin(&s.dirs[1]), edit);
             if resealed {
-                reseal(&s.dirs[1], "replications.bin");
+                reseal(&s.dirs[1], FILE_NAME);
             }
             refused_naming(&s.merge(), &bin(&s.dirs[1]));
             assert!(!s.out().exists());
@@ -182,13 +187,18 @@ fn dropped_or_duplicated_row_merged_with_exit_0() {
 
 #[test]
 fn truncated_or_missing_replications_bin_was_internal() {
-    for keep in [Some(0), Some(12), Some(20), None] {
+    for keep in [Some(0isize), Some(12), Some(20), Some(-20), Some(-1), None] {
         let s = shards();
         match keep {
             Some(n) => {
                 let bytes = std::fs::read(bin(&s.dirs[0])).unwrap();
+                let n = if n < 0 {
+                    bytes.len() - n.unsigned_abs()
+                } else {
+                    n as usize
+                };
                 std::fs::write(bin(&s.dirs[0]), &bytes[..n]).unwrap();
-                reseal(&s.dirs[0], "replications.bin");
+                reseal(&s.dirs[0], FILE_NAME);
             }
             None => std::fs::remove_file(bin(&s.dirs[0])).unwrap(),
         }
@@ -202,12 +212,7 @@ fn merged_result_records_its_own_checksums() {
     assert_eq!(s.merge().code, Some(0));
     let m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(s.out().join("manifest.json")).unwrap()).unwrap();
-    for name in [
-        "replications.bin",
-        "summary.csv",
-        "feasibility.csv",
-        "labels.json",
-    ] {
+    for name in [FILE_NAME, "summary.csv", "feasibility.csv", "labels.json"] {
         let want = sha256_file(&s.out().join(name)).unwrap();
         assert_eq!(m["files"][name], want.as_str(), "{name}");
     }

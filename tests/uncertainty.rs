@@ -228,7 +228,7 @@ fn the_variance_split_matches_poisson_counts_with_an_uncertain_rate() {
         &["--replications", "50", "--seed", "8"],
     );
     assert_eq!(share(&tmp.path().join("f"), "2028", "inflow"), 0.0);
-    assert!(!tmp.path().join("f/replications_at_mean.bin").exists());
+    assert!(!tmp.path().join("f/replications_at_mean.parquet").exists());
 }
 
 /// Every file of a result folder but the manifest, by name.

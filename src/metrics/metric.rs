@@ -298,7 +298,7 @@ impl Metric {
     }
 }
 
-/// A metric is written (and read back from `replications.bin`) by its name.
+/// A metric is written (and read back from the row file's keys) by its name.
 impl Serialize for Metric {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.name())

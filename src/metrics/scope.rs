@@ -54,8 +54,9 @@ impl Scope {
     }
 }
 
-/// One output column as written in the result files (and in the header of
-/// `replications.bin`, so its serde form is part of the file format).
+/// One output column as written in the result files (and as JSON in the
+/// metadata of an empty shard's `replications.parquet`, so its serde form
+/// is part of the file format).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnKey {
     pub year: i32,

@@ -17,8 +17,8 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// Per-replication values of the parameters-at-their-mean twin (headline
-/// party-total columns only), in the format of `replications.bin`.
-pub const TWIN_FILE: &str = "replications_at_mean.bin";
+/// party-total columns only), in the format of `replications.parquet`.
+pub const TWIN_FILE: &str = "replications_at_mean.parquet";
 /// The drawn parameter values: `replication,path,value`.
 pub const PARAMETERS_FILE: &str = "parameters.csv";
 

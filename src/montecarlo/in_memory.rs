@@ -2,7 +2,7 @@
 //! times (`required`): only the columns the caller asks for are kept, no
 //! row file and no result folder per evaluation. Same streams and the same
 //! per-replication work as [`super::run_to_file`], so a value here equals
-//! the value in `replications.bin` of a run with the same seed.
+//! the value in `replications.parquet` of a run with the same seed.
 
 use super::evaluate;
 use crate::engine::StreamFactory;

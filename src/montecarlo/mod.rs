@@ -1,5 +1,5 @@
 //! Runs replications in parallel (one replication per task, rayon across
-//! replications) and streams their rows to `replications.bin` in replication
+//! replications) and streams their rows to `replications.parquet` in replication
 //! order, so the file — and everything computed from it — is identical for
 //! any thread count.
 //!

@@ -4,7 +4,7 @@
 //! with against that budget (quantiles, P(deficit), the reserve that covers
 //! 90 % and 95 % of futures, P(deficit ≥ the realised one)) and the
 //! deficit's split into structural and incidental. Definitions in
-//! `finance::cycle`; everything from `replications.bin`, so merged shards
+//! `finance::cycle`; everything from `replications.parquet`, so merged shards
 //! give the same file.
 
 use super::export::{Format, TableWriter};

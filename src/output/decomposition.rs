@@ -2,7 +2,7 @@
 //! (region, municipality, provider), the change of expected cost from the
 //! previous year split into volume, mix, duration and price
 //! (`finance::decompose`). The expected values are the means over the
-//! replications of `replications.bin` (money exactly, in cents, as
+//! replications of `replications.parquet` (money exactly, in cents, as
 //! `summary.csv` and `feasibility.csv` write them), so a merged result
 //! gives the same bytes as a single run.
 

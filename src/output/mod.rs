@@ -3,7 +3,7 @@
 //! last, so a directory without it is known to be incomplete.
 //!
 //! - `summary`, `feasibility`, `party_tables`: the tables of one run, built
-//!   by `results::finalize` from `replications.bin`;
+//!   by `results::finalize` from `replications.parquet`;
 //! - `decomposition`: where the change of expected cost comes from;
 //! - `comparison`: paired differences of two runs (`compare`, `views.csv`);
 //! - `sweep_tables`: a sweep's points side by side and its tornado;

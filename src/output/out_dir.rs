@@ -6,10 +6,13 @@ use crate::error::InputError;
 use std::path::Path;
 
 /// Names that mark a folder as one this tool wrote (complete or not): a
-/// manifest, a row file (or its temporary), a backtest's scenario.
-const OURS: [&str; 4] = [
+/// manifest, a row file (or its temporary; `.bin` from builds before the
+/// Parquet one), a backtest's scenario.
+const OURS: [&str; 6] = [
     super::manifest::FILE_NAME,
     crate::montecarlo::binfile::FILE_NAME,
+    ".replications.parquet.tmp",
+    "replications.bin",
     ".replications.bin.tmp",
     "calibrated.toml",
 ];

@@ -1,5 +1,5 @@
 //! Builds every result table of a run from the per-replication file, then
-//! writes the manifest. Everything here depends only on `replications.bin`
+//! writes the manifest. Everything here depends only on `replications.parquet`
 //! (rows in replication order), which is why a merged result equals a
 //! single run byte for byte.
 
@@ -61,7 +61,7 @@ pub const RUN_FILES: [&str; 18] = [
 /// beside the quantile pass.
 const ROW_FILES: [&str; 2] = [BIN, crate::montecarlo::TWIN_FILE];
 
-/// Writes all result files from `replications.bin` in `dir`, then the
+/// Writes all result files from `replications.parquet` in `dir`, then the
 /// manifest with their checksums, last. The rows must hold the manifest's
 /// replication range, each once and in order. (`merge` rebuilds a folder
 /// this way; a run builds its tables as its rows arrive and calls

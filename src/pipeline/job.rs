@@ -188,7 +188,7 @@ pub fn wall_seconds(started: Instant) -> f64 {
     (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0
 }
 
-/// Simulates the job's replications into `replications.bin` (and, with
+/// Simulates the job's replications into `replications.parquet` (and, with
 /// uncertain parameters, the drawn values and the parameters-at-their-mean
 /// twin beside it); returns the number of events.
 fn run_replications(

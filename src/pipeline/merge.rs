@@ -1,6 +1,6 @@
 //! Merging shard folders into the result of one unsharded run. Refuses
 //! shards that do not belong together; the merged files equal a single
-//! run's byte for byte because they depend only on `replications.bin`.
+//! run's byte for byte because they depend only on `replications.parquet`.
 
 use super::job::wall_seconds;
 use crate::error::{Error, InputError};
@@ -228,7 +228,7 @@ fn concatenate(parts: &[Part], out: &Path, name: &str) -> Result<u64, Error> {
             None => writer.insert(BinWriter::create(tmp.path(), &reader.columns)?),
         };
         while let Some(row) = reader.next_row()? {
-            w.write_raw(row.raw())?;
+            w.write(row.replication(), row.values())?;
         }
         events = events.saturating_add(m.events);
     }

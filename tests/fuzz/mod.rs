@@ -2,7 +2,7 @@
 //! scenario loader (load, validate, compile), every CSV reader (caseload and
 //! empirical durations named by a scenario, the calibration history, the
 //! sweep file) and the result-file readers (`report`, `merge`: manifest,
-//! replications.bin, labels, assumptions, the CSVs).
+//! replications.parquet, labels, assumptions, the CSVs).
 //!
 //! Inputs: structured mutations enumerated from each valid seed file
 //! (`structured`), random noise and random byte/line mutations of the seeds

@@ -11,7 +11,7 @@ use super::structured;
 use super::targets::{QUICK_LIMIT, RUN_LIMIT, arg, fill, tiny_files};
 use tempfile::TempDir;
 
-/// Files `report` reads; `merge` reads the manifest, replications.bin and
+/// Files `report` reads; `merge` reads the manifest, replications.parquet and
 /// copies the labels and assumptions.
 const REPORT_READS: [&str; 9] = [
     "manifest.json",
@@ -26,7 +26,7 @@ const REPORT_READS: [&str; 9] = [
 ];
 const MERGE_READS: [&str; 4] = [
     "manifest.json",
-    "replications.bin",
+    "replications.parquet",
     "labels.json",
     "assumptions.json",
 ];
@@ -106,7 +106,7 @@ impl Target for ResultsTarget {
             });
             cases.push(Case::new(i, Vec::new(), format!("{name} empty")));
         }
-        let bin = self.seed("replications.bin");
+        let bin = self.seed("replications.parquet");
         cases.extend(structured::bin_cases(bin, &self.seeds[bin].1));
         for name in ["manifest.json", "labels.json"] {
             cases.extend(structured::json_cases(self.seed(name), &text(name)));

@@ -3,7 +3,7 @@
 //! and 1e300 and made uncertain (widely, and malformed), every key removed, every table removed or duplicated (as a
 //! sibling and, in the text, as a repeated `[header]`), every CSV cell of
 //! the first rows set to those numbers, every column and row removed or
-//! repeated, every field of `replications.bin` broken.
+//! repeated, the footer and pages of `replications.parquet` broken.
 
 use super::engine::Case;
 use super::mutate::NUMBERS;
@@ -294,43 +294,40 @@ pub fn json_cases(file: usize, text: &str) -> Vec<Case> {
     cases
 }
 
-// ------------------------------------------------------ replications.bin
+// -------------------------------------------------- replications.parquet
 
-/// The header length set to hostile values; the last row dropped, the first
-/// row repeated; a replication index and a value corrupted.
+/// The footer length set to hostile values; the magic broken at either
+/// end; the file cut in the middle of a page, of the footer and before its
+/// last byte; bytes of a page and of the footer flipped; garbage appended.
 pub fn bin_cases(file: usize, bytes: &[u8]) -> Vec<Case> {
-    let header = u64::from_le_bytes(bytes[8..16].try_into().expect("a length")) as usize;
-    let columns: Vec<serde_json::Value> =
-        serde_json::from_slice(&bytes[16..16 + header]).expect("the header is JSON");
-    let row = 8 + 8 * columns.len();
-    let body = 16 + header;
+    let len = bytes.len();
+    let footer = u32::from_le_bytes(bytes[len - 8..len - 4].try_into().expect("a length")) as usize;
     let mut cases = Vec::new();
     let mut with = |label: &str, f: &dyn Fn(&mut Vec<u8>)| {
         let mut b = bytes.to_vec();
         f(&mut b);
         cases.push(Case::new(file, b, label.to_string()));
     };
-    for len in [0, header as u64 - 1, header as u64 + 1, 1 << 40, u64::MAX] {
-        with(&format!("header length {len}"), &|b| {
-            b[8..16].copy_from_slice(&len.to_le_bytes())
+    for n in [
+        0u32,
+        footer as u32 - 1,
+        footer as u32 + 1,
+        len as u32,
+        u32::MAX,
+    ] {
+        with(&format!("footer length {n}"), &|b| {
+            b[len - 8..len - 4].copy_from_slice(&n.to_le_bytes())
         });
     }
-    with("last row dropped", &|b| b.truncate(b.len() - row));
-    with("half a row dropped", &|b| b.truncate(b.len() - row / 2));
-    with("first row repeated", &|b| {
-        let first = b[body..body + row].to_vec();
-        b.extend_from_slice(&first);
+    with("leading magic broken", &|b| b[0] = b'X');
+    with("trailing magic broken", &|b| b[len - 1] = b'X');
+    with("cut in a page", &|b| b.truncate(len / 2));
+    with("cut in the footer", &|b| b.truncate(len - footer / 2));
+    with("last byte dropped", &|b| b.truncate(len - 1));
+    with("a page byte flipped", &|b| b[len / 3] ^= 0xff);
+    with("a footer byte flipped", &|b| {
+        b[len - 8 - footer / 2] ^= 0xff
     });
-    with("first replication index 10^12", &|b| {
-        b[body..body + 8].copy_from_slice(&1_000_000_000_000u64.to_le_bytes())
-    });
-    for v in [f64::NAN, f64::INFINITY, -1.0, 1e300] {
-        with(&format!("every value of the first row {v}"), &|b| {
-            for c in 0..columns.len() {
-                let at = body + 8 + 8 * c;
-                b[at..at + 8].copy_from_slice(&v.to_le_bytes());
-            }
-        });
-    }
+    with("garbage appended", &|b| b.extend_from_slice(b"PAR1PAR1"));
     cases
 }

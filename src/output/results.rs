@@ -70,7 +70,7 @@ pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
     let bin = dir.join(BIN);
     let [start, end] = manifest.replication_range;
     let mut reader = BinReader::open(&bin)?.expect_replications(start..end)?;
-    let columns = std::mem::take(&mut reader.columns);
+    let columns = reader.columns.clone();
     let keys: Vec<_> = twin_columns(&columns)
         .into_iter()
         .map(|c| columns[c].clone())

@@ -20,6 +20,7 @@ use crate::output::required::RequiredRow;
 use crate::pipeline::uncertain::Sampler;
 use crate::scenario::schema;
 use std::ops::Range as Replications;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The levers `required` can move.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -293,6 +294,31 @@ pub fn required(
     settings: Settings,
     on_evaluation: &mut dyn FnMut(f64, f64),
 ) -> Result<Vec<RequiredRow>, Error> {
+    required_until(
+        prepared,
+        q,
+        settings,
+        on_evaluation,
+        &AtomicBool::new(false),
+    )
+}
+
+/// Like [`required`], giving up (an internal error) before the next
+/// evaluation once `stop` is set: `serve` stops a search a newer request
+/// made stale.
+pub fn required_until(
+    prepared: &Prepared,
+    q: &Question,
+    settings: Settings,
+    on_evaluation: &mut dyn FnMut(f64, f64),
+    stop: &AtomicBool,
+) -> Result<Vec<RequiredRow>, Error> {
+    let stopped = || -> Result<(), Error> {
+        match stop.load(Ordering::Relaxed) {
+            true => Err(Error::Internal(anyhow::anyhow!("the search was stopped"))),
+            false => Ok(()),
+        }
+    };
     let mut probe = Probe::new(prepared, q, settings)?;
     let r = settings.replications;
     let range = q.lever.search_range();
@@ -303,6 +329,7 @@ pub fn required(
         })
         .collect();
     let evaluations = root_finding::solve(&range, &targets, |u| {
+        stopped()?;
         let effect = probe.lever.effect(u);
         let p = probe.p_overrun(effect, 0..r)?;
         on_evaluation(effect, p);
@@ -312,6 +339,7 @@ pub fn required(
     for (levels, &target) in targets.iter().zip(&q.targets) {
         let answer = root_finding::answer(&evaluations, &range, levels);
         let (change, low, high) = in_effect_terms(q.lever, &answer);
+        stopped()?;
         let confirmed = probe.p_overrun(change, r..2 * r)?;
         rows.push(RequiredRow {
             lever: q.lever.name(),

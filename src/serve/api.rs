@@ -96,9 +96,9 @@ impl From<InputError> for Failure {
 }
 
 /// The request body, with JSON errors located (line and column).
-pub fn body(bytes: &Bytes) -> Result<ApiRequest, Failure> {
+pub fn body<T: serde::de::DeserializeOwned + Default>(bytes: &Bytes) -> Result<T, Failure> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(ApiRequest::default());
+        return Ok(T::default());
     }
     serde_json::from_slice(bytes).map_err(|e| {
         let message = format!("request body: {e}");

@@ -83,7 +83,7 @@ fn folder(s: &Served) -> PathBuf {
 }
 
 pub async fn save(State(s): State<Arc<Served>>, bytes: Bytes) -> Result<Response, Failure> {
-    let request = body(&bytes)?;
+    let request: ApiRequest = body(&bytes)?;
     let answer = tokio::task::spawn_blocking(move || write_saved(&s, &request))
         .await
         .map_err(internal)??;
@@ -149,11 +149,10 @@ fn write_new(path: &Path, text: &str) -> Result<(), Failure> {
 }
 
 pub async fn export(State(s): State<Arc<Served>>, bytes: Bytes) -> Result<Response, Failure> {
-    let request = body(&bytes)?;
+    let request: ApiRequest = body(&bytes)?;
     let n = replications(&s, request.replications)?;
-    let cancel = s.runs.supersede();
-    let slot = s.slot.clone().lock_owned().await;
-    cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+    // The export is the one simulation now: a run still going stops.
+    let (_, slot) = s.take_slot().await;
     let answer = tokio::task::spawn_blocking(move || {
         let _slot = slot;
         write_export(&s, &request, n)

@@ -3,8 +3,9 @@
 //! located message.
 
 use super::Served;
-use super::api::{Failure, body, internal, replications};
+use super::api::{ApiRequest, Failure, body, internal, replications};
 use super::runs::Event;
+use super::stream::{Message, answer};
 use crate::error::{Error, InputError, InputErrors};
 use crate::limits::MAX_REQUEST_BYTES;
 use axum::Router;
@@ -12,7 +13,6 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
@@ -43,6 +43,7 @@ pub async fn serve(served: Shared, address: SocketAddr) -> Result<(), Error> {
         .route("/api/toml", post(toml_text))
         .route("/api/save", post(super::files::save))
         .route("/api/export", post(super::files::export))
+        .route("/api/required", post(super::inverse::required))
         .layer(middleware::from_fn_with_state(hosts, guard))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .with_state(served);
@@ -218,17 +219,11 @@ async fn scenario(State(s): State<Shared>) -> Response {
 }
 
 async fn toml_text(State(s): State<Shared>, bytes: Bytes) -> Result<Response, Failure> {
-    let request = body(&bytes)?;
+    let request: ApiRequest = body(&bytes)?;
     let text = tokio::task::spawn_blocking(move || super::files::saved_text(&s, &request))
         .await
         .map_err(internal)??;
     Ok(axum::Json(serde_json::json!({ "text": text })).into_response())
-}
-
-/// What a run sends on: an event of the run, or its failure.
-enum Message {
-    Event(Event),
-    Failed(Failure),
 }
 
 async fn run(
@@ -236,65 +231,21 @@ async fn run(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, Failure> {
-    let request = body(&bytes)?;
+    let request: ApiRequest = body(&bytes)?;
     let n = replications(&s, request.replications)?;
     let served = s.clone();
     let variant = tokio::task::spawn_blocking(move || served.prepare(&request.overrides))
         .await
         .map_err(internal)??;
-    let cancel = s.runs.supersede();
-    let slot = s.slot.clone().lock_owned().await;
-    let (sender, mut receiver) = mpsc::channel::<Message>(8);
-    let served = s.clone();
+    let (cancel, slot) = s.take_slot().await;
+    let (sender, receiver) = mpsc::channel::<Message>(8);
     tokio::task::spawn_blocking(move || {
         let _slot = slot;
         let variant = variant.as_ref().map(|(_, p)| p);
-        let mut emit = |e: Event| sender.blocking_send(Message::Event(e)).is_ok();
-        if let Err(e) = served.runs.run(variant, n, &cancel, &mut emit) {
+        let mut emit = |e: Event| sender.blocking_send(Message::of(e)).is_ok();
+        if let Err(e) = s.runs.run(variant, n, &cancel, &mut emit) {
             let _ = sender.blocking_send(Message::Failed(e.into()));
         }
     });
-    let streaming = headers
-        .get(header::ACCEPT)
-        .and_then(|a| a.to_str().ok())
-        .is_some_and(|a| a.contains("text/event-stream"));
-    if streaming {
-        let stream = futures_util::stream::unfold(receiver, |mut r| async move {
-            let message = r.recv().await?;
-            Some((Ok::<_, std::convert::Infallible>(sse_event(message)), r))
-        });
-        return Ok(Sse::new(stream)
-            .keep_alive(KeepAlive::default())
-            .into_response());
-    }
-    while let Some(message) = receiver.recv().await {
-        match message {
-            Message::Event(Event::Progress(_)) => continue,
-            Message::Event(Event::Done(result)) => return Ok(axum::Json(result).into_response()),
-            Message::Event(Event::Cancelled) => break,
-            Message::Failed(f) => return Err(f),
-        }
-    }
-    Err(Failure::new(
-        StatusCode::CONFLICT,
-        "cancelled by a newer request",
-        "send one request at a time, or wait for the answer before the next",
-    ))
-}
-
-fn sse_event(message: Message) -> axum::response::sse::Event {
-    use axum::response::sse::Event as Sse;
-    match message {
-        Message::Event(Event::Progress(r)) => Sse::default().event("progress").data(one_line(&r)),
-        Message::Event(Event::Done(r)) => Sse::default().event("done").data(one_line(&r)),
-        Message::Event(Event::Cancelled) => Sse::default()
-            .event("cancelled")
-            .data(r#"{"error":"cancelled by a newer request"}"#),
-        Message::Failed(f) => Sse::default().event("error").data(one_line(&f.1)),
-    }
-}
-
-/// One line of JSON (an SSE data line must not hold a newline).
-fn one_line<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    Ok(answer(&headers, receiver).await)
 }

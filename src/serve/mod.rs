@@ -12,8 +12,10 @@
 mod api;
 mod files;
 mod http;
+mod inverse;
 pub mod levers;
 pub mod runs;
+pub mod stream;
 pub mod summary;
 pub mod whatif;
 
@@ -29,6 +31,7 @@ use runs::Runs;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use summary::Party;
 
 /// What `serve` was asked.
@@ -123,6 +126,14 @@ impl Served {
             max_replications: options.max_replications,
             slot: Arc::default(),
         })
+    }
+
+    /// Holds the one simulation slot, after cancelling the running request;
+    /// returns this request's cancel flag beside it.
+    pub async fn take_slot(&self) -> (Arc<AtomicBool>, tokio::sync::OwnedMutexGuard<()>) {
+        let cancel = self.runs.supersede();
+        let slot = self.slot.clone().lock_owned().await;
+        (cancel, slot)
     }
 
     /// The base as a what-if sees it.

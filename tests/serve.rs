@@ -449,3 +449,31 @@ fn a_newer_request_cancels_the_running_one() {
     assert!(first.contains("event: cancelled"), "{first}");
     assert!(!first.contains("event: done"), "{first}");
 }
+
+#[test]
+fn the_inverse_question_is_answered_on_the_what_if() {
+    let server = serve(&at_the_lumpsum(EXPONENTIAL), &[], &[]);
+    let body = r#"{"overrides": {"care_forms.bed.tariff": 110}, "replications": 60, "lever": "tariff", "year": 2030, "target": 0.2}"#;
+    let answer = server.post("/api/required", body);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let rows = answer.json();
+    let row = &rows[0];
+    assert_eq!(row["status"], "found", "{row}");
+    let change = row["change"].as_f64().unwrap();
+    assert!(
+        change < 0.0,
+        "a 10 % dearer tariff needs a cut to bring P down to 20 %: {row}"
+    );
+    let [lo, hi] = [0, 1].map(|i| row["change_ci95"][i].as_f64().unwrap());
+    assert!(lo <= change && change <= hi, "{row}");
+    // Confirmed on fresh replications: within 4 binomial standard errors of the target.
+    let confirmed = row["p_overrun_confirmed"].as_f64().unwrap();
+    let se = (0.2f64 * 0.8 / 60.0).sqrt();
+    assert!((confirmed - 0.2).abs() <= 4.0 * se, "{row}");
+    let bad = server.post("/api/required", r#"{"lever": "magic", "year": 2030}"#);
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.json()["field"], "lever");
+    let outside = server.post("/api/required", r#"{"lever": "tariff", "year": 1990}"#);
+    assert_eq!(outside.status, 400);
+    assert_eq!(outside.json()["field"], "year");
+}

@@ -89,7 +89,7 @@ pub async fn required(
         .map_err(internal)??;
     let prepared = variant.as_ref().map_or(&s.runs.base, |(_, p)| p);
     let layout = Layout::new(&prepared.model);
-    required::check(&prepared.model, &layout, &question)?;
+    required::check(&prepared.model, &layout, &question).map_err(as_body_field)?;
     let (cancel, slot) = s.take_slot().await;
     let (sender, receiver) = mpsc::channel::<Message>(8);
     tokio::task::spawn_blocking(move || {
@@ -116,6 +116,16 @@ pub async fn required(
         let _ = sender.blocking_send(message);
     });
     Ok(answer(&headers, receiver).await)
+}
+
+/// `required`'s checks name command-line flags (`--year`); here they are
+/// fields of the request body (`year`).
+fn as_body_field(mut e: InputError) -> InputError {
+    let plain = |s: &str| s.replace("--", "");
+    e.field = e.field.as_deref().map(plain);
+    e.message = plain(&e.message);
+    e.fix = e.fix.as_deref().map(plain);
+    e
 }
 
 /// One answer as JSON (fractions as in required.csv).

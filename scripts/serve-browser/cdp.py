@@ -38,13 +38,16 @@ class CdpError(RuntimeError):
 class Chromium:
     """One headless Chromium process with one attached page target."""
 
-    def __init__(self, profile, home, width=1280, height=900, start_timeout=60):
+    def __init__(self, profile, home, width=1280, height=900, start_timeout=60, netlog=None):
         exe = os.environ.get("CHROMIUM", "chromium")
         env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=os.path.join(home, ".config"),
                    XDG_CACHE_HOME=os.path.join(home, ".cache"))
         args = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                 "--mute-audio", f"--window-size={width},{height}", "--remote-debugging-port=0",
-                f"--user-data-dir={profile}", *QUIET_FLAGS, "about:blank"]
+                f"--user-data-dir={profile}", *QUIET_FLAGS]
+        if netlog:
+            args.append(f"--log-net-log={netlog}")
+        args.append("about:blank")
         self.stderr_path = os.path.join(home, "chromium.stderr")
         self._stderr = open(self.stderr_path, "w+")
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -74,7 +74,8 @@ def main():
 
     # 2. Chromium, one page target; Network, Page, Runtime and Log on for the whole test.
     step("headless chromium (CDP)")
-    b = Chromium(os.path.join(work, "profile"), home)
+    netlog = os.path.join(out, "netlog.json")
+    b = Chromium(os.path.join(work, "profile"), home, netlog=netlog)
     try:
         for method in ("Network.enable", "Page.enable", "Runtime.enable", "Log.enable"):
             b.page(method)
@@ -91,6 +92,7 @@ def main():
                       f, indent=1)
         b.close()
     check_network(events, origin)
+    check_netlog(netlog, origin)
     check_console(events)
     if failures:
         print(f"serve-browser-test: {len(failures)} check(s) failed", file=sys.stderr)
@@ -220,6 +222,49 @@ def check_network(events, origin):
           f"network: {len(bad)} foreign URL(s)", flush=True)
     if not any(u.startswith(origin + "api/run") for u in urls):
         fail("the network log has no POST /api/run: was it recorded?")
+
+
+# Traffic annotations of a page's loads (blink_resource_loader, navigation_url_loader).
+PAGE_ANNOTATIONS = {101845102, 63171670}
+
+
+def check_netlog(path, origin):
+    """The browser-wide net log as a second witness: a non-local request whose initiator
+    is the page's origin, or that carries a page-load annotation, is the page's: FAIL.
+    Chromium's own (initiator "not an origin", e.g. component updater, account list) are
+    listed as a note: Chromium 156 makes them whatever page it shows."""
+    try:
+        text = open(path, encoding="utf-8", errors="replace").read()
+        try:
+            d = json.loads(text)
+        except ValueError:  # a log cut short at exit lacks its closing "]}"
+            d = json.loads(text.rstrip().rstrip(",") + "]}")
+        src = {v: k for k, v in d["constants"]["logSourceType"].items()}
+        events = d["events"]
+    except (OSError, ValueError, KeyError) as e:
+        fail(f"{path}: unreadable net log ({e})")
+        return
+    reqs = {}
+    for e in events:
+        if src.get(e["source"]["type"]) != "URL_REQUEST":
+            continue
+        r = reqs.setdefault(e["source"]["id"], {})
+        for k in ("url", "initiator", "traffic_annotation"):
+            if k in (e.get("params") or {}):
+                r.setdefault(k, e["params"][k])
+    own = set()
+    page_origin = origin.rstrip("/")
+    for r in reqs.values():
+        u = r.get("url", "")
+        if u.startswith(origin) or u.split(":", 1)[0] in ("data", "blob", "about", "chrome", "chrome-extension"):
+            continue
+        if r.get("initiator") == page_origin or r.get("traffic_annotation") in PAGE_ANNOTATIONS:
+            fail(f"net log: the page requested {u} (initiator {r.get('initiator')!r})")
+        else:
+            own.add(urlsplit(u).hostname)
+    if own:
+        print("note: ignored the requests Chromium makes on its own (initiator 'not an origin', "
+              "not the page's), to: " + ", ".join(sorted(h or "?" for h in own)), flush=True)
 
 
 def check_console(events):

@@ -27,6 +27,7 @@ pub mod pipeline;
 pub mod record;
 pub mod report;
 pub mod scenario;
+pub mod serve;
 pub mod sim;
 pub mod stats;
 pub mod sweep;

@@ -11,6 +11,10 @@ pub const MAX_THREADS: u64 = 1024;
 pub const MAX_SHARDS: u64 = 100_000;
 /// Most points of one sweep (grid: the product of the value counts).
 pub const MAX_SWEEP_POINTS: u64 = 10_000;
+/// Most overrides one what-if request of `serve` may carry.
+pub const MAX_OVERRIDES: usize = 256;
+/// Longest request body `serve` reads (JSON overrides).
+pub const MAX_REQUEST_BYTES: usize = 256 * 1024;
 /// Most files in one `extends` chain (the named file included).
 pub const MAX_EXTENDS_DEPTH: usize = 16;
 /// Most (municipality, area) × care form × year cells one replication

@@ -11,6 +11,7 @@ mod report_cmd;
 mod required;
 mod run;
 mod scenario_cmd;
+mod serve;
 mod slurm;
 mod sweep;
 
@@ -67,6 +68,8 @@ pub enum Command {
     Calibrate(calibrate::CalibrateArgs),
     /// Fit on the years up to --fit-until, simulate the rest, score against the actuals.
     Backtest(calibrate::BacktestArgs),
+    /// Serve the what-if page: move levers, see the answer re-simulated with common random numbers.
+    Serve(serve::ServeArgs),
     /// Read another source's file into ours (cbs: a CBS StatLine CSV into a history CSV).
     Import {
         #[command(subcommand)]
@@ -191,6 +194,7 @@ pub fn main() -> i32 {
 pub fn execute(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Serve(args) => serve::serve(args),
         Command::Validate { scenario } => scenario_cmd::validate(&scenario),
         Command::Scenario { what } => scenario_cmd::print(what),
         Command::Merge(args) => merge::merge(args),

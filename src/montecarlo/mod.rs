@@ -15,7 +15,7 @@ mod shard;
 pub mod timings;
 
 pub use drawn::{Drawn, ModelBuilder, PARAMETERS_FILE, TWIN_FILE, twin_columns};
-pub use in_memory::{ReplicationModel, run_columns};
+pub use in_memory::{ReplicationModel, Subject, run_columns, run_each};
 pub use shard::Shard;
 
 use crate::engine::StreamFactory;

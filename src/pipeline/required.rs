@@ -169,7 +169,11 @@ pub fn check(model: &Model, layout: &Layout, q: &Question) -> Result<(usize, usi
 }
 
 /// The party total's cost and lumpsum columns in `year`.
-fn party_columns(layout: &Layout, party: &Party, year: i32) -> Result<(usize, usize), InputError> {
+pub fn party_columns(
+    layout: &Layout,
+    party: &Party,
+    year: i32,
+) -> Result<(usize, usize), InputError> {
     let is_party = |k: &ColumnKey| {
         k.year == year && k.is_party_total() && k.scope() == (party.kind, party.name.as_str())
     };

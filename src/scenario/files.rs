@@ -39,11 +39,20 @@ pub struct Files {
 impl Files {
     /// Reads every path the merged scenario names.
     pub fn read_all(merged: &toml::Table) -> Files {
+        Files::read_all_known(merged, &Files::default())
+    }
+
+    /// Like [`Files::read_all`], taking what `known` already read from it
+    /// (a what-if re-reads none of its base's files).
+    pub fn read_all_known(merged: &toml::Table, known: &Files) -> Files {
         let mut read = BTreeMap::new();
         for_each_path(&mut merged.clone(), &mut |path| {
             if !read.contains_key(path.as_str()) {
-                let content = crate::limits::read_input(std::path::Path::new(path.as_str()))
-                    .map_err(|e| e.to_string());
+                let content = match known.read.get(path.as_str()) {
+                    Some(done) => done.clone(),
+                    None => crate::limits::read_input(std::path::Path::new(path.as_str()))
+                        .map_err(|e| e.to_string()),
+                };
                 read.insert(path.clone(), content);
             }
         });

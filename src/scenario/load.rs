@@ -225,11 +225,52 @@ pub fn load_str_with(
                 .fix("use the dotted path of a value the base scenario sets, e.g. care_forms.residential.tariff")
         })?;
     }
+    let files = Files::read_all(&merged);
+    finish(merged, sources, files)
+}
+
+/// A what-if on top of a loaded scenario: `text` (TOML without `extends`)
+/// merges onto the base's merged table exactly as a file that `extends` the
+/// base would, so what is run equals what `jeugdstroom validate` accepts of
+/// that file. Errors in `text` point into `origin`; files the base named
+/// are not read again.
+pub fn load_overlay(
+    base: &Loaded,
+    origin: &str,
+    text: &str,
+    dir: &Path,
+) -> Result<Loaded, InputError> {
+    let mut over = parse_table(origin, text)?;
+    super::year_order::check(origin, text)?;
+    if over.contains_key("extends") {
+        return Err(InputError::new("a what-if cannot name its own `extends`")
+            .at(Location::from_offset(origin, text, 0))
+            .field("extends")
+            .fix("leave `extends` out: the what-if always extends the served scenario"));
+    }
+    resolve_paths(&mut over, dir);
+    let mut sources = Sources::default();
+    sources.push(origin.to_string(), text.to_string());
+    for (o, t) in base.sources.origins().zip(base.sources.texts()) {
+        sources.push(o.to_string(), t.to_string());
+    }
+    let mut merged = (*base.merged).clone();
+    merge(&mut merged, over);
+    let files = Files::read_all_known(&merged, &base.files);
+    finish(merged, sources, files)
+}
+
+/// Merges `over` onto `base` as an extending file would (see [`merge`]).
+pub fn merge_over(base: &mut toml::Table, over: toml::Table) {
+    merge(base, over)
+}
+
+/// The typed scenario and its uncertain parameters of a merged table.
+fn finish(merged: toml::Table, sources: Sources, files: Files) -> Result<Loaded, InputError> {
     let mut at_mean = merged.clone();
     let parameters =
         uncertain::extract(&mut at_mean, &sources).map_err(|mut errors| errors.0.swap_remove(0))?;
     let scenario = deserialize(at_mean.clone(), &sources)?;
-    let files = Files::read_all(&merged);
     Ok(Loaded {
         scenario,
         sources,

@@ -12,8 +12,12 @@
 #     data-replications=20, #headline-p has a probability in data-value, the
 #     fan chart has a #fan-median path, the headline is the Dutch sentence;
 #   - setting arrivals.rate_per_1000.mean to 70 % of its value (input and
-#     change events, as typing does) starts a new run whose headline P is lower
-#     and whose median path differs;
+#     change events, as typing does) starts a new run: the median path
+#     differs, the headline gives the difference with its interval, and its
+#     data-value is, to full precision, the P(overrun) that POST /api/run
+#     answers for that override (whose region mean cost is lower every year).
+#     Not "P falls": under the contract's downward adjustment fewer arrivals
+#     lower the lumpsum as well, and P in 2037 need not fall;
 #   - "Save as scenario" with the name tafel-variant writes
 #     TMP/tafel-variant.toml, shows its absolute path in #saved-path, the file
 #     extends the base and `jeugdstroom validate` accepts it;

@@ -21,6 +21,8 @@
 #   - "Save as scenario" with the name tafel-variant writes
 #     TMP/tafel-variant.toml, shows its absolute path in #saved-path, the file
 #     extends the base and `jeugdstroom validate` accepts it;
+#   - Export shows the folder (below TMP/out/serve/) in #exported and its
+#     report.html exists;
 #   - a bad lever value (-5) shows the server's 400 error in #error, and Reset
 #     brings back exactly the first base result;
 #   - every request the page made (its session's Network events) is to

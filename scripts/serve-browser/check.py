@@ -130,6 +130,11 @@ def run_steps(b, url, binary, folder, out, update):
 
     # 4. One lever to 70 %: typed like a person (input + change events), the page re-runs.
     step(f"set {LEVER} to 70 % of its value")
+    # Watch the count while the run streams (the fan fills as replications finish).
+    b.evaluate("""(() => { window.__seen = []; new MutationObserver(() => {
+        const s = document.getElementById('status');
+        if (s.dataset.state === 'running') window.__seen.push(Number(s.dataset.replications)); })
+        .observe(document.getElementById('status'), {attributes: true}); })()""")
     changed = b.evaluate(f"""(() => {{
         const i = document.querySelector('input[data-path="{LEVER}"]');
         if (!i) return null;
@@ -143,6 +148,8 @@ def run_steps(b, url, binary, folder, out, update):
     wait_done(b, first["run"], "the run after the lever change")
     after = snapshot(b)
     print(f"   headline: {after['text']}", flush=True)
+    seen = sorted({k for k in b.evaluate("window.__seen") if k > 0})
+    print(f"   progress shown while running: {', '.join(map(str, seen)) or 'none (the run finished between two events)'} / 20", flush=True)
     if after["d"] == before["d"]:
         fail("#fan-median d did not change after the lever change")
     if "verschil" not in after["text"] or "interval" not in after["text"]:
@@ -207,6 +214,24 @@ def run_steps(b, url, binary, folder, out, update):
             fail(f"jeugdstroom validate {expected} exited {v.returncode}: {v.stderr.strip()[-500:]}")
         else:
             print(f"   jeugdstroom validate: exit 0", flush=True)
+
+    # Export: the full `run` with the report, in out/serve/ of the server's folder.
+    step("export (full run with report)")
+    run = status(b)["run"]
+    b.evaluate("document.getElementById('export').click()")
+    folder_out = b.wait_for("(document.getElementById('exported') || {}).textContent || "
+                            "(document.getElementById('error').classList.contains('visible') && "
+                            "'ERROR ' + document.getElementById('error').textContent)", "#exported", RUN_TIMEOUT)
+    if folder_out.startswith("ERROR "):
+        raise CdpError(f"export failed: {folder_out[6:]}")
+    report = b.evaluate("document.getElementById('exported-report').textContent")
+    print(f"   #exported: {folder_out}", flush=True)
+    if not os.path.realpath(folder_out).startswith(os.path.realpath(folder) + os.sep):
+        fail(f"#exported {folder_out!r} is not below the server's folder {folder!r}")
+    if not os.path.isfile(report) or os.path.getsize(report) < 10_000:
+        fail(f"the exported report {report!r} is missing or nearly empty")
+    if status(b)["run"] != run:   # the export cancelled nothing (the page was idle): no new run
+        wait_done(b, run, "the run the page restarted after the export")
 
     # A bad value: a 400 answer shown in #error, then the page keeps working.
     step(f"a bad value (-5) for {LEVER}: the error is shown, the page recovers")

@@ -20,7 +20,8 @@
 #     lower the lumpsum as well, and P in 2037 need not fall;
 #   - "Save as scenario" with the name tafel-variant writes
 #     TMP/tafel-variant.toml, shows its absolute path in #saved-path, the file
-#     extends the base and `jeugdstroom validate` accepts it;
+#     extends the base and `jeugdstroom validate` accepts it; saving again
+#     under that name is refused in #save-error and leaves the file as it was;
 #   - Export shows the folder (below TMP/out/serve/) in #exported and its
 #     report.html exists;
 #   - a bad lever value (-5) shows the server's 400 error in #error, and Reset

@@ -41,6 +41,7 @@ mod report_xlsx;
 mod required;
 mod results;
 mod schedule;
+mod serve;
 mod slurm;
 mod sweep;
 

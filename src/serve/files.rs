@@ -4,7 +4,7 @@
 //! the result folder with its report, as `run --report` writes them.
 
 use super::Served;
-use super::http::{ApiRequest, Failure, body, internal, replications};
+use super::api::{ApiRequest, Failure, body, internal, replications};
 use crate::pipeline::job::{self, Job, Runner};
 use crate::scenario::DEFAULT_SCENARIO;
 use axum::body::Bytes;
@@ -181,8 +181,7 @@ fn write_export(s: &Served, request: &ApiRequest, n: u64) -> Result<serde_json::
     };
     job::run_with_views(Job::whole(prepared, s.runs.seed, n, runner, &out))
         .map_err(Failure::from)?;
-    let (html, _) = crate::report::write(&out, None, s.lang)
-        .map_err(|e| Failure::from(crate::error::Error::from(e)))?;
+    let (html, _) = crate::report::write(&out, None, s.lang).map_err(Failure::from)?;
     let canonical = |p: &Path| {
         std::fs::canonicalize(p)
             .unwrap_or_else(|_| p.to_path_buf())

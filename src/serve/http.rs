@@ -3,6 +3,7 @@
 //! located message.
 
 use super::Served;
+use super::api::{Failure, body, internal, replications};
 use super::runs::Event;
 use crate::error::{Error, InputError, InputErrors};
 use crate::limits::MAX_REQUEST_BYTES;
@@ -14,7 +15,7 @@ use axum::middleware::{self, Next};
 use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -23,92 +24,6 @@ use tokio::sync::mpsc;
 const PAGE: &str = include_str!("page.html");
 
 type Shared = Arc<Served>;
-
-/// A request body of the API (`name` only for save and toml).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ApiRequest {
-    #[serde(default)]
-    pub overrides: serde_json::Map<String, serde_json::Value>,
-    #[serde(default)]
-    pub replications: Option<u64>,
-    #[serde(default)]
-    pub name: Option<String>,
-}
-
-/// An error as the API answers it.
-#[derive(Debug, Serialize)]
-pub struct ErrorBody {
-    pub error: String,
-    /// `file:line:column` when the error sits in a scenario text.
-    pub location: Option<String>,
-    pub field: Option<String>,
-    pub fix: Option<String>,
-    /// The message as the command line prints it (with the source line).
-    pub message: String,
-}
-
-impl From<&InputError> for ErrorBody {
-    fn from(e: &InputError) -> Self {
-        ErrorBody {
-            error: e.message.clone(),
-            location: e
-                .location
-                .as_ref()
-                .map(|l| format!("{}:{}:{}", l.file, l.line, l.column)),
-            field: e.field.clone(),
-            fix: e.fix.clone(),
-            message: e.to_string(),
-        }
-    }
-}
-
-/// An answer with a status and a JSON error.
-pub struct Failure(pub StatusCode, pub ErrorBody);
-
-impl IntoResponse for Failure {
-    fn into_response(self) -> Response {
-        (self.0, axum::Json(self.1)).into_response()
-    }
-}
-
-impl Failure {
-    pub fn new(status: StatusCode, message: impl Into<String>, fix: impl Into<String>) -> Failure {
-        let message = message.into();
-        Failure(
-            status,
-            ErrorBody {
-                error: message.clone(),
-                location: None,
-                field: None,
-                fix: Some(fix.into()),
-                message,
-            },
-        )
-    }
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Failure {
-        match e {
-            Error::Input(InputErrors(errors)) => match errors.first() {
-                Some(first) => Failure(StatusCode::BAD_REQUEST, first.into()),
-                None => Failure::new(StatusCode::BAD_REQUEST, "bad input", "check the request"),
-            },
-            Error::Internal(e) => Failure::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("internal: {e}"),
-                "report this as a bug",
-            ),
-        }
-    }
-}
-
-impl From<InputError> for Failure {
-    fn from(e: InputError) -> Failure {
-        Failure(StatusCode::BAD_REQUEST, (&e).into())
-    }
-}
 
 /// Binds, says where, and serves until Ctrl-C or SIGTERM.
 pub async fn serve(served: Shared, address: SocketAddr) -> Result<(), Error> {
@@ -193,10 +108,9 @@ async fn guard(State(hosts): State<Arc<Vec<String>>>, request: Request, next: Ne
         )
         .into_response();
     }
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        if let Some(refusal) = cross_origin(headers, &hosts) {
-            return refusal.into_response();
-        }
+    let writes = request.method() != Method::GET && request.method() != Method::HEAD;
+    if let Some(refusal) = cross_origin(headers, &hosts).filter(|_| writes) {
+        return refusal.into_response();
     }
     next.run(request).await
 }
@@ -215,14 +129,13 @@ fn cross_origin(headers: &HeaderMap, hosts: &[String]) -> Option<Failure> {
             ));
         }
     }
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if site != "same-origin" && site != "none" {
-            return Some(Failure::new(
-                StatusCode::FORBIDDEN,
-                format!("cross-site write (Sec-Fetch-Site: {site})"),
-                "use the page this server serves",
-            ));
-        }
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if let Some(site) = site.filter(|s| *s != "same-origin" && *s != "none") {
+        return Some(Failure::new(
+            StatusCode::FORBIDDEN,
+            format!("cross-site write (Sec-Fetch-Site: {site})"),
+            "use the page this server serves",
+        ));
     }
     let json = text(header::CONTENT_TYPE).is_some_and(|t| {
         t.trim()
@@ -304,60 +217,12 @@ async fn scenario(State(s): State<Shared>) -> Response {
     .into_response()
 }
 
-/// The request body, with JSON errors located (line and column).
-pub fn body(bytes: &Bytes) -> Result<ApiRequest, Failure> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(ApiRequest::default());
-    }
-    serde_json::from_slice(bytes).map_err(|e| {
-        let message = format!("request body: {e}");
-        Failure(
-            StatusCode::BAD_REQUEST,
-            ErrorBody {
-                error: message.clone(),
-                location: Some(format!("request:{}:{}", e.line(), e.column())),
-                field: None,
-                fix: Some(
-                    "send {\"overrides\": {\"dotted.path\": value}, \"replications\": N}".into(),
-                ),
-                message,
-            },
-        )
-    })
-}
-
-/// The replications asked, within 1 … the server's maximum.
-pub fn replications(s: &Served, asked: Option<u64>) -> Result<u64, Failure> {
-    let n = asked.unwrap_or(s.replications);
-    if n == 0 || n > s.max_replications {
-        let mut f = Failure::new(
-            StatusCode::BAD_REQUEST,
-            format!("replications {n} is outside 1 … {}", s.max_replications),
-            format!(
-                "ask for 1 to {} replications (the server's --max-replications)",
-                s.max_replications
-            ),
-        );
-        f.1.field = Some("replications".into());
-        return Err(f);
-    }
-    Ok(n)
-}
-
 async fn toml_text(State(s): State<Shared>, bytes: Bytes) -> Result<Response, Failure> {
     let request = body(&bytes)?;
     let text = tokio::task::spawn_blocking(move || super::files::saved_text(&s, &request))
         .await
         .map_err(internal)??;
     Ok(axum::Json(serde_json::json!({ "text": text })).into_response())
-}
-
-pub fn internal(e: impl std::fmt::Display) -> Failure {
-    Failure::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        format!("internal: {e}"),
-        "report this as a bug",
-    )
 }
 
 /// What a run sends on: an event of the run, or its failure.

@@ -115,6 +115,75 @@ enum Bounds {
     Years,
 }
 
+/// A lever's unit, bounds and step.
+#[derive(Clone, Copy)]
+struct Kind {
+    unit: &'static str,
+    bounds: Bounds,
+    step: f64,
+}
+
+const RATE: Kind = Kind {
+    unit: "per_1000",
+    bounds: Bounds::Scale(3.0, 1.0),
+    step: 0.1,
+};
+const CHANGE: Kind = Kind {
+    unit: "fraction",
+    bounds: Bounds::Fixed(-0.9, 1.0),
+    step: 0.01,
+};
+const SHARE: Kind = Kind {
+    unit: "fraction",
+    bounds: Bounds::Fixed(0.0, 1.0),
+    step: 0.01,
+};
+const TREND: Kind = Kind {
+    unit: "fraction",
+    bounds: Bounds::Fixed(-0.2, 0.2),
+    step: 0.001,
+};
+const INDEX: Kind = Kind {
+    unit: "fraction",
+    bounds: Bounds::Fixed(-0.05, 0.1),
+    step: 0.001,
+};
+const LUMPSUM_TREND: Kind = Kind {
+    unit: "fraction",
+    bounds: Bounds::Fixed(-0.1, 0.1),
+    step: 0.001,
+};
+const YEAR: Kind = Kind {
+    unit: "year",
+    bounds: Bounds::Years,
+    step: 1.0,
+};
+const RAMP: Kind = Kind {
+    unit: "years",
+    bounds: Bounds::Fixed(0.0, 10.0),
+    step: 1.0,
+};
+const DAYS: Kind = Kind {
+    unit: "days",
+    bounds: Bounds::Scale(4.0, 30.0),
+    step: 1.0,
+};
+const PLACES: Kind = Kind {
+    unit: "places",
+    bounds: Bounds::Scale(3.0, 10.0),
+    step: 1.0,
+};
+const TARIFF: Kind = Kind {
+    unit: "eur_per_day",
+    bounds: Bounds::Scale(5.0, 10.0),
+    step: 1.0,
+};
+const EUROS: Kind = Kind {
+    unit: "eur",
+    bounds: Bounds::Scale(3.0, 1.0),
+    step: 100_000.0,
+};
+
 impl Found<'_> {
     fn text(&self, nl: &str, en: &str) -> String {
         match self.lang {
@@ -126,17 +195,15 @@ impl Found<'_> {
     fn push(
         &mut self,
         lever: (String, f64),
-        group: &'static str,
-        form: Option<&str>,
+        at: (&'static str, Option<&str>),
         label: String,
-        unit: &'static str,
-        bounds: Bounds,
-        step: f64,
+        kind: Kind,
     ) {
         let (path, value) = lever;
-        let (min, max) = match bounds {
+        let (group, form) = at;
+        let (min, max) = match kind.bounds {
             Bounds::Scale(k, floor) => (
-                if unit == "days" { 1.0 } else { 0.0 },
+                if kind.unit == "days" { 1.0 } else { 0.0 },
                 (value.abs() * k).max(floor),
             ),
             Bounds::Fixed(lo, hi) => (lo.min(value), hi.max(value)),
@@ -147,11 +214,11 @@ impl Found<'_> {
             group,
             form: form.map(str::to_string),
             label,
-            unit,
+            unit: kind.unit,
             value,
             min,
             max,
-            step,
+            step: kind.step,
         });
     }
 
@@ -210,15 +277,7 @@ fn arrival_levers(f: &mut Found<'_>, forms: &[(String, String, bool)]) {
             "Nieuwe cliënten per 1.000 jeugdigen per jaar",
             "New clients per 1,000 youth per year",
         );
-        f.push(
-            rate,
-            "inflow",
-            None,
-            label,
-            "per_1000",
-            Bounds::Scale(3.0, 1.0),
-            0.1,
-        );
+        f.push(rate, ("inflow", None), label, RATE);
     }
     for kind in WHATIF_KINDS.iter() {
         for (form, label, residential) in forms {
@@ -226,34 +285,19 @@ fn arrival_levers(f: &mut Found<'_>, forms: &[(String, String, bool)]) {
                 continue;
             }
             let name = whatif_name(kind.key, form);
+            let at = (kind.group, Some(form.as_str()));
             let effect = (format!("interventions.{name}.effect"), 0.0);
             let text = f.text(
                 &format!("{label}: {} (verandering)", kind.nl),
                 &format!("{label}: {} (change)", kind.en),
             );
-            f.push(
-                effect,
-                kind.group,
-                Some(form),
-                text,
-                "fraction",
-                Bounds::Fixed(-0.9, 1.0),
-                0.01,
-            );
+            f.push(effect, at, text, CHANGE);
             let start = (format!("interventions.{name}.start"), f64::from(f.years.0));
             let text = f.text(
                 &format!("{label}: {} vanaf", kind.nl),
                 &format!("{label}: {} from", kind.en),
             );
-            f.push(
-                start,
-                kind.group,
-                Some(form),
-                text,
-                "year",
-                Bounds::Years,
-                1.0,
-            );
+            f.push(start, at, text, YEAR);
         }
     }
     if let Some(trend) = f.at(&["arrivals", "trend"], Some(0.0)) {
@@ -261,97 +305,46 @@ fn arrival_levers(f: &mut Found<'_>, forms: &[(String, String, bool)]) {
             "Trend van de instroom (per jaar)",
             "Trend of the inflow (per year)",
         );
-        f.push(
-            trend,
-            "trend",
-            None,
-            label,
-            "fraction",
-            Bounds::Fixed(-0.2, 0.2),
-            0.001,
-        );
+        f.push(trend, ("trend", None), label, TREND);
     }
 }
 
 fn form_levers(f: &mut Found<'_>, forms: &[(String, String, bool)]) {
     for (form, label, _) in forms {
-        let p = |key: &'static str| ["care_forms", form.as_str(), key];
-        if let Some(trend) = f.at(&p("trend"), Some(0.0)) {
-            let text = f.text(
-                &format!("{label}: eigen trend (per jaar)"),
-                &format!("{label}: own trend (per year)"),
-            );
-            f.push(
-                trend,
-                "trend",
-                Some(form),
-                text,
-                "fraction",
-                Bounds::Fixed(-0.2, 0.2),
-                0.001,
-            );
+        let form = form.as_str();
+        let text = |f: &Found<'_>, nl: &str, en: &str| {
+            f.text(&format!("{label}: {nl}"), &format!("{label}: {en}"))
+        };
+        if let Some(v) = f.at(&["care_forms", form, "trend"], Some(0.0)) {
+            let t = text(f, "eigen trend (per jaar)", "own trend (per year)");
+            f.push(v, ("trend", Some(form)), t, TREND);
         }
-        if let Some(mean) = f.at(&["care_forms", form, "duration", "mean"], None) {
-            let text = f.text(
-                &format!("{label}: gemiddelde duur"),
-                &format!("{label}: mean duration"),
-            );
-            f.push(
-                mean,
-                "stay",
-                Some(form),
-                text,
-                "days",
-                Bounds::Scale(4.0, 30.0),
-                1.0,
-            );
+        if let Some(v) = f.at(&["care_forms", form, "duration", "mean"], None) {
+            let t = text(f, "gemiddelde duur", "mean duration");
+            f.push(v, ("stay", Some(form)), t, DAYS);
         }
-        if let Some(places) = f.at(&["care_forms", form, "capacity", "places"], None) {
-            let text = f.text(&format!("{label}: plekken"), &format!("{label}: places"));
-            f.push(
-                places,
-                "phase_out",
-                Some(form),
-                text,
-                "places",
-                Bounds::Scale(3.0, 10.0),
-                1.0,
-            );
+        let places = ["care_forms", form, "capacity", "places"];
+        if let Some(v) = f.at(&places, None) {
+            let t = text(f, "plekken", "places");
+            f.push(v, ("phase_out", Some(form)), t, PLACES);
         }
-        for (key, nl, en, unit) in [
-            ("to", "plekken aan het eind", "places at the end", "places"),
-            ("end", "plekken bereikt in", "places reached in", "year"),
-        ] {
-            if let Some(v) = f.at(&["care_forms", form, "capacity", "places", key], None) {
-                let text = f.text(&format!("{label}: {nl}"), &format!("{label}: {en}"));
-                let bounds = if unit == "year" {
-                    Bounds::Years
-                } else {
-                    Bounds::Scale(3.0, 10.0)
-                };
-                f.push(v, "phase_out", Some(form), text, unit, bounds, 1.0);
-            }
+        if let Some(v) = f.at(&[&places[..], &["to"]].concat(), None) {
+            let t = text(f, "plekken aan het eind", "places at the end");
+            f.push(v, ("phase_out", Some(form)), t, PLACES);
         }
-        if let Some(tariff) = f.at(&p("tariff"), None) {
-            let text = f.text(
-                &format!("{label}: tarief per dag"),
-                &format!("{label}: tariff per day"),
-            );
-            f.push(
-                tariff,
-                "tariff",
-                Some(form),
-                text,
-                "eur_per_day",
-                Bounds::Scale(5.0, 10.0),
-                1.0,
-            );
+        if let Some(v) = f.at(&[&places[..], &["end"]].concat(), None) {
+            let t = text(f, "plekken bereikt in", "places reached in");
+            f.push(v, ("phase_out", Some(form)), t, YEAR);
+        }
+        if let Some(v) = f.at(&["care_forms", form, "tariff"], None) {
+            let t = text(f, "tarief per dag", "tariff per day");
+            f.push(v, ("tariff", Some(form)), t, TARIFF);
         }
     }
 }
 
 fn contract_levers(f: &mut Found<'_>) {
-    for (key, nl, en) in [
+    let indices = [
         (
             "costs",
             "Indexatie van de kosten (per jaar)",
@@ -362,18 +355,11 @@ fn contract_levers(f: &mut Found<'_>) {
             "Indexatie van de lumpsum (accres, per jaar)",
             "Indexation of the lumpsum (per year)",
         ),
-    ] {
+    ];
+    for (key, nl, en) in indices {
         if let Some(v) = f.at(&["indexation", key], Some(0.0)) {
-            let text = f.text(nl, en);
-            f.push(
-                v,
-                "tariff",
-                None,
-                text,
-                "fraction",
-                Bounds::Fixed(-0.05, 0.1),
-                0.001,
-            );
+            let t = f.text(nl, en);
+            f.push(v, ("tariff", None), t, INDEX);
         }
     }
     let region = f
@@ -386,48 +372,24 @@ fn contract_levers(f: &mut Found<'_>) {
         _ => Vec::new(),
     };
     if let Some(v) = f.at(&["lumpsum", "region"], None) {
-        let text = f.text("Lumpsum regio", "Region lumpsum");
-        f.push(
-            v,
-            "lumpsum",
-            None,
-            text,
-            "eur",
-            Bounds::Scale(3.0, 1.0),
-            100_000.0,
-        );
+        let t = f.text("Lumpsum regio", "Region lumpsum");
+        f.push(v, ("lumpsum", None), t, EUROS);
     }
     for year in &years {
         if let Some(v) = f.at(&["lumpsum", "region", year], None) {
-            let text = f.text(
+            let t = f.text(
                 &format!("Lumpsum regio {year}"),
                 &format!("Region lumpsum {year}"),
             );
-            f.push(
-                v,
-                "lumpsum",
-                None,
-                text,
-                "eur",
-                Bounds::Scale(3.0, 1.0),
-                100_000.0,
-            );
+            f.push(v, ("lumpsum", None), t, EUROS);
         }
     }
     if let Some(v) = f.at(&["lumpsum", "trend"], Some(0.0)) {
-        let text = f.text(
+        let t = f.text(
             "Lumpsum na de tabel: verandering per jaar",
             "Lumpsum after the table: change per year",
         );
-        f.push(
-            v,
-            "lumpsum",
-            None,
-            text,
-            "fraction",
-            Bounds::Fixed(-0.1, 0.1),
-            0.001,
-        );
+        f.push(v, ("lumpsum", None), t, LUMPSUM_TREND);
     }
 }
 
@@ -435,69 +397,41 @@ fn intervention_levers(f: &mut Found<'_>) {
     let Some(all) = f.merged.get("interventions").and_then(Value::as_table) else {
         return;
     };
-    let all = all.clone();
-    for (name, v) in &all {
+    for (name, v) in all {
         let Some(t) = v.as_table() else { continue };
-        let label = t
-            .get("label")
-            .and_then(Value::as_str)
-            .unwrap_or(name)
-            .to_string();
+        let label = t.get("label").and_then(Value::as_str).unwrap_or(name);
         let lever = t.get("lever").and_then(Value::as_str).unwrap_or("");
         let path = |k: &'static str| ["interventions", name.as_str(), k];
+        let text = |f: &Found<'_>, nl: &str, en: &str| {
+            f.text(&format!("{label}: {nl}"), &format!("{label}: {en}"))
+        };
         if lever == "capacity_loss" {
-            if let Some(p) = f.at(&path("places"), Some(0.0)) {
-                let text = f.text(&format!("{label}: plekken"), &format!("{label}: places"));
-                f.push(
-                    p,
-                    "phase_out",
-                    None,
-                    text,
-                    "places",
-                    Bounds::Scale(3.0, 10.0),
-                    1.0,
-                );
+            if let Some(v) = f.at(&path("places"), Some(0.0)) {
+                let t = text(f, "plekken", "places");
+                f.push(v, ("phase_out", None), t, PLACES);
             }
-            if let Some(s) = f.at(&path("start"), None) {
-                let text = f.text(&format!("{label}: in"), &format!("{label}: in"));
-                f.push(s, "phase_out", None, text, "year", Bounds::Years, 1.0);
+            if let Some(v) = f.at(&path("start"), None) {
+                let t = text(f, "in", "in");
+                f.push(v, ("phase_out", None), t, YEAR);
             }
             continue;
         }
-        let (lo, hi) = match lever {
-            "exit" | "access" | "relapse" => (0.0, 1.0),
-            _ => (-0.9, 1.0),
+        let effect = if matches!(lever, "exit" | "access" | "relapse") {
+            SHARE
+        } else {
+            CHANGE
         };
-        if let Some(e) = f.at(&path("effect"), Some(0.0)) {
-            let text = f.text(&format!("{label}: effect"), &format!("{label}: effect"));
-            f.push(
-                e,
-                "interventions",
-                None,
-                text,
-                "fraction",
-                Bounds::Fixed(lo, hi),
-                0.01,
-            );
+        if let Some(v) = f.at(&path("effect"), Some(0.0)) {
+            let t = text(f, "effect", "effect");
+            f.push(v, ("interventions", None), t, effect);
         }
-        if let Some(s) = f.at(&path("start"), None) {
-            let text = f.text(&format!("{label}: start"), &format!("{label}: start"));
-            f.push(s, "interventions", None, text, "year", Bounds::Years, 1.0);
+        if let Some(v) = f.at(&path("start"), None) {
+            let t = text(f, "start", "start");
+            f.push(v, ("interventions", None), t, YEAR);
         }
-        if let Some(r) = f.at(&path("ramp_years"), Some(0.0)) {
-            let text = f.text(
-                &format!("{label}: jaren tot vol effect"),
-                &format!("{label}: years to full effect"),
-            );
-            f.push(
-                r,
-                "interventions",
-                None,
-                text,
-                "years",
-                Bounds::Fixed(0.0, 10.0),
-                1.0,
-            );
+        if let Some(v) = f.at(&path("ramp_years"), Some(0.0)) {
+            let t = text(f, "jaren tot vol effect", "years to full effect");
+            f.push(v, ("interventions", None), t, RAMP);
         }
     }
 }

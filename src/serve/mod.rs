@@ -9,6 +9,7 @@
 //! base kept), `summary` makes the per-party, per-year answer, `files`
 //! saves and exports, `http` is the server and its guards.
 
+mod api;
 mod files;
 mod http;
 pub mod levers;

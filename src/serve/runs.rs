@@ -228,10 +228,10 @@ impl Runs {
                 if let Ok((r, values)) = &received {
                     let mut cache = self.cache();
                     let mut values = values.iter();
-                    if variant.is_some() {
-                        if let Some(Some(v)) = values.next() {
-                            own.insert(*r, Arc::new(money(v, p, y)));
-                        }
+                    if variant.is_some()
+                        && let Some(Some(v)) = values.next()
+                    {
+                        own.insert(*r, Arc::new(money(v, p, y)));
                     }
                     if let Some(Some(v)) = values.next() {
                         cache.base.insert(*r, Arc::new(money(v, p, y)));

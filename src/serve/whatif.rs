@@ -196,19 +196,21 @@ fn add_whatif_intervention(target: &mut Table, path: &[&str], start_year: i32) {
 /// price level (the year before the start: amounts are in that year's prices).
 fn add_implied(target: &mut Table, base: &Base<'_>, explicit: &[String]) {
     let given = |p: &str| explicit.iter().any(|e| e == p);
-    if given("lumpsum.trend") && !given("lumpsum.extend") {
-        if let Some(Value::Table(l)) = target.get_mut("lumpsum") {
-            l.insert("extend".into(), Value::String("trend".into()));
-        }
+    if given("lumpsum.trend")
+        && !given("lumpsum.extend")
+        && let Some(Value::Table(l)) = target.get_mut("lumpsum")
+    {
+        l.insert("extend".into(), Value::String("trend".into()));
     }
     let had_indexation = base.loaded.merged.contains_key("indexation");
-    if !had_indexation && explicit.iter().any(|e| e.starts_with("indexation.")) {
-        if let Some(Value::Table(ix)) = target.get_mut("indexation") {
-            ix.entry("base_year")
-                .or_insert(Value::Integer(i64::from(base.start_year - 1)));
-            for key in ["costs", "lumpsum"] {
-                ix.entry(key).or_insert(Value::Float(0.0));
-            }
+    if !had_indexation
+        && explicit.iter().any(|e| e.starts_with("indexation."))
+        && let Some(Value::Table(ix)) = target.get_mut("indexation")
+    {
+        ix.entry("base_year")
+            .or_insert(Value::Integer(i64::from(base.start_year - 1)));
+        for key in ["costs", "lumpsum"] {
+            ix.entry(key).or_insert(Value::Float(0.0));
         }
     }
 }

@@ -10,7 +10,9 @@
 # "serve-browser-test: FAIL: ...") unless
 #   - the base run streams to the end: #status data-state=done with
 #     data-replications=20, #headline-p has a probability in data-value, the
-#     fan chart has a #fan-median path, the headline is the Dutch sentence;
+#     fan chart has a #fan-median path, the headline is the Dutch sentence
+#     with P as "95 %", the parties table has one row per party of the
+#     scenario (the region's selected);
 #   - setting arrivals.rate_per_1000.mean to 70 % of its value (input and
 #     change events, as typing does) starts a new run: the median path
 #     differs, the headline gives the difference with its interval, and its

@@ -125,8 +125,16 @@ def run_steps(b, url, binary, folder, out, update):
     lang = b.evaluate("document.documentElement.lang")
     if lang != "nl":
         fail(f"served with --lang nl but <html lang={lang!r}>")
-    if "Kans dat de kosten" not in before["text"]:
-        fail(f"the headline is not the Dutch sentence: {before['text']!r}")
+    text = " ".join(before["text"].replace("\u00a0", " ").split())
+    if "Kans dat de kosten" not in text or f"{round(p0 * 100)} %" not in text:
+        fail(f"the headline is not the Dutch sentence with P as '{round(p0 * 100)} %': {text!r}")
+    # The parties table: one row per party of the scenario, the region's selected.
+    parties = json.loads(urllib.request.urlopen(url + "api/scenario", timeout=30).read())["parties"]
+    rows = b.evaluate("[...document.querySelectorAll('#parties tbody tr')].map(r => [r.dataset.party, r.className])")
+    if [r[0] for r in rows] != [p["name"] for p in parties]:
+        fail(f"the parties table lists {[r[0] for r in rows]}, the scenario has {[p['name'] for p in parties]}")
+    elif "selected" not in rows[[p["kind"] for p in parties].index("region")][1]:
+        fail("the region's row of the parties table is not the selected one")
 
     # 4. One lever to 70 %: typed like a person (input + change events), the page re-runs.
     step(f"set {LEVER} to 70 % of its value")

@@ -36,6 +36,8 @@ pub struct Fan {
 /// A scenario's view of one party, without intervals.
 #[derive(Clone, Debug, Serialize)]
 pub struct View {
+    /// Mean lumpsum per year (the contract's rules move it with the cost).
+    pub lumpsum: Vec<f64>,
     pub cost: Fan,
     pub p_overrun: Vec<f64>,
 }
@@ -94,7 +96,13 @@ pub fn summarize(parties: &[Party], years: usize, sample: &Sample<'_>) -> Vec<Pa
                     .map(|m| f64::from(u8::from(m.cost[p][y] > m.lumpsum[p][y])))
                     .collect()
             };
+            let lumpsum = |reps: &[&Money]| -> Vec<f64> {
+                (0..years)
+                    .map(|y| mean(&reps.iter().map(|m| m.lumpsum[p][y]).collect::<Vec<_>>()))
+                    .collect()
+            };
             let view = |reps: &[&Money]| View {
+                lumpsum: lumpsum(reps),
                 cost: fan((0..years).map(|y| cost(reps, y))),
                 p_overrun: (0..years).map(|y| mean(&over(reps, y))).collect(),
             };
@@ -117,9 +125,7 @@ pub fn summarize(parties: &[Party], years: usize, sample: &Sample<'_>) -> Vec<Pa
             });
             PartyResult {
                 party: parties[p].clone(),
-                lumpsum: (0..years)
-                    .map(|y| mean(&v.iter().map(|m| m.lumpsum[p][y]).collect::<Vec<_>>()))
-                    .collect(),
+                lumpsum: lumpsum(v),
                 cost: fan((0..years).map(|y| cost(v, y))),
                 p_overrun_ci95: p_overrun.iter().map(|&q| wilson(q, n)).collect(),
                 p_overrun,

@@ -221,7 +221,8 @@ impl Runs {
                         .send((r, values));
                 })
             });
-            let mut last = Instant::now();
+            // The first finished replication is shown at once.
+            let mut last = started.checked_sub(PROGRESS_EVERY).unwrap_or(started);
             let mut shown = 0;
             loop {
                 let received = receiver.recv_timeout(PROGRESS_EVERY);

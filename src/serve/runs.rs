@@ -151,57 +151,35 @@ impl Runs {
             Some(v) => Some(Columns::new(&v.model, &self.parties, &self.years)?),
             None => None,
         };
-        let twin = self
-            .base
-            .without_plan
-            .as_deref()
-            .zip(self.twin_columns.as_ref());
         let (base_known, twin_known): (Vec<u64>, Vec<u64>) = {
             let cache = self.cache();
-            (
-                cache.base.keys().copied().collect(),
-                cache.without_plan.keys().copied().collect(),
-            )
+            let keys = |m: &BTreeMap<u64, Arc<Money>>| m.keys().copied().collect();
+            (keys(&cache.base), keys(&cache.without_plan))
         };
         let skip_base = |r: u64| base_known.binary_search(&r).is_ok();
         let skip_twin = |r: u64| twin_known.binary_search(&r).is_ok();
-        let samplers = [variant, Some(&self.base), twin.map(|t| t.0)].map(|p| {
+        let twin = self.base.without_plan.as_deref();
+        let samplers = [variant, Some(&self.base), twin].map(|p| {
             p.and_then(|p| p.uncertainty.as_ref())
                 .map(|u| u.sampler(self.seed))
         });
-        let builders: Vec<Option<Box<ReplicationModel<'_>>>> = samplers
-            .iter()
-            .map(|s| {
-                s.as_ref().map(|s| {
-                    Box::new(move |r: u64| s.model(r).map(|(m, _)| m)) as Box<ReplicationModel<'_>>
-                })
+        let builders = samplers.each_ref().map(|s| {
+            s.as_ref().map(|s| {
+                Box::new(move |r: u64| s.model(r).map(|(m, _)| m)) as Box<ReplicationModel<'_>>
             })
-            .collect();
+        });
         let mut subjects = Vec::new();
         if let (Some(v), Some(c)) = (variant, &variant_columns) {
-            subjects.push(Subject {
-                model: &v.model,
-                layout: &c.layout,
-                columns: &c.flat,
-                per_replication: builders[0].as_deref(),
-                skip: None,
-            });
+            subjects.push(subject(v, c, builders[0].as_deref(), None));
         }
-        subjects.push(Subject {
-            model: &self.base.model,
-            layout: &self.base_columns.layout,
-            columns: &self.base_columns.flat,
-            per_replication: builders[1].as_deref(),
-            skip: Some(&skip_base),
-        });
-        if let Some((t, c)) = twin {
-            subjects.push(Subject {
-                model: &t.model,
-                layout: &c.layout,
-                columns: &c.flat,
-                per_replication: builders[2].as_deref(),
-                skip: Some(&skip_twin),
-            });
+        subjects.push(subject(
+            &self.base,
+            &self.base_columns,
+            builders[1].as_deref(),
+            Some(&skip_base),
+        ));
+        if let (Some(t), Some(c)) = (twin, &self.twin_columns) {
+            subjects.push(subject(t, c, builders[2].as_deref(), Some(&skip_twin)));
         }
         let plan = Plan {
             seed: self.seed,
@@ -209,91 +187,129 @@ impl Runs {
             threads: self.threads,
         };
         let (sender, receiver) = mpsc::channel::<(u64, Vec<Option<Vec<f64>>>)>();
-        let mut own: BTreeMap<u64, Arc<Money>> = BTreeMap::new();
-        let (p, y) = (self.parties.len(), self.years.len());
-        let outcome = std::thread::scope(|scope| {
+        let mut gather = Gather {
+            runs: self,
+            own: BTreeMap::new(),
+            has_variant: variant.is_some(),
+            n,
+            started,
+        };
+        let complete = std::thread::scope(|scope| {
             let worker = scope.spawn(|| {
                 let sender = Mutex::new(sender);
                 run_each(&subjects, &plan, cancel, &|r, values| {
-                    let _ = sender
+                    let sender = sender
                         .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .send((r, values));
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    let _ = sender.send((r, values));
                 })
             });
-            // The first finished replication is shown at once.
-            let mut last = started.checked_sub(PROGRESS_EVERY).unwrap_or(started);
-            let mut shown = 0;
-            loop {
-                let received = receiver.recv_timeout(PROGRESS_EVERY);
-                if let Ok((r, values)) = &received {
-                    let mut cache = self.cache();
-                    let mut values = values.iter();
-                    if variant.is_some()
-                        && let Some(Some(v)) = values.next()
-                    {
-                        own.insert(*r, Arc::new(money(v, p, y)));
-                    }
-                    if let Some(Some(v)) = values.next() {
-                        cache.base.insert(*r, Arc::new(money(v, p, y)));
-                    }
-                    if let Some(Some(v)) = values.next() {
-                        cache.without_plan.insert(*r, Arc::new(money(v, p, y)));
-                    }
-                }
-                let finished = matches!(received, Err(mpsc::RecvTimeoutError::Disconnected));
-                if finished {
-                    break;
-                }
-                if last.elapsed() >= PROGRESS_EVERY && !cancel.load(Ordering::Relaxed) {
-                    let result = self.result(&own, variant.is_some(), n, started, false);
-                    if result.replications > shown {
-                        shown = result.replications;
-                        if !emit(Event::Progress(result)) {
-                            cancel.store(true, Ordering::Relaxed);
-                        }
-                    }
-                    last = Instant::now();
-                }
-            }
+            gather.until_done(&receiver, cancel, emit);
             worker
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e))
+        })?;
+        emit(match complete {
+            true => Event::Done(gather.result(true)),
+            false => Event::Cancelled,
         });
-        if !outcome? {
-            emit(Event::Cancelled);
-            return Ok(());
-        }
-        emit(Event::Done(self.result(
-            &own,
-            variant.is_some(),
-            n,
-            started,
-            true,
-        )));
         Ok(())
+    }
+}
+
+/// One subject of a run: a prepared scenario with its columns.
+fn subject<'a>(
+    prepared: &'a Prepared,
+    columns: &'a Columns,
+    per_replication: Option<&'a ReplicationModel<'a>>,
+    skip: Option<&'a (dyn Fn(u64) -> bool + Sync)>,
+) -> Subject<'a> {
+    Subject {
+        model: &prepared.model,
+        layout: &columns.layout,
+        columns: &columns.flat,
+        per_replication,
+        skip,
+    }
+}
+
+/// The finished replications of one run as they arrive: the variant's
+/// kept here, the base's and its twin's put in the cache.
+struct Gather<'a> {
+    runs: &'a Runs,
+    own: BTreeMap<u64, Arc<Money>>,
+    has_variant: bool,
+    n: u64,
+    started: Instant,
+}
+
+impl Gather<'_> {
+    /// Takes replications until the workers are done, emitting a result
+    /// at most every `PROGRESS_EVERY` (the first at once); a client gone
+    /// (`emit` false) cancels the run.
+    fn until_done(
+        &mut self,
+        receiver: &mpsc::Receiver<(u64, Vec<Option<Vec<f64>>>)>,
+        cancel: &AtomicBool,
+        emit: &mut dyn FnMut(Event) -> bool,
+    ) {
+        let mut last = self
+            .started
+            .checked_sub(PROGRESS_EVERY)
+            .unwrap_or(self.started);
+        let mut shown = 0;
+        loop {
+            match receiver.recv_timeout(PROGRESS_EVERY) {
+                Ok((r, values)) => self.take(r, &values),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
+            if last.elapsed() < PROGRESS_EVERY || cancel.load(Ordering::Relaxed) {
+                continue;
+            }
+            let result = self.result(false);
+            if result.replications > shown {
+                shown = result.replications;
+                if !emit(Event::Progress(result)) {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            }
+            last = Instant::now();
+        }
+    }
+
+    /// One replication's values, in the order of the run's subjects.
+    fn take(&mut self, r: u64, values: &[Option<Vec<f64>>]) {
+        let (p, y) = (self.runs.parties.len(), self.runs.years.len());
+        let mut values = values.iter();
+        if self.has_variant
+            && let Some(Some(v)) = values.next()
+        {
+            self.own.insert(r, Arc::new(money(v, p, y)));
+        }
+        let mut cache = self.runs.cache();
+        if let Some(Some(v)) = values.next() {
+            cache.base.insert(r, Arc::new(money(v, p, y)));
+        }
+        if let Some(Some(v)) = values.next() {
+            cache.without_plan.insert(r, Arc::new(money(v, p, y)));
+        }
     }
 
     /// The result over the longest run of finished replications 0 … k − 1
     /// (so a result with k replications is the same whatever the threads did).
-    fn result(
-        &self,
-        own: &BTreeMap<u64, Arc<Money>>,
-        has_variant: bool,
-        n: u64,
-        started: Instant,
-        done: bool,
-    ) -> RunResult {
-        let cache = self.cache();
-        let has_twin = self.base.without_plan.is_some();
+    fn result(&self, done: bool) -> RunResult {
+        let (runs, own, n) = (self.runs, &self.own, self.n);
+        let cache = runs.cache();
+        let has_twin = runs.base.without_plan.is_some();
         let complete = |r: u64| {
             cache.base.contains_key(&r)
-                && (!has_variant || own.contains_key(&r))
+                && (!self.has_variant || own.contains_key(&r))
                 && (!has_twin || cache.without_plan.contains_key(&r))
         };
         let k = (0..n).take_while(|&r| complete(r)).count() as u64;
         let base: Vec<&Money> = (0..k).map(|r| cache.base[&r].as_ref()).collect();
-        let variant: Vec<&Money> = if has_variant {
+        let variant: Vec<&Money> = if self.has_variant {
             (0..k).map(|r| own[&r].as_ref()).collect()
         } else {
             base.clone()
@@ -309,10 +325,10 @@ impl Runs {
             replications: k as usize,
             requested: n,
             done,
-            elapsed_ms: started.elapsed().as_millis() as u64,
-            seed: self.seed,
-            years: self.years.clone(),
-            parties: summarize(&self.parties, self.years.len(), &sample),
+            elapsed_ms: self.started.elapsed().as_millis() as u64,
+            seed: runs.seed,
+            years: runs.years.clone(),
+            parties: summarize(&runs.parties, runs.years.len(), &sample),
         }
     }
 }

@@ -24,6 +24,7 @@ mod oracle;
 mod results;
 mod structured;
 mod targets;
+mod whatif;
 
 use engine::{Plan, Tally, Target};
 
@@ -92,6 +93,11 @@ fn result_folders_survive_mutation() {
     short(&results::ResultsTarget::new(), 1, 100, 1);
 }
 
+#[test]
+fn what_if_requests_survive_mutation() {
+    short(&whatif::WhatIfTarget::new(), 4, 100, 60);
+}
+
 /// The long run: every target in turn for FUZZ_SECONDS in all (default
 /// 600), random seeds (or FUZZ_SEED), all structured cases first (none with
 /// FUZZ_SKIP_STRUCTURED=1, as the script restarts after a crash).
@@ -117,6 +123,7 @@ fn long() {
         Box::new(targets::SweepTarget::new()),
         Box::new(cbs::CbsTarget::new()),
         Box::new(results::ResultsTarget::new()),
+        Box::new(whatif::WhatIfTarget::new()),
     ];
     let chosen: Vec<&Box<dyn Target>> = all
         .iter()

@@ -4,15 +4,16 @@
 
 use super::Served;
 use super::api::{ApiRequest, Failure, body, internal, replications};
+use super::guard::{Hosts, guard, host_of};
 use super::runs::Event;
 use super::stream::{Message, answer};
 use crate::error::{Error, InputError, InputErrors};
 use crate::limits::MAX_REQUEST_BYTES;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, header};
+use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
@@ -35,7 +36,7 @@ pub async fn serve(served: Shared, address: SocketAddr) -> Result<(), Error> {
         ])
     })?;
     let bound = listener.local_addr().map_err(anyhow::Error::from)?;
-    let hosts = Arc::new(allowed_hosts(bound));
+    let hosts = Arc::new(Hosts::of(bound));
     let app = Router::new()
         .route("/", get(page))
         .route("/api/scenario", get(scenario))
@@ -71,86 +72,6 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-}
-
-/// `127.0.0.1:8080` (IPv6 in brackets).
-fn host_of(address: SocketAddr) -> String {
-    match address {
-        SocketAddr::V4(a) => format!("{}:{}", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
-    }
-}
-
-/// The `Host` values a request may carry: the bound address, and
-/// `localhost` when bound to a loopback address. Anything else is a
-/// foreign name pointing at us (DNS rebinding) and gets 403.
-pub fn allowed_hosts(bound: SocketAddr) -> Vec<String> {
-    let mut hosts = vec![host_of(bound)];
-    if bound.ip().is_loopback() {
-        hosts.push(format!("localhost:{}", bound.port()));
-    }
-    hosts
-}
-
-/// Refuses foreign hosts (403), cross-origin writes (403) and writes that
-/// are not JSON (415: a form post from another site cannot be JSON without
-/// a preflight, which we never grant).
-async fn guard(State(hosts): State<Arc<Vec<String>>>, request: Request, next: Next) -> Response {
-    let headers = request.headers();
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    if !hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
-        return Failure::new(
-            StatusCode::FORBIDDEN,
-            format!("Host {host:?} is not this server"),
-            format!("open http://{}/", hosts[0]),
-        )
-        .into_response();
-    }
-    let writes = request.method() != Method::GET && request.method() != Method::HEAD;
-    if let Some(refusal) = cross_origin(headers, &hosts).filter(|_| writes) {
-        return refusal.into_response();
-    }
-    next.run(request).await
-}
-
-fn cross_origin(headers: &HeaderMap, hosts: &[String]) -> Option<Failure> {
-    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(origin) = text(header::ORIGIN) {
-        let same = hosts
-            .iter()
-            .any(|h| origin.eq_ignore_ascii_case(&format!("http://{h}")));
-        if !same {
-            return Some(Failure::new(
-                StatusCode::FORBIDDEN,
-                format!("cross-origin write from {origin:?}"),
-                "use the page this server serves, or a client that sends no foreign Origin",
-            ));
-        }
-    }
-    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    if let Some(site) = site.filter(|s| *s != "same-origin" && *s != "none") {
-        return Some(Failure::new(
-            StatusCode::FORBIDDEN,
-            format!("cross-site write (Sec-Fetch-Site: {site})"),
-            "use the page this server serves",
-        ));
-    }
-    let json = text(header::CONTENT_TYPE).is_some_and(|t| {
-        t.trim()
-            .to_ascii_lowercase()
-            .starts_with("application/json")
-    });
-    if !json {
-        return Some(Failure::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "the body must be JSON",
-            "send Content-Type: application/json",
-        ));
-    }
-    None
 }
 
 async fn page() -> Response {

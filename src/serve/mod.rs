@@ -11,6 +11,7 @@
 
 mod api;
 mod files;
+mod guard;
 mod http;
 mod inverse;
 pub mod levers;

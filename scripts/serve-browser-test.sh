@@ -137,7 +137,7 @@ echo "== $url ($(chromium --version 2>/dev/null | head -n 1))"
 # --- 3. the page in Chromium ----------------------------------------------------
 rc=0
 # Budget: the base run, one search (20-60 s), the variant, save, export, recovery.
-timeout -k 10 280 "$venv/bin/python" "$root/scripts/serve-browser/check.py" \
+PYTHONDONTWRITEBYTECODE=1 timeout -k 10 280 "$venv/bin/python" "$root/scripts/serve-browser/check.py" \
     "$url" "$bin" "$folder" "$out" "$work/chromium" || rc=$?
 cp "$work/server.stderr" "$out/server.stderr" 2>/dev/null || true
 [ "$rc" = 124 ] && fail "the browser checks did not finish within 280 s"

@@ -12,10 +12,19 @@
 #     data-replications=20, #headline-p has a probability in data-value, the
 #     fan chart has a #fan-median path, the headline is the Dutch sentence
 #     with P as "95 %", the parties table has one row per party of the
-#     scenario (the region's selected);
+#     scenario (the region's selected); the fan draws the lumpsum and the
+#     base's lumpsum (dashed, #fan-base-lumpsum);
+#   - "Wat moet er veranderen?" on the base: party region, year 2028 (the
+#     first), lever tariff, target 50 %, #required-run clicked: the panel
+#     shows "stap k" progress, then #required-answer data-status=found with a
+#     finite non-zero data-change (the region's P in 2028 is about 0.6, so a
+#     small tariff cut reaches 50 %) and a sentence with the change, its
+#     interval and the confirmed P; the page posted exactly that question to
+#     POST /api/required, and the finished run was left alone;
 #   - setting arrivals.rate_per_1000.mean to 70 % of its value (input and
 #     change events, as typing does) starts a new run: the median path
-#     differs, the headline gives the difference with its interval, and its
+#     differs, the variant's lumpsum differs from the base's dashed one
+#     (named in the legend), the headline gives the difference with its interval, and its
 #     data-value is, to full precision, the P(overrun) that POST /api/run
 #     answers for that override (whose region mean cost is lower every year).
 #     Not "P falls": under the contract's downward adjustment fewer arrivals
@@ -26,12 +35,16 @@
 #     under that name is refused in #save-error and leaves the file as it was;
 #   - Export shows the folder (below TMP/out/serve/) in #exported and its
 #     report.html exists;
+#   - a search started on the variant and still under way is cancelled
+#     (#required-answer data-status=cancelled) by the next lever change, and
+#     stays so;
 #   - a bad lever value (-5) shows the server's 400 error in #error, and Reset
 #     brings back exactly the first base result;
 #   - every request the page made (its session's Network events) is to
 #     http://127.0.0.1:PORT/, data:, blob: or about:, and there was no uncaught
 #     exception or console error (the one deliberate 400 aside).
-# A 1280x900 screenshot of the variant is written to out/ci-serve/serve.png;
+# A 1280x900 screenshot of the variant (a changed lever, the headline with
+# the required-change answer, the fan chart) is written to out/ci-serve/serve.png;
 # with UPDATE_SCREENSHOT=1 it also replaces docs/serve.png (README shows it).
 #
 # Why CDP rather than `chromium --screenshot`: the page is live (it streams
@@ -123,10 +136,11 @@ echo "== $url ($(chromium --version 2>/dev/null | head -n 1))"
 
 # --- 3. the page in Chromium ----------------------------------------------------
 rc=0
-timeout -k 10 170 "$venv/bin/python" "$root/scripts/serve-browser/check.py" \
+# Budget: the base run, one search (20-60 s), the variant, save, export, recovery.
+PYTHONDONTWRITEBYTECODE=1 timeout -k 10 280 "$venv/bin/python" "$root/scripts/serve-browser/check.py" \
     "$url" "$bin" "$folder" "$out" "$work/chromium" || rc=$?
 cp "$work/server.stderr" "$out/server.stderr" 2>/dev/null || true
-[ "$rc" = 124 ] && fail "the browser checks did not finish within 170 s"
+[ "$rc" = 124 ] && fail "the browser checks did not finish within 280 s"
 [ "$rc" = 0 ] || fail "the page failed in Chromium (see above; logs in ${out#"$root/"})"
 echo "artefacts in ${out#"$root/"}: serve.png, cdp-events.json, server.stderr"
 echo "time: $(($(date +%s) - started)) s"

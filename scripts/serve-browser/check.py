@@ -11,6 +11,7 @@ Exits 0 when every check passed, 1 with "serve-browser-test: FAIL: ..." lines ot
 """
 import base64
 import json
+import math
 import os
 import signal
 import subprocess
@@ -24,6 +25,7 @@ from cdp import CdpError, Chromium  # noqa: E402
 
 LEVER = "arrivals.rate_per_1000.mean"
 RUN_TIMEOUT = 120          # one 20-replication run (variant, base and no-plan) on a slow 2-core machine
+REQUIRED_TIMEOUT = 240     # one search of POST /api/required (up to ~40 runs of 20 replications)
 failures = []
 
 
@@ -135,6 +137,11 @@ def run_steps(b, url, binary, folder, out, update):
         fail(f"the parties table lists {[r[0] for r in rows]}, the scenario has {[p['name'] for p in parties]}")
     elif "selected" not in rows[[p["kind"] for p in parties].index("region")][1]:
         fail("the region's row of the parties table is not the selected one")
+    if not b.evaluate("!!document.getElementById('fan-lumpsum') && !!document.getElementById('fan-base-lumpsum')"):
+        fail("the fan chart lacks the lumpsum (#fan-lumpsum) or the base's dashed lumpsum (#fan-base-lumpsum)")
+
+    # "Wat moet er veranderen?" on the base: the region in the first year, the tariff, P to 50 %.
+    check_required(b, url, before)
 
     # 4. One lever to 70 %: typed like a person (input + change events), the page re-runs.
     step(f"set {LEVER} to 70 % of its value")
@@ -160,6 +167,15 @@ def run_steps(b, url, binary, folder, out, update):
     print(f"   progress shown while running: {', '.join(map(str, seen)) or 'none (the run finished between two events)'} / 20", flush=True)
     if after["d"] == before["d"]:
         fail("#fan-median d did not change after the lever change")
+    # The contract moves the lumpsum with the cost: the variant's and the base's differ now,
+    # the base's drawn dashed and named in the legend.
+    lump = b.evaluate("(() => { const v = document.getElementById('fan-lumpsum'), w = document.getElementById('fan-base-lumpsum');"
+                      " return {v: v && v.getAttribute('d'), b: w && w.getAttribute('d'), dash: w && w.getAttribute('stroke-dasharray'),"
+                      " legend: document.getElementById('fan-legend').textContent}; })()")
+    if not lump["v"] or not lump["b"] or lump["v"] == lump["b"] or not lump["dash"]:
+        fail(f"after the lever change the fan does not show the variant's lumpsum beside the base's dashed one: {lump}")
+    if "Lumpsum basis" not in lump["legend"]:
+        fail(f"the fan's legend does not name the base's lumpsum: {lump['legend']!r}")
     if "verschil" not in after["text"] or "interval" not in after["text"]:
         fail(f"with a lever changed the headline lacks the difference with its interval: {after['text']!r}")
     # The page shows the server's numbers: ask the API itself (plain JSON, same overrides
@@ -250,6 +266,14 @@ def run_steps(b, url, binary, folder, out, update):
     if status(b)["run"] != run:   # the export cancelled nothing (the page was idle): no new run
         wait_done(b, run, "the run the page restarted after the export")
 
+    # A search under way is dropped when a lever changes (AbortController; the server cancels
+    # it as the next run starts): start one, and change the lever once it has made a step.
+    step("a search under way, then a lever changes: the search is cancelled")
+    b.evaluate("document.getElementById('required-run').click()")
+    b.wait_for("(() => { const a = document.getElementById('required-answer');"
+               " return a.dataset.status === 'running' && /stap [1-9]/.test(a.textContent); })()",
+               "#required-answer running with a step", RUN_TIMEOUT)
+
     # A bad value: a 400 answer shown in #error, then the page keeps working.
     step(f"a bad value (-5) for {LEVER}: the error is shown, the page recovers")
     run = status(b)["run"]
@@ -259,14 +283,101 @@ def run_steps(b, url, binary, folder, out, update):
                      f" return Number(s.dataset.run) > {run} && s.dataset.state === 'error' &&"
                      f" e.classList.contains('visible') && e.textContent; }})()", "#error after a bad value", 60)
     print(f"   #error: {err}", flush=True)
+    dropped = b.evaluate("(() => { const a = document.getElementById('required-answer');"
+                         " return {status: a.dataset.status, text: a.textContent}; })()")
+    print(f"   #required-answer: {dropped['status']}: {dropped['text']}", flush=True)
+    if dropped["status"] != "cancelled":
+        fail(f"the search under way was not cancelled by the lever change: #required-answer {dropped}")
     run = status(b)["run"]
     b.evaluate("document.getElementById('reset').click()")
     wait_done(b, run, "the run after Reset")
     if b.evaluate("document.getElementById('error').classList.contains('visible')"):
         fail("#error is still visible after a good run")
     back = snapshot(b)
+    late = b.evaluate("document.getElementById('required-answer').dataset.status")
+    if late != "cancelled":
+        fail(f"the cancelled search still changed #required-answer (data-status={late!r})")
     if back["p"] != before["p"] or back["d"] != before["d"]:
         fail(f"after Reset the headline ({back['p']}) or the median differs from the first base run ({before['p']})")
+
+
+def post_data(request):
+    """A request's body from its Network event (`postData`, or the newer `postDataEntries`)."""
+    if request.get("postData"):
+        return request["postData"]
+    entries = request.get("postDataEntries") or []
+    return b"".join(base64.b64decode(e.get("bytes", "")) for e in entries).decode() or None
+
+
+def check_required(b, url, before):
+    """The headline's "Wat moet er veranderen?": tariff, region, first year, target 50 %.
+    On the default the region's P(overrun) in 2028 is about 0.6, so a small tariff cut reaches
+    50 %: the answer must be `found` with a finite, non-zero change."""
+    scenario = json.loads(urllib.request.urlopen(url + "api/scenario", timeout=30).read())
+    years = scenario["years"]
+    region = next(p for p in scenario["parties"] if p["kind"] == "region")["name"]
+    step(f"what would have to change: tariff, {region} {years[0]}, P(overrun) to 50 %")
+    ok = b.evaluate(f"""(() => {{
+        const set = (id, v, ev) => {{ const e = document.getElementById(id); if (!e) return id;
+            e.value = v; e.dispatchEvent(new Event(ev, {{bubbles: true}})); return e.value === v ? '' : id + '=' + e.value; }};
+        const a = document.getElementById('required-answer'), r = document.getElementById('required-run');
+        if (!a || !r) return 'no #required-answer or #required-run';
+        return set('party', {json.dumps(region)}, 'change') + set('year', '{years[0]}', 'change')
+            + set('required-lever', 'tariff', 'change') + set('required-target', '50', 'input') || 'ok'; }})()""")
+    if ok != "ok":
+        raise CdpError(f"cannot set the required-change inputs: {ok}")
+    p_first = b.evaluate("document.getElementById('headline-p').dataset.value")
+    print(f"   headline P(overrun) {years[0]} {region}: {p_first}", flush=True)
+    # Keep every progress line ("stap k: ...") the panel shows while the search runs.
+    b.evaluate("""(() => { window.__req = []; const a = document.getElementById('required-answer');
+        new MutationObserver(() => { if (a.dataset.status === 'running') window.__req.push(a.textContent); })
+        .observe(a, {attributes: true, childList: true, subtree: true, characterData: true}); })()""")
+    run = status(b)["run"]
+    t0 = time.time()
+    b.evaluate("document.getElementById('required-run').click()")
+    ans = b.wait_for("(() => { const a = document.getElementById('required-answer'), s = a.dataset.status;"
+                     " return ['found', 'already_met', 'unreachable', 'error', 'cancelled'].includes(s) &&"
+                     " {status: s, change: a.dataset.change === undefined ? null : a.dataset.change, text: a.textContent}; })()",
+                     "#required-answer data-status found|already_met|unreachable", REQUIRED_TIMEOUT, interval=0.5)
+    steps = [t for t in dict.fromkeys(b.evaluate("window.__req")) if "stap" in t]
+    text = " ".join(ans["text"].replace("\u00a0", " ").split())
+    print(f"   {ans['status']} in {time.time() - t0:.1f} s after {len(steps)} step(s) shown; data-change={ans['change']}", flush=True)
+    print(f"   {text}", flush=True)
+    if steps:
+        print(f"   last progress: {' '.join(steps[-1].replace(chr(160), ' ').split())}", flush=True)
+    change = None
+    try:
+        change = float(ans["change"]) if ans["change"] is not None else None
+    except ValueError:
+        pass
+    if ans["status"] != "found":
+        fail(f"the required change of the tariff for P {years[0]} {region} = 50 % is {ans['status']!r}, "
+             f"expected 'found' (P is about 0.6 there): {text!r}")
+    elif change is None or not math.isfinite(change) or change == 0:
+        fail(f"#required-answer data-change={ans['change']!r} is not a finite non-zero fraction")
+    else:
+        want = ["Tarieven", str(years[0]), "50 %", "interval", "bevestigd"]
+        missing = [w for w in want if w not in text]
+        if missing:
+            fail(f"the answer sentence lacks {missing}: {text!r}")
+        shown = f"{abs(change) * 100:.1f}".replace(".", ",")
+        if shown not in text:
+            fail(f"the answer sentence does not give the change {change} as {shown} %: {text!r}")
+    if not steps:
+        fail("no progress ('stap k: ...') was shown while the search ran")
+    # What the page sent: the selected party and year, the lever, the target, no overrides.
+    sent = [json.loads(post_data(p["request"]) or "null") for s, m, p in b.events
+            if m == "Network.requestWillBeSent" and p["request"]["url"].endswith("/api/required")]
+    want_body = {"lever": "tariff", "year": years[0], "scope": "region", "target": 0.5, "overrides": {}}
+    if not sent or not sent[-1] or any(sent[-1].get(k) != v for k, v in want_body.items()):
+        fail(f"POST /api/required was sent {sent[-1] if sent else 'never'}; expected it to hold {want_body}")
+    if status(b)["run"] != run or status(b)["state"] != "done":
+        fail(f"the search disturbed the finished run: #status {status(b)}")
+    # Back to the last year (the checks below compare the headline there).
+    b.evaluate(f"""(() => {{ const y = document.getElementById('year'); y.value = '{years[-1]}';
+        y.dispatchEvent(new Event('change', {{bubbles: true}})); }})()""")
+    if snapshot(b)["p"] != before["p"]:
+        fail(f"back in {years[-1]} the headline shows {snapshot(b)['p']}, before the search {before['p']}")
 
 
 def check_network(events, origin):

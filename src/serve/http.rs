@@ -21,8 +21,21 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
-/// The page: one file, every script and style inline.
-const PAGE: &str = include_str!("page.html");
+/// The page: one response, every style and script inline (no request
+/// leaves for anything), kept as one file per concern in `page/`.
+const PAGE: &str = concat!(
+    include_str!("page/head.html"),
+    include_str!("page/style.css"),
+    include_str!("page/body.html"),
+    include_str!("page/texts.js"),
+    include_str!("page/levers.js"),
+    include_str!("page/run.js"),
+    include_str!("page/render.js"),
+    include_str!("page/required.js"),
+    include_str!("page/files.js"),
+    include_str!("page/start.js"),
+    include_str!("page/tail.html"),
+);
 
 type Shared = Arc<Served>;
 

@@ -40,23 +40,8 @@ fail() {
 }
 
 # --- 1. what the test needs --------------------------------------------------
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v python3 >/dev/null 2>&1 || need+=(python3)
-# Fonts: libfontconfig1 pulls in *one* of several font packages and
-# chromium-common only recommends fonts-liberation; ask for both explicitly so
-# the screenshot looks the same on every machine (DejaVu for system-ui and
-# sans-serif, Liberation for Arial).
-installed fonts-dejavu-core || need+=(fonts-dejavu-core)
-installed fonts-liberation || need+=(fonts-liberation)
-if ((${#need[@]})); then
-    [ "$(id -u)" = 0 ] || fail "missing ${need[*]}; run as root (installs with apt-get) or install them"
-    echo "== installing ${need[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
-command -v chromium >/dev/null 2>&1 || fail "chromium is still missing after apt-get install"
+. "$root/scripts/lib/browser-deps.sh"
+install_browser_deps
 
 # --- 2. the report --------------------------------------------------------------
 if [ $# -ge 1 ]; then

@@ -69,21 +69,8 @@ fail() {
 }
 
 # --- 1. what the test needs --------------------------------------------------
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v python3 >/dev/null 2>&1 || need+=(python3)
-python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
-# Fonts as in report-browser-test.sh, so the screenshot looks the same everywhere.
-installed fonts-dejavu-core || need+=(fonts-dejavu-core)
-installed fonts-liberation || need+=(fonts-liberation)
-if ((${#need[@]})); then
-    [ "$(id -u)" = 0 ] || fail "missing ${need[*]}; run as root (installs with apt-get) or install them"
-    echo "== installing ${need[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
-command -v chromium >/dev/null 2>&1 || fail "chromium is still missing after apt-get install"
+. "$root/scripts/lib/browser-deps.sh"
+install_browser_deps "python3-venv:python3 -c 'import ensurepip, venv'"
 
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 venv="$target_dir/serve-browser-venv"

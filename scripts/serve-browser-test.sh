@@ -27,8 +27,9 @@
 #     (named in the legend), the headline gives the difference with its interval, and its
 #     data-value is, to full precision, the P(overrun) that POST /api/run
 #     answers for that override (whose region mean cost is lower every year).
-#     Not "P falls": under the contract's downward adjustment fewer arrivals
-#     lower the lumpsum as well, and P in 2037 need not fall;
+#     P(overrun) changes (the headline's and some year's). Not "P falls":
+#     under the contract's downward adjustment fewer arrivals lower the
+#     lumpsum as well, and P in 2037 need not fall;
 #   - "Save as scenario" with the name tafel-variant writes
 #     TMP/tafel-variant.toml, shows its absolute path in #saved-path, the file
 #     extends the base and `jeugdstroom validate` accepts it; saving again

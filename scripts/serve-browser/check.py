@@ -189,6 +189,12 @@ def run_steps(b, url, binary, folder, out, update):
         fail(f"#headline-p data-value={after['p']} but the API's region P(overrun) in {api['years'][-1]} is {want_p}")
     if abs(p0 - want_base) > 1e-12:
         fail(f"the first base run showed P={p0} but the API's base P(overrun) is {want_base}")
+    # P(overrun) on the page changes with the lever: the headline's (the last year) and the
+    # per-year P of the region (drawn as the bars) differ from the base's.
+    if after["p"] == before["p"]:
+        fail(f"the headline's P(overrun) stayed {before['p']} after the lever change")
+    if region["p_overrun"] == region["base"]["p_overrun"]:
+        fail(f"no year's P(overrun) changed with the lever: {region['p_overrun']}")
     fell = all(v < b for v, b in zip(region["cost"]["mean"], region["base"]["cost"]["mean"]))
     if not fell:
         fail(f"70 % of the arrivals did not lower the region's mean cost in every year: {region['diff']['cost_mean']}")

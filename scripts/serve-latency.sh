@@ -10,6 +10,11 @@
 # sending it to the first progress event (time to first result) and to the
 # final `done` (time to R replications), and the progress counts on the way.
 #
+# The server computes the base in the background from its start (any
+# request cancels that, keeping what is done); the requests are sent at once,
+# so the base request's figures are those of a page opened right away.
+# With WAIT=S the first request waits S seconds (a page opened later).
+#
 # Usage: scripts/serve-latency.sh [BIN] [R] [THREADS]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,4 +32,5 @@ pid=$!
 for _ in $(seq 100); do grep -q listening "$log" 2>/dev/null && break; sleep 0.1; done
 port="$(grep -o '[0-9]*/$' "$log" | tr -d /)"
 [ -n "$port" ] || { cat "$log" >&2; exit 1; }
+sleep "${WAIT:-0}"
 python3 "$root/scripts/serve-latency/measure.py" "$port" "$reps"

@@ -60,18 +60,39 @@ pub async fn serve(served: Shared, address: SocketAddr) -> Result<(), Error> {
         .route("/api/required", post(super::inverse::required))
         .layer(middleware::from_fn_with_state(hosts, guard))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
-        .with_state(served);
+        .with_state(served.clone());
     println!("listening on http://{}/", host_of(bound));
     use std::io::Write;
     let _ = std::io::stdout().flush();
+    tokio::spawn(warm_up(served.clone()));
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
+        .with_graceful_shutdown(shutdown(served))
         .await
         .map_err(anyhow::Error::from)?;
     Ok(())
 }
 
-async fn shutdown() {
+/// Computes the base's replications while nobody asks anything, so the
+/// page's first answer is mostly known; any request cancels it (what is
+/// finished stays in the cache).
+async fn warm_up(s: Shared) {
+    // Never in the way of a request that came first.
+    let Some(cancel) = s.runs.claim_if_idle() else {
+        return;
+    };
+    let Ok(slot) = s.slot.clone().try_lock_owned() else {
+        return;
+    };
+    let _ = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        let _ = s.runs.run(None, s.replications, &cancel, &mut |_| true);
+    })
+    .await;
+}
+
+/// Waits for Ctrl-C or SIGTERM, then stops the running simulation so its
+/// stream ends and the server can close.
+async fn shutdown(s: Shared) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -85,6 +106,7 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    s.runs.supersede();
 }
 
 async fn page() -> Response {

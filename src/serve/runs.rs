@@ -130,6 +130,21 @@ impl Runs {
         flag
     }
 
+    /// A flag for work nobody asked for (the base at start-up), only when
+    /// no request has come yet; a request then supersedes it as any other.
+    pub fn claim_if_idle(&self) -> Option<Arc<AtomicBool>> {
+        let mut latest = self
+            .latest
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if latest.is_some() {
+            return None;
+        }
+        let flag = Arc::new(AtomicBool::new(false));
+        *latest = Some(flag.clone());
+        Some(flag)
+    }
+
     fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
         self.cache
             .lock()

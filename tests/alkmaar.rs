@@ -6,7 +6,7 @@
 
 use crate::util::{mean, run_into, std_error};
 use jeugdstroom::metrics::{ALL, ColumnKey, Metric};
-use jeugdstroom::montecarlo::binfile::BinReader;
+use jeugdstroom::montecarlo::rowfile::RowReader;
 use std::path::Path;
 
 const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/regio-alkmaar.toml");
@@ -27,7 +27,7 @@ const PRINTED_ROUNDING: f64 = 0.005;
 
 /// Per replication, the region's value of `metric` for `form` in `year`.
 fn region_values(dir: &Path, year: i32, form: &str, metric: Metric) -> Vec<f64> {
-    let mut reader = BinReader::open(&dir.join("replications.parquet")).unwrap();
+    let mut reader = RowReader::open(&dir.join("replications.parquet")).unwrap();
     let is = |k: &ColumnKey| {
         k.year == year
             && k.metric == metric

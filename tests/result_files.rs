@@ -6,7 +6,7 @@
 
 use crate::util::*;
 use jeugdstroom::metrics::ColumnKey;
-use jeugdstroom::montecarlo::binfile::{BinReader, BinWriter, FILE_NAME};
+use jeugdstroom::montecarlo::rowfile::{FILE_NAME, RowReader, RowWriter};
 use jeugdstroom::output::checksum::sha256_file;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -72,14 +72,14 @@ type Rows = Vec<(u64, Vec<f64>)>;
 /// Rewrites a row file with `edit` applied to its rows (a well-formed
 /// Parquet file holding wrong rows, as a tool other than ours could write).
 fn rewrite(path: &Path, edit: impl Fn(&[ColumnKey], &mut Rows)) {
-    let mut reader = BinReader::open(path).unwrap();
+    let mut reader = RowReader::open(path).unwrap();
     let columns = reader.columns.clone();
     let mut rows = Rows::new();
     while let Some(row) = reader.next_row().unwrap() {
         rows.push((row.replication(), row.values().to_vec()));
     }
     edit(&columns, &mut rows);
-    let mut writer = BinWriter::create(path, &columns).unwrap();
+    let mut writer = RowWriter::create(path, &columns).unwrap();
     for (replication, values) in &rows {
         writer.write(*replication, values).unwrap();
     }

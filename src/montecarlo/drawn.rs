@@ -5,7 +5,7 @@
 //! values and the twin's headline columns go to their own files, in
 //! replication order, so shards and `merge` carry them byte for byte.
 
-use super::binfile::BinWriter;
+use super::rowfile::RowWriter;
 use super::{Replication, Row, evaluate};
 use crate::error::InputError;
 use crate::metrics::{ColumnKey, Layout};
@@ -60,7 +60,7 @@ pub(super) fn reweighed(
 
 /// The open files of a run with uncertain parameters.
 pub(super) struct DrawnWriters {
-    twin: BinWriter,
+    twin: RowWriter,
     columns: Vec<usize>,
     parameters: BufWriter<File>,
     names: Vec<String>,
@@ -73,7 +73,7 @@ impl Drawn<'_> {
         let mut parameters = BufWriter::new(File::create(self.parameters_path)?);
         parameters.write_all(b"replication,path,value\n")?;
         Ok(DrawnWriters {
-            twin: BinWriter::create(self.twin_path, &keys)?,
+            twin: RowWriter::create(self.twin_path, &keys)?,
             columns,
             parameters,
             names: self.names.iter().map(|n| csv_field(n)).collect(),

@@ -8,9 +8,9 @@
 //! in exact order with a reorder buffer of a few rows and writes them while
 //! the workers go on. No worker ever waits for the disk or for a batch.
 
-pub mod binfile;
 mod drawn;
 mod in_memory;
+pub mod rowfile;
 mod shard;
 pub mod timings;
 
@@ -26,9 +26,9 @@ use crate::model::Model;
 
 use crate::sim::{Overrun, Simulation};
 use anyhow::anyhow;
-use binfile::BinWriter;
 use drawn::DrawnWriters;
 use rayon::prelude::*;
+use rowfile::RowWriter;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
@@ -210,14 +210,14 @@ impl Work<'_, '_> {
 
 /// The open row files of a run.
 struct Files {
-    bin: BinWriter,
+    bin: RowWriter,
     extra: Option<DrawnWriters>,
 }
 
 impl Files {
     fn open(path: &Path, layout: &Layout, drawn: Option<&Drawn<'_>>) -> Result<Files, Error> {
         Ok(Files {
-            bin: BinWriter::create(path, &layout.keys)?,
+            bin: RowWriter::create(path, &layout.keys)?,
             extra: drawn.map(|d| d.writers(layout)).transpose()?,
         })
     }

@@ -10,7 +10,7 @@
 use super::export::{Format, TableWriter};
 use super::format::Name;
 use crate::metrics::{CYCLE_METRICS, ColumnKey, CycleMetric, Metric};
-use crate::montecarlo::binfile::BinReader;
+use crate::montecarlo::rowfile::RowReader;
 use crate::stats::{Value, exact_mean_cents, money_quantile, money_quantile_permille};
 use anyhow::Result;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -116,7 +116,7 @@ pub fn write(
     }
     // [group][metric] → values per replication (cents).
     let mut values = vec![vec![Vec::with_capacity(rows); CYCLE_METRICS.len()]; groups.len()];
-    let mut reader = BinReader::open(bin)?;
+    let mut reader = RowReader::open(bin)?;
     while let Some(row) = reader.next_row()? {
         for (g, group) in groups.iter().enumerate() {
             for (m, column) in group.columns.iter().enumerate() {

@@ -5,7 +5,7 @@
 
 use super::manifest::{FILE_NAME as MANIFEST, Manifest};
 use crate::error::InputError;
-use crate::montecarlo::binfile::{BinReader, FILE_NAME as BIN};
+use crate::montecarlo::rowfile::{FILE_NAME as ROW_FILE, RowReader};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -146,11 +146,11 @@ pub fn verify_rows(
     dir: &Path,
     manifest: &Manifest,
 ) -> anyhow::Result<Vec<crate::metrics::ColumnKey>> {
-    let want = recorded(dir, manifest, BIN)?;
-    let path = dir.join(BIN);
+    let want = recorded(dir, manifest, ROW_FILE)?;
+    let path = dir.join(ROW_FILE);
     compare(&path, want, &sha256_file(&path)?)?;
     let [start, end] = manifest.replication_range;
-    let mut reader = BinReader::open(&path)?.expect_replications(start..end)?;
+    let mut reader = RowReader::open(&path)?.expect_replications(start..end)?;
     while reader.next_row()?.is_some() {}
     Ok(std::mem::take(&mut reader.columns))
 }

@@ -6,7 +6,7 @@
 use super::export::write_table;
 use super::format::{Fixed, Name};
 use crate::metrics::{ColumnKey, Derived, Figure, Metric, ScopeKind};
-use crate::montecarlo::binfile::{BinReader, Row};
+use crate::montecarlo::rowfile::{Row, RowReader};
 use crate::stats::t95;
 use anyhow::{Result, bail};
 use serde::Serialize;
@@ -163,9 +163,9 @@ struct Pair {
 type Paired = [Moments; 3];
 
 /// Compares the replication files of two runs replication by replication.
-pub fn compare_bins(a: &Path, b: &Path) -> Result<Vec<ComparisonRow>> {
-    let mut ra = BinReader::open(a)?;
-    let mut rb = BinReader::open(b)?;
+pub fn compare_row_files(a: &Path, b: &Path) -> Result<Vec<ComparisonRow>> {
+    let mut ra = RowReader::open(a)?;
+    let mut rb = RowReader::open(b)?;
     let pairs = pairs(&ra.columns, &rb.columns);
     // Region cost per year, in year order: also compared cumulatively (the
     // cost of a transition so far, and when it pays back).

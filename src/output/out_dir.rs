@@ -10,7 +10,7 @@ use std::path::Path;
 /// Parquet one), a backtest's scenario.
 const OURS: [&str; 6] = [
     super::manifest::FILE_NAME,
-    crate::montecarlo::binfile::FILE_NAME,
+    crate::montecarlo::rowfile::FILE_NAME,
     ".replications.parquet.tmp",
     "replications.bin",
     ".replications.bin.tmp",

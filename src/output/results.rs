@@ -10,7 +10,7 @@ use super::party_tables::write_party_tables;
 use super::streamed::Tables;
 use super::summary::{PartyStats, write_summary};
 use super::uncertainty::open_twin;
-use crate::montecarlo::binfile::{BinReader, FILE_NAME as BIN};
+use crate::montecarlo::rowfile::{FILE_NAME as ROW_FILE, RowReader};
 use crate::montecarlo::timings;
 use crate::montecarlo::twin_columns;
 use anyhow::{Result, anyhow, bail};
@@ -37,7 +37,7 @@ pub const WITHOUT_PLAN_DIR: &str = "without_plan";
 /// with a simulated surcharge basis; the twin's rows and
 /// `parameters.csv` only with uncertain parameters).
 pub const RUN_FILES: [&str; 18] = [
-    BIN,
+    ROW_FILE,
     crate::montecarlo::TWIN_FILE,
     crate::montecarlo::PARAMETERS_FILE,
     super::uncertainty::FILE_NAME,
@@ -59,7 +59,7 @@ pub const RUN_FILES: [&str; 18] = [
 
 /// The row files, the largest of a folder: their checksums are taken
 /// beside the quantile pass.
-const ROW_FILES: [&str; 2] = [BIN, crate::montecarlo::TWIN_FILE];
+const ROW_FILES: [&str; 2] = [ROW_FILE, crate::montecarlo::TWIN_FILE];
 
 /// Writes all result files from `replications.parquet` in `dir`, then the
 /// manifest with their checksums, last. The rows must hold the manifest's
@@ -67,9 +67,9 @@ const ROW_FILES: [&str; 2] = [BIN, crate::montecarlo::TWIN_FILE];
 /// this way; a run builds its tables as its rows arrive and calls
 /// [`finish`].)
 pub fn finalize(dir: &Path, manifest: &Manifest) -> Result<Overview> {
-    let bin = dir.join(BIN);
+    let bin = dir.join(ROW_FILE);
     let [start, end] = manifest.replication_range;
-    let mut reader = BinReader::open(&bin)?.expect_replications(start..end)?;
+    let mut reader = RowReader::open(&bin)?.expect_replications(start..end)?;
     let columns = reader.columns.clone();
     let keys: Vec<_> = twin_columns(&columns)
         .into_iter()
@@ -138,7 +138,7 @@ pub fn finish(
             timings::phase(dir, &t("uncertainty"), || variance.finish(dir))?;
             timings::phase(dir, &t("decomposition"), || decomposition.finish(dir, rows))?;
             let cycles = timings::phase(dir, &t("budget cycle"), || {
-                super::budget_cycle::write(dir, &dir.join(BIN), columns, rows)
+                super::budget_cycle::write(dir, &dir.join(ROW_FILE), columns, rows)
             })?;
             Ok((sums, overview, cycles))
         },

@@ -12,7 +12,7 @@
 use super::export::{Format, TableWriter};
 use super::format::Name;
 use crate::metrics::{ColumnKey, Metric, ScopeKind};
-use crate::montecarlo::binfile::BinReader;
+use crate::montecarlo::rowfile::RowReader;
 use crate::montecarlo::{TWIN_FILE, twin_columns};
 use crate::stats::Value;
 use anyhow::Result;
@@ -142,12 +142,12 @@ impl Variance {
 
 /// The twin's row file beside `bin` in `dir`, checked to hold the rows of
 /// `range` and the headline columns `keys`; `None` without a twin.
-pub fn open_twin(dir: &Path, range: Range<u64>, keys: &[ColumnKey]) -> Result<Option<BinReader>> {
+pub fn open_twin(dir: &Path, range: Range<u64>, keys: &[ColumnKey]) -> Result<Option<RowReader>> {
     let twin_path = dir.join(TWIN_FILE);
     if !twin_path.exists() {
         return Ok(None);
     }
-    let reader = BinReader::open(&twin_path)?.expect_replications(range)?;
+    let reader = RowReader::open(&twin_path)?.expect_replications(range)?;
     if reader.columns != keys {
         return Err(crate::error::InputError::new(
             "the twin's columns differ from the headline columns",

@@ -6,7 +6,7 @@
 use super::job::{Job, Runner, simulate, wall_seconds};
 use crate::error::{Error, InputError};
 use crate::metrics::{Derived, Figure, Metric, ScopeKind};
-use crate::montecarlo::binfile::FILE_NAME as BIN;
+use crate::montecarlo::rowfile::FILE_NAME as ROW_FILE;
 use crate::output::comparison::{CUMULATIVE_COST, ComparisonRow, payback_year};
 use crate::output::{self, Manifest};
 use crate::pipeline::Prepared;
@@ -65,8 +65,10 @@ pub fn run(c: &Comparison<'_>) -> Result<Vec<ComparisonRow>, Error> {
             &dir,
         ))?;
     }
-    let rows =
-        output::comparison::compare_bins(&c.out.join("a").join(BIN), &c.out.join("b").join(BIN))?;
+    let rows = output::comparison::compare_row_files(
+        &c.out.join("a").join(ROW_FILE),
+        &c.out.join("b").join(ROW_FILE),
+    )?;
     output::comparison::write_comparison(c.out, &rows)?;
     let mut manifest = Manifest::new(
         &format!("{} vs {}", c.a.name, c.b.name),

@@ -5,7 +5,7 @@
 use crate::error::Error;
 use crate::metrics::Layout;
 use crate::montecarlo::timings;
-use crate::montecarlo::{self, Plan, binfile};
+use crate::montecarlo::{self, Plan, rowfile};
 use crate::output::{self, Manifest, Overview};
 use crate::pipeline::Prepared;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -136,9 +136,9 @@ fn conclude(job: &Job<'_>, done: Replicated<'_>) -> Result<Overview, Error> {
     let beside = || -> anyhow::Result<()> {
         for twin in &job.twins {
             timings::phase(job.out, &format!("pairs {}", twin.file), || {
-                let rows = output::comparison::compare_bins(
-                    &job.out.join(binfile::FILE_NAME),
-                    &twin.dir.join(binfile::FILE_NAME),
+                let rows = output::comparison::compare_row_files(
+                    &job.out.join(rowfile::FILE_NAME),
+                    &twin.dir.join(rowfile::FILE_NAME),
                 )?;
                 output::comparison::write_pairs(&job.out.join(twin.file), &rows)
             })?;
@@ -204,7 +204,7 @@ fn run_replications(
     };
     let bar = progress_bar(job.range.end - job.range.start, job.quiet);
     let temp = |name: &str| output::TempFile::guard(job.out.join(format!(".{name}.tmp")));
-    let tmp_bin = temp(binfile::FILE_NAME);
+    let tmp_bin = temp(rowfile::FILE_NAME);
     let (tmp_twin, tmp_parameters) = (
         temp(montecarlo::TWIN_FILE),
         temp(montecarlo::PARAMETERS_FILE),
@@ -244,7 +244,7 @@ fn run_replications(
     bar.finish_and_clear();
     // A stopped run leaves no half-written row file behind (the guards remove them).
     let events = ran?;
-    tmp_bin.commit(&job.out.join(binfile::FILE_NAME))?;
+    tmp_bin.commit(&job.out.join(rowfile::FILE_NAME))?;
     if drawn.is_some() {
         tmp_twin.commit(&job.out.join(montecarlo::TWIN_FILE))?;
         tmp_parameters.commit(&job.out.join(montecarlo::PARAMETERS_FILE))?;

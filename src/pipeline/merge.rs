@@ -4,7 +4,7 @@
 
 use super::job::wall_seconds;
 use crate::error::{Error, InputError};
-use crate::montecarlo::binfile::{BinReader, BinWriter, FILE_NAME as BIN};
+use crate::montecarlo::rowfile::{FILE_NAME as ROW_FILE, RowReader, RowWriter};
 use crate::montecarlo::{PARAMETERS_FILE, TWIN_FILE};
 use crate::output::{self, Manifest, Overview, TempFile};
 use std::path::{Path, PathBuf};
@@ -27,7 +27,7 @@ pub fn merge_parts(shards: &[PathBuf], out: &Path) -> Result<(String, u64, Overv
     check_out_is_new(&parts, out)?;
 
     output::prepare_out_dir(out)?;
-    let events = concatenate(&parts, out, BIN)?;
+    let events = concatenate(&parts, out, ROW_FILE)?;
     if parts[0].1.files.contains_key(TWIN_FILE) {
         concatenate(&parts, out, TWIN_FILE)?;
         concatenate_csv(&parts, out, PARAMETERS_FILE)?;
@@ -112,10 +112,10 @@ fn verify_parts(parts: &[Part]) -> Result<(), Error> {
             Some(c) if *c != columns => {
                 return Err(InputError::new(format!(
                     "{} has other columns than {}",
-                    dir.join(BIN).display(),
-                    parts[0].0.join(BIN).display()
+                    dir.join(ROW_FILE).display(),
+                    parts[0].0.join(ROW_FILE).display()
                 ))
-                .in_file(&dir.join(BIN))
+                .in_file(&dir.join(ROW_FILE))
                 .fix("merge only shards of one run")
                 .into());
             }
@@ -218,14 +218,14 @@ fn check_coverage(parts: &[Part], replications: u64) -> Result<(), Error> {
 /// their events.
 fn concatenate(parts: &[Part], out: &Path, name: &str) -> Result<u64, Error> {
     let tmp = TempFile::guard(out.join(format!(".{name}.tmp")));
-    let mut writer: Option<BinWriter> = None;
+    let mut writer: Option<RowWriter> = None;
     let mut events = 0u64;
     for (dir, m) in parts {
         let [start, end] = m.replication_range;
-        let mut reader = BinReader::open(&dir.join(name))?.expect_replications(start..end)?;
+        let mut reader = RowReader::open(&dir.join(name))?.expect_replications(start..end)?;
         let w = match &mut writer {
             Some(w) => w,
-            None => writer.insert(BinWriter::create(tmp.path(), &reader.columns)?),
+            None => writer.insert(RowWriter::create(tmp.path(), &reader.columns)?),
         };
         while let Some(row) = reader.next_row()? {
             w.write(row.replication(), row.values())?;

@@ -5,7 +5,7 @@
 
 use super::Prepared;
 use crate::error::{Error, InputError};
-use crate::montecarlo::binfile::FILE_NAME as BIN;
+use crate::montecarlo::rowfile::FILE_NAME as ROW_FILE;
 use crate::output::manifest::{self, Manifest};
 use crate::output::required::{self, RequiredRow};
 use crate::output::{self, checksum};
@@ -26,7 +26,7 @@ pub enum Folder {
 pub fn prepare(out: &Path, prepared: &Prepared) -> Result<Folder, InputError> {
     let finished_run = Manifest::read(out)
         .ok()
-        .filter(|m| m.files.contains_key(BIN));
+        .filter(|m| m.files.contains_key(ROW_FILE));
     if let Some(m) = finished_run {
         if m.scenario_sha256 != prepared.sha256 {
             return Err(InputError::new(format!(

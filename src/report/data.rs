@@ -4,7 +4,7 @@
 
 use crate::error::{Error, InputError};
 use crate::metrics::{ALL, Metric, ScopeKind};
-use crate::montecarlo::binfile::FILE_NAME as BIN;
+use crate::montecarlo::rowfile::FILE_NAME as ROW_FILE;
 use crate::output::comparison::FILE_NAME as COMPARISON;
 use crate::output::decomposition::{FILE_NAME as DECOMPOSITION, decomposition_columns};
 use crate::output::{Manifest, cell_text, checksum};
@@ -168,7 +168,7 @@ impl Run {
             &manifest,
             &["summary.csv", "feasibility.csv"],
             &[
-                BIN,
+                ROW_FILE,
                 "replications.csv",
                 crate::montecarlo::TWIN_FILE,
                 crate::montecarlo::PARAMETERS_FILE,

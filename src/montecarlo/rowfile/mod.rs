@@ -22,8 +22,8 @@ mod footer;
 mod reader;
 mod writer;
 
-pub use reader::BinReader;
-pub use writer::BinWriter;
+pub use reader::RowReader;
+pub use writer::RowWriter;
 
 use crate::error::InputError;
 use crate::metrics::{ColumnKey, Metric};

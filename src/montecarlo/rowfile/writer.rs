@@ -26,7 +26,7 @@ const ZSTD_LEVEL: i32 = 3;
 
 type Sink = BufWriter<File>;
 
-pub struct BinWriter {
+pub struct RowWriter {
     file: SerializedFileWriter<Sink>,
     columns: Vec<ColumnKey>,
     /// The columns in the order their rows are written.
@@ -75,7 +75,7 @@ fn texts(key: &ColumnKey) -> [ByteArray; 5] {
     ]
 }
 
-impl BinWriter {
+impl RowWriter {
     pub fn create(path: &Path, columns: &[ColumnKey]) -> Result<Self> {
         ensure!(
             columns.len() <= MAX_COLUMNS,
@@ -93,7 +93,7 @@ impl BinWriter {
         let schema = Arc::new(parse_message_type(SCHEMA)?);
         let props = Arc::new(properties(columns.len())?);
         let per_group = group_replications(columns.len());
-        Ok(BinWriter {
+        Ok(RowWriter {
             file: SerializedFileWriter::new(
                 BufWriter::with_capacity(1 << 20, file),
                 schema,

@@ -17,10 +17,10 @@ use std::path::PathBuf;
 /// each of its replications (the reader allocates one row group, whose size
 /// it bounds before decoding it); that the column fields match the first
 /// row group's; money values are integral cents within `MAX_CENTS`; and the
-/// replications increase (with [`BinReader::expect_replications`]: are each
+/// replications increase (with [`RowReader::expect_replications`]: are each
 /// replication of a range once, in order). A damaged file is the user's
 /// input: every failure is an `InputError` naming the file.
-pub struct BinReader {
+pub struct RowReader {
     file: SerializedFileReader<File>,
     path: PathBuf,
     pub columns: Vec<ColumnKey>,
@@ -54,7 +54,7 @@ struct Keys {
     texts: Vec<[Vec<u8>; 5]>,
 }
 
-impl BinReader {
+impl RowReader {
     pub fn open(path: &Path) -> Result<Self> {
         crate::limits::check_input(path).map_err(|e| damaged(path, format!("cannot open: {e}")))?;
         let file = File::open(path).map_err(|e| damaged(path, format!("cannot open: {e}")))?;
@@ -68,7 +68,7 @@ impl BinReader {
             )
         })?;
         let width = check_footer(&file, path)?;
-        let mut reader = BinReader {
+        let mut reader = RowReader {
             groups: group_sizes(&file, path, width)?,
             file,
             path: path.to_path_buf(),
@@ -194,7 +194,7 @@ impl BinReader {
     }
 }
 
-impl BinReader {
+impl RowReader {
     /// Decodes the next row group; the first one also fixes the column
     /// keys and the order of the rows, which every later one must repeat.
     fn load_group(&mut self, width: usize) -> Result<()> {

@@ -33,6 +33,15 @@ pub enum RequiredLever {
 }
 
 impl RequiredLever {
+    /// Every lever, in the order the command line and the page list them.
+    pub const ALL: [RequiredLever; 5] = [
+        RequiredLever::Inflow,
+        RequiredLever::Duration,
+        RequiredLever::Tariff,
+        RequiredLever::Exit,
+        RequiredLever::Access,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             RequiredLever::Inflow => "inflow",

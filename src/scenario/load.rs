@@ -69,6 +69,15 @@ fn resolve_paths(table: &mut toml::Table, dir: &Path) {
 /// `tariff_multiplier`.
 const KIND_KEYS: [&str; 5] = ["distribution", "policy", "scope", "shape", "lever"];
 
+/// Whether an extending file's table `over` merges into the base's table
+/// `base` key by key (else it replaces it whole): neither names its kind
+/// nor is a distribution. `serve` writes a what-if by the same rule.
+pub fn merges_key_by_key(base: &toml::Table, over: &toml::Table) -> bool {
+    !KIND_KEYS.iter().any(|k| over.contains_key(*k))
+        && !uncertain::looks_like_distribution(over)
+        && !uncertain::looks_like_distribution(base)
+}
+
 /// Overlays `over` onto `base`: tables merge key by key, anything else (and
 /// any table naming its kind) is replaced. A distribution replaces what it
 /// overrides (a number, a year table) and is replaced whole by what
@@ -76,11 +85,7 @@ const KIND_KEYS: [&str; 5] = ["distribution", "policy", "scope", "shape", "lever
 fn merge(base: &mut toml::Table, over: toml::Table) {
     for (key, value) in over {
         match (base.get_mut(&key), value) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o))
-                if !KIND_KEYS.iter().any(|k| o.contains_key(*k))
-                    && !uncertain::looks_like_distribution(&o)
-                    && !uncertain::looks_like_distribution(b) =>
-            {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) if merges_key_by_key(b, &o) => {
                 merge(b, o)
             }
             (_, value) => {
@@ -258,11 +263,6 @@ pub fn load_overlay(
     merge(&mut merged, over);
     let files = Files::read_all_known(&merged, &base.files);
     finish(merged, sources, files)
-}
-
-/// Merges `over` onto `base` as an extending file would (see [`merge`]).
-pub fn merge_over(base: &mut toml::Table, over: toml::Table) {
-    merge(base, over)
 }
 
 /// The typed scenario and its uncertain parameters of a merged table.

@@ -16,6 +16,6 @@ mod year_order;
 
 pub use load::{
     DEFAULT_ORIGIN, DEFAULT_SCENARIO, Loaded, Override, load_default, load_file, load_file_with,
-    load_overlay, load_str, load_str_with, merge_over,
+    load_overlay, load_str, load_str_with, merges_key_by_key,
 };
 pub use locate::Sources;

@@ -43,20 +43,13 @@ pub struct InverseRequest {
 }
 
 fn lever(name: &str) -> Result<RequiredLever, InputError> {
-    [
-        RequiredLever::Inflow,
-        RequiredLever::Duration,
-        RequiredLever::Tariff,
-        RequiredLever::Exit,
-        RequiredLever::Access,
-    ]
-    .into_iter()
-    .find(|l| l.name() == name)
-    .ok_or_else(|| {
-        InputError::new(format!("lever {name:?} is not one `required` can move"))
-            .field("lever")
-            .fix("use inflow, duration, tariff, exit or access")
-    })
+    (RequiredLever::ALL.into_iter())
+        .find(|l| l.name() == name)
+        .ok_or_else(|| {
+            InputError::new(format!("lever {name:?} is not one `required` can move"))
+                .field("lever")
+                .fix("use inflow, duration, tariff, exit or access")
+        })
 }
 
 pub async fn required(

@@ -174,28 +174,16 @@ fn parties(model: &Model, lang: Lang) -> Vec<Party> {
         k.metric == Metric::LumpsumEur && k.is_party_total() && k.year == model.start_year
     }) {
         let (kind, name) = key.scope();
-        let (kind, label) = match kind {
-            ScopeKind::Region => (
-                "region",
-                if lang == Lang::Nl { "Regio" } else { "Region" }.to_string(),
-            ),
-            ScopeKind::Municipality => (
-                "municipality",
-                labels
-                    .municipalities
-                    .get(name)
-                    .cloned()
-                    .unwrap_or_else(|| name.to_string()),
-            ),
-            ScopeKind::Provider => (
-                "provider",
-                labels
-                    .providers
-                    .get(name)
-                    .cloned()
-                    .unwrap_or_else(|| name.to_string()),
-            ),
+        let labels = match kind {
+            ScopeKind::Region => None,
+            ScopeKind::Municipality => Some(&labels.municipalities),
+            ScopeKind::Provider => Some(&labels.providers),
             ScopeKind::Area => continue,
+        };
+        let label = match labels {
+            None if lang == Lang::Nl => "Regio".to_string(),
+            None => "Region".to_string(),
+            Some(l) => l.get(name).cloned().unwrap_or_else(|| name.to_string()),
         };
         if !found.iter().any(|p| p.kind == kind && p.name == name) {
             found.push(Party {
@@ -205,10 +193,14 @@ fn parties(model: &Model, lang: Lang) -> Vec<Party> {
             });
         }
     }
-    let order = |k: &str| {
-        ["region", "municipality", "provider"]
-            .iter()
-            .position(|x| *x == k)
+    let order = |k: ScopeKind| {
+        [
+            ScopeKind::Region,
+            ScopeKind::Municipality,
+            ScopeKind::Provider,
+        ]
+        .iter()
+        .position(|x| *x == k)
     };
     found.sort_by_key(|p| order(p.kind));
     found

@@ -6,7 +6,7 @@
 
 use super::summary::{Money, Party, RunResult, Sample, summarize};
 use crate::error::{Error, InputError};
-use crate::metrics::{Layout, ScopeKind};
+use crate::metrics::Layout;
 use crate::model::Model;
 use crate::montecarlo::{Plan, ReplicationModel, Subject, run_each};
 use crate::pipeline::Prepared;
@@ -38,13 +38,8 @@ impl Columns {
         let layout = Layout::new(model);
         let mut flat = Vec::with_capacity(parties.len() * years.len() * 2);
         for party in parties {
-            let kind = match party.kind {
-                "municipality" => ScopeKind::Municipality,
-                "provider" => ScopeKind::Provider,
-                _ => ScopeKind::Region,
-            };
             let scope = Scope {
-                kind,
+                kind: party.kind,
                 name: party.name.clone(),
             };
             for &year in years {

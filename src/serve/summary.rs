@@ -3,13 +3,15 @@
 //! paired difference to the base on the same replications (common random
 //! numbers). Pure functions over euros; nothing here simulates.
 
+use crate::metrics::ScopeKind;
 use crate::stats::{mean, quantile, sd, t95};
 use serde::Serialize;
 
 /// A party whose cost is set against its lumpsum.
 #[derive(Clone, Debug, Serialize)]
 pub struct Party {
-    pub kind: &'static str,
+    /// Serialised as its name: `region`, `municipality`, `provider`.
+    pub kind: ScopeKind,
     pub name: String,
     pub label: String,
 }
@@ -205,7 +207,7 @@ mod tests {
         let reps: Vec<Money> = [8.0, 12.0, 9.0, 15.0].map(money).into();
         let refs: Vec<&Money> = reps.iter().collect();
         let parties = [Party {
-            kind: "region",
+            kind: ScopeKind::Region,
             name: "region".into(),
             label: "Region".into(),
         }];

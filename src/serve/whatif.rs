@@ -7,17 +7,12 @@ use super::levers::{WHATIF_KINDS, WHATIF_PREFIX, whatif_name};
 use crate::error::InputError;
 use crate::limits::MAX_OVERRIDES;
 use crate::scenario::files::for_each_path;
-use crate::scenario::uncertain::looks_like_distribution;
-use crate::scenario::{Loaded, load_overlay};
+use crate::scenario::{Loaded, load_overlay, merges_key_by_key};
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 
 /// Name under which a what-if's errors are located.
 pub const WHATIF_ORIGIN: &str = "what-if.toml";
-
-/// Keys whose table names its kind: such a table is replaced whole by an
-/// extending file, so a change inside it is written as the whole table.
-const KIND_KEYS: [&str; 5] = ["distribution", "policy", "scope", "shape", "lever"];
 
 /// The served scenario as a what-if sees it.
 pub struct Base<'a> {
@@ -243,7 +238,7 @@ fn diff(
         }
         prefix.push(key.clone());
         match (old, new) {
-            (Some(Value::Table(b)), Value::Table(n)) if !looks_like_distribution(b) => {
+            (Some(Value::Table(b)), Value::Table(n)) => {
                 let mut inner = Vec::new();
                 diff(b, n, &mut prefix.clone(), &mut inner);
                 let depth = prefix.len();
@@ -251,9 +246,7 @@ fn diff(
                 for (p, v) in &inner {
                     insert_at(&mut over, &p[depth..], v.clone());
                 }
-                let merges = !KIND_KEYS.iter().any(|k| over.contains_key(*k))
-                    && !looks_like_distribution(&over);
-                if merges {
+                if merges_key_by_key(b, &over) {
                     out.extend(inner);
                 } else {
                     out.push((prefix.clone(), new.clone()));
